@@ -1,0 +1,26 @@
+// Writes the examples' lock files with LABELLED SAMPLE PINS: the sha256 of a marker string, not
+// of the real artifact, so examples validate and render offline. Real specs get real pins from
+// `vmonboard pin`. Run after `npm run build`: node scripts/write-sample-locks.mjs
+import { readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import jsYaml from 'js-yaml';
+import { validateSpecFile } from '../dist/src/api.js';
+
+const dir = new URL('../examples/', import.meta.url).pathname;
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.includes('.lock.'))) {
+  const result = await validateSpecFile(dir + f, { ignoreLock: true });
+  if (!result.model) throw new Error(`${f}: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  const artifacts = result.model.artifacts.pins.map((p) => ({
+    component: p.component,
+    version: p.version,
+    format: p.format,
+    arch: p.arch,
+    url: p.url,
+    sha256: createHash('sha256').update(`vmonboard sample pin: ${p.url}`).digest('hex'),
+  }));
+  const text =
+    '# SAMPLE PINS, NOT REAL CHECKSUMS: each sha256 below is the hash of a marker string, so this\n' +
+    '# example validates and renders offline. Run `vmonboard pin` to pin the real artifacts.\n' +
+    jsYaml.dump({ apiVersion: 'vmonboard.lock/v1', kind: 'ArtifactLock', artifacts }, { forceQuotes: true, quotingType: '"', lineWidth: -1 });
+  writeFileSync(dir + f.replace(/\.yaml$/, '.lock.yaml'), text);
+}

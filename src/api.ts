@@ -1,0 +1,40 @@
+/** File-level library API: read a spec from disk and validate it. */
+import { readSpecInput, type ReadSpecOptions } from './spec/read-spec.js';
+import { validateSpec, type ValidationResult } from './spec/validate-spec.js';
+import { sortDiagnostics, isFatal } from './diagnostics/diagnostic.js';
+import { buildBundle } from './build-bundle.js';
+import type { Bundle } from './bundle/bundle.js';
+
+/**
+ * Reads and validates a spec file with its lock file and referenced files. An unreadable spec
+ * file is reported as a FILE_NOT_READABLE diagnostic, never thrown.
+ */
+export async function validateSpecFile(specPath: string, opts: ReadSpecOptions = {}): Promise<ValidationResult> {
+  let input;
+  try {
+    input = readSpecInput(specPath, opts);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'it does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    return {
+      diagnostics: [{ severity: 'error', code: 'FILE_NOT_READABLE', message: `cannot read ${specPath}: ${why}`, pointer: '', file: specPath }],
+      sources: new Map(),
+      locate: (d) => d,
+    };
+  }
+  return validateSpec(input);
+}
+
+/** The outcome of rendering: the validation findings plus translator findings, and the bundle unless fatal. */
+export interface RenderResult extends ValidationResult {
+  bundle?: Bundle;
+}
+
+/** Validates a spec file and, when valid, renders its bundle in memory (no files written). */
+export async function renderSpecFile(specPath: string, opts: ReadSpecOptions = {}): Promise<RenderResult> {
+  const v = await validateSpecFile(specPath, opts);
+  if (!v.model) return v;
+  const { bundle, diagnostics } = buildBundle(v.model);
+  const all = sortDiagnostics([...v.diagnostics, ...v.locate(diagnostics)]);
+  return { ...v, diagnostics: all, ...(isFatal(all) ? {} : { bundle }) };
+}

@@ -1,0 +1,16 @@
+/**
+ * buildBundle: Model → Bundle, pure (no filesystem, clock, randomness or environment).
+ * Same model in, same bytes out.
+ */
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import type { Model } from './model/model.js';
+import { BundleBuilder, type Bundle } from './bundle/bundle.js';
+import { translators } from './translators.js';
+
+/** Runs every translator over the model; returns the bundle and their findings (unlocated). */
+export function buildBundle(model: Model): { bundle: Bundle; diagnostics: Array<Diagnostic & { atKey?: boolean }> } {
+  const out = new BundleBuilder();
+  const diagnostics: Array<Diagnostic & { atKey?: boolean }> = [];
+  for (const t of translators) diagnostics.push(...t.run(model, out));
+  return { bundle: out.build(), diagnostics };
+}

@@ -1,0 +1,89 @@
+/**
+ * The one catalog of diagnostic codes. A code is stable: it is never renamed or reused, so CI
+ * scripts may match on it. docs/diagnostics.md is generated from this table (a test keeps it current).
+ */
+import type { Severity } from './diagnostic.js';
+
+interface CodeInfo {
+  severity: Severity;
+  /** Which stage reports it. */
+  stage: 'load' | 'schema' | 'rules' | 'files' | 'lock' | 'render' | 'cli';
+  /** One line for the docs: what it means and how to fix it. */
+  summary: string;
+}
+
+const catalog = {
+  // Reading the YAML itself.
+  YAML_SYNTAX: { severity: 'error', stage: 'load', summary: 'The file is not valid YAML; fix the syntax at the reported position.' },
+  YAML_DUPLICATE_KEY: { severity: 'error', stage: 'load', summary: 'A mapping repeats a key; YAML readers disagree on which one wins, so remove one.' },
+  YAML_MULTIPLE_DOCUMENTS: { severity: 'error', stage: 'load', summary: 'The file holds more than one YAML document; a spec is exactly one.' },
+  YAML_NOT_A_MAPPING: { severity: 'error', stage: 'load', summary: 'The document is not a mapping (key: value pairs).' },
+  INPUT_TOO_LARGE: { severity: 'error', stage: 'load', summary: 'The input exceeds a size limit (file size, string length or list length); split or shorten it.' },
+  INPUT_ALIAS_LIMIT: { severity: 'error', stage: 'load', summary: 'The YAML uses too many aliases (a "billion laughs" expansion); write the values out.' },
+  INPUT_NUL_CHARACTER: { severity: 'error', stage: 'load', summary: 'A NUL character cannot be placed safely in any output; remove it.' },
+  FILE_NOT_READABLE: { severity: 'error', stage: 'load', summary: 'The spec (or lock) file could not be read.' },
+  // Which spec version.
+  SPEC_UNKNOWN_VERSION: { severity: 'error', stage: 'schema', summary: 'apiVersion is not a supported spec version; the message lists the supported ones.' },
+  SPEC_UNKNOWN_KIND: { severity: 'error', stage: 'schema', summary: 'kind must be OnboardingSpec.' },
+  // JSON Schema findings (ajv), one code per kind of schema error.
+  SCHEMA_REQUIRED: { severity: 'error', stage: 'schema', summary: 'A required field is missing; the position is its parent.' },
+  SCHEMA_UNKNOWN_KEY: { severity: 'error', stage: 'schema', summary: 'A key is not part of the spec (often a typo); the position is the key itself.' },
+  SCHEMA_TYPE: { severity: 'error', stage: 'schema', summary: 'A value has the wrong type (for example a string where a list is expected).' },
+  SCHEMA_ENUM: { severity: 'error', stage: 'schema', summary: 'A value is not one of the allowed values, which the message lists.' },
+  SCHEMA_CONST: { severity: 'error', stage: 'schema', summary: 'A value must be exactly the one shown.' },
+  SCHEMA_PATTERN: { severity: 'error', stage: 'schema', summary: 'A value does not match the grammar of its field (account ID, ARN, region, path...).' },
+  SCHEMA_FORMAT: { severity: 'error', stage: 'schema', summary: 'A value is not a well-formed URL or other formatted string.' },
+  SCHEMA_RANGE: { severity: 'error', stage: 'schema', summary: 'A number is outside its allowed range.' },
+  SCHEMA_LENGTH: { severity: 'error', stage: 'schema', summary: 'A string is empty or too long.' },
+  SCHEMA_ITEMS: { severity: 'error', stage: 'schema', summary: 'A list has too few or too many items, or repeats an item.' },
+  SCHEMA_ONE_OF: { severity: 'error', stage: 'schema', summary: 'An object must set exactly one of its alternatives (for example file or url).' },
+  SCHEMA_INVALID: { severity: 'error', stage: 'schema', summary: 'Another JSON Schema violation; the message says which.' },
+  // Cross-field rules.
+  NAME_NOT_DNS1123: { severity: 'error', stage: 'rules', summary: 'A name must be a DNS-1123 label: lowercase letters, digits and -, at most 63 characters, starting and ending alphanumeric.' },
+  DUPLICATE_NAME: { severity: 'error', stage: 'rules', summary: 'Two platforms, two workloads (in one namespace) or two ports of a workload share a name.' },
+  DUPLICATE_PORT_NUMBER: { severity: 'error', stage: 'rules', summary: 'Two ports of a workload share a number.' },
+  PORT_OUT_OF_RANGE: { severity: 'error', stage: 'rules', summary: 'A port number must be between 1 and 65535.' },
+  PORT_ROLE_CONFLICT: { severity: 'error', stage: 'rules', summary: 'Two east-west gateway port roles use the same port number.' },
+  UNKNOWN_PLATFORM: { severity: 'error', stage: 'rules', summary: 'A workload names a platform that platforms[] does not define.' },
+  SELECTORS_MISSING: { severity: 'error', stage: 'rules', summary: 'A workload on a cloud or x509pop platform needs discriminating selectors (a tag, role, service account...) so that other VMs in the same account or project cannot take its identity.' },
+  SELECTORS_WRONG_KIND: { severity: 'error', stage: 'rules', summary: 'The selectors are for another attestation than the platform uses.' },
+  SELECTORS_WITH_JOIN_TOKEN: { severity: 'error', stage: 'rules', summary: 'A join token carries no selectors, so selectors on a join-token platform would never match; remove them.' },
+  ATTESTATION_MISSING: { severity: 'error', stage: 'rules', summary: 'A platform lacks the attestation settings its kind needs.' },
+  ATTESTATION_CONFLICT: { severity: 'error', stage: 'rules', summary: 'A platform sets attestation settings of another kind, or more than one.' },
+  SECRET_REF_INVALID: { severity: 'error', stage: 'rules', summary: 'A secret reference is not a well-formed reference URI.' },
+  SECRET_REF_NOT_ALLOWED: { severity: 'error', stage: 'rules', summary: 'A secret store cannot be used from this platform (cloud stores need that cloud\'s instance identity; join tokens must be host files).' },
+  SECRET_INLINE: { severity: 'error', stage: 'rules', summary: 'A secret value was written inline; reference it instead (file://, aws-ssm://, ...).' },
+  TRUST_DOMAIN_INVALID: { severity: 'error', stage: 'rules', summary: 'The trust domain is not a valid SPIFFE trust domain.' },
+  GATEWAY_ADDRESS_INVALID: { severity: 'error', stage: 'rules', summary: 'The east-west gateway address must be an IPv4/IPv6 address or a DNS name.' },
+  PROBE_HANDLER_COUNT: { severity: 'error', stage: 'rules', summary: 'A probe sets exactly one of httpGet, tcpSocket, exec and grpc.' },
+  GLOO_GRPC_PROBE: { severity: 'error', stage: 'rules', summary: 'Gloo ExternalWorkload has no grpc probe; use httpGet, tcpSocket or exec.' },
+  GLOO_SECTION_MISSING: { severity: 'error', stage: 'rules', summary: 'flavor gloo needs the gloo section.' },
+  GLOO_SECTION_UNUSED: { severity: 'warning', stage: 'rules', summary: 'The gloo section or a Gloo-only port role is set but flavor is istio; it is ignored.' },
+  GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64); see docs/gloo.md.' },
+  DELIVERY_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'The platform delivery cannot work for its kind or targets (for example cloud-init on GCE images without cloud-init).' },
+  URL_NOT_HTTPS: { severity: 'error', stage: 'rules', summary: 'Downloads must use HTTPS.' },
+  URL_CREDENTIALS: { severity: 'error', stage: 'rules', summary: 'A URL carries user:password credentials, which would end up in user data.' },
+  INSECURE_OPT_IN: { severity: 'warning', stage: 'rules', summary: 'A lab-only insecure setting (plain-HTTP mirror, skipped checksums) is on.' },
+  // Local files referenced by the spec.
+  FILES_DIR_REQUIRED: { severity: 'error', stage: 'files', summary: 'The spec references a local file; pass --files-dir (it defaults to the spec directory).' },
+  FILE_ESCAPES_FILES_DIR: { severity: 'error', stage: 'files', summary: 'A local file path is absolute, uses .., or is a symlink that leaves --files-dir.' },
+  FILE_NOT_FOUND: { severity: 'error', stage: 'files', summary: 'A referenced local file does not exist under --files-dir.' },
+  FILE_TOO_LARGE: { severity: 'error', stage: 'files', summary: 'A referenced file is larger than the limit for its kind.' },
+  FILE_NOT_CERTIFICATE: { severity: 'error', stage: 'files', summary: 'A referenced file must hold PEM certificates only (never a private key).' },
+  // The lock file.
+  LOCK_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file beside the spec (<spec>.lock.yaml) does not exist; run vmonboard pin.' },
+  LOCK_INVALID: { severity: 'error', stage: 'lock', summary: 'The lock file does not match its schema (vmonboard.lock/v1).' },
+  LOCK_PIN_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file has no sha256 for an artifact the targets need; run vmonboard pin.' },
+  LOCK_PIN_STALE: { severity: 'error', stage: 'lock', summary: 'A lock entry was pinned from a different URL than the spec now resolves; run vmonboard pin.' },
+  ARTIFACT_URL_UNKNOWN: { severity: 'error', stage: 'rules', summary: 'No sourced download URL exists for this component, format and arch; set artifacts.components.<name>.urls.' },
+  // Rendering and the CLI.
+  RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },
+  USAGE: { severity: 'error', stage: 'cli', summary: 'The command line is wrong.' },
+  INTERNAL_ERROR: { severity: 'error', stage: 'cli', summary: 'A bug in vmonboard; please report it with the spec that triggers it.' },
+} as const satisfies Record<string, CodeInfo>;
+
+/** Every stable diagnostic code. */
+export type DiagnosticCode = keyof typeof catalog;
+
+/** The catalog as read-only data (for docs and tests). */
+export const diagnosticCatalog: Readonly<Record<DiagnosticCode, CodeInfo>> = catalog;

@@ -1,0 +1,53 @@
+/**
+ * Renders diagnostics for people (a caret snippet, rustc/butane style) or for machines (JSON).
+ * The JSON shape is documented in docs/diagnostics.md and is a stable interface.
+ */
+import type { Diagnostic } from './diagnostic.js';
+
+/** The sources the printer may quote, keyed by the `file` field of a diagnostic. */
+export type SourceTexts = ReadonlyMap<string, string>;
+
+/** Formats one diagnostic as text with a snippet of the offending line and a caret under it. */
+export function formatDiagnostic(d: Diagnostic, sources: SourceTexts): string {
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}` : '<input>';
+  const lines = [`${d.severity}[${d.code}]: ${d.message}`, `  --> ${where}${d.pointer ? ` (${d.pointer})` : ''}`];
+  const text = d.file ? sources.get(d.file) : undefined;
+  if (text !== undefined && d.line) {
+    const src = text.split(/\r?\n/)[d.line - 1];
+    if (src !== undefined) {
+      const gutter = String(d.line).length;
+      const col = Math.max(1, d.column ?? 1);
+      // Tabs are kept so the caret stays under the right character in a terminal.
+      const pad = src.slice(0, col - 1).replace(/[^\t]/g, ' ');
+      lines.push(`${' '.repeat(gutter)} |`);
+      lines.push(`${d.line} | ${src}`);
+      lines.push(`${' '.repeat(gutter)} | ${pad}^`);
+    }
+  }
+  if (d.hint) lines.push(`  = hint: ${d.hint}`);
+  return lines.join('\n');
+}
+
+/** Formats all diagnostics for a terminal, followed by a one-line summary. */
+export function formatReportText(diagnostics: readonly Diagnostic[], sources: SourceTexts): string {
+  const body = diagnostics.map((d) => formatDiagnostic(d, sources)).join('\n\n');
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  return body ? `${body}\n\n${summary}\n` : `${summary}\n`;
+}
+
+/** Formats the report as JSON (`--format json`): `{ valid, diagnostics: [...] }`. */
+export function formatReportJson(diagnostics: readonly Diagnostic[], valid: boolean): string {
+  const out = diagnostics.map((d) => ({
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    pointer: d.pointer,
+    file: d.file ?? null,
+    line: d.line ?? null,
+    column: d.column ?? null,
+    hint: d.hint ?? null,
+  }));
+  return JSON.stringify({ valid, diagnostics: out }, null, 2) + '\n';
+}

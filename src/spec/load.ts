@@ -1,0 +1,165 @@
+/**
+ * Load: YAML text → document with positions. YAML problems (syntax, duplicate keys, several
+ * documents, hostile sizes and alias bombs) become diagnostics like any other finding.
+ */
+import { LineCounter, parseDocument, isSeq, isScalar, visit, type Document } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { LIMITS } from './limits.js';
+
+/** A parsed YAML file, with what is needed to locate diagnostics in it. */
+export interface LoadedYaml {
+  /** Display name used in diagnostics (as given on the command line). */
+  file: string;
+  text: string;
+  doc: Document;
+  lineCounter: LineCounter;
+  /** The plain data, or undefined when the YAML could not be read. */
+  data: unknown;
+}
+
+function at(file: string, lc: LineCounter, offset: number): { file: string; line: number; column: number } {
+  const p = lc.linePos(offset);
+  return { file, line: p.line, column: p.col };
+}
+
+/**
+ * Parses YAML text. Returns the document and the diagnostics of the load stage; `data` is
+ * undefined whenever a load diagnostic is an error.
+ */
+export function loadYaml(text: string, file: string): { loaded: LoadedYaml; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const empty = (): { loaded: LoadedYaml; diagnostics: Diagnostic[] } => ({
+    loaded: { file, text, doc: parseDocument('', { lineCounter: new LineCounter() }), lineCounter, data: undefined },
+    diagnostics,
+  });
+  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'INPUT_TOO_LARGE',
+      message: `the file is larger than ${LIMITS.maxFileBytes} bytes; split the spec or remove unused parts`,
+      pointer: '',
+      file,
+      line: 1,
+      column: 1,
+    });
+    return empty();
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    // Count lines up to the NUL by hand: the YAML parser is never given such text.
+    let line = 1;
+    let col = 1;
+    for (let i = 0; i < nul; i++) {
+      if (text[i] === '\n') {
+        line++;
+        col = 1;
+      } else col++;
+    }
+    diagnostics.push({
+      severity: 'error',
+      code: 'INPUT_NUL_CHARACTER',
+      message: 'the file contains a NUL character, which cannot be placed safely in any output; remove it',
+      pointer: '',
+      file,
+      line,
+      column: col,
+    });
+    return empty();
+  }
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' });
+  const errors = doc.errors;
+  if (errors.length > 0) {
+    const dupes = errors.filter((e) => e.code === 'DUPLICATE_KEY');
+    const multi = errors.find((e) => e.code === 'MULTIPLE_DOCS');
+    const other = errors.filter((e) => e.code !== 'DUPLICATE_KEY' && e.code !== 'MULTIPLE_DOCS');
+    if (other.length > 0) {
+      // One syntax mistake often cascades into several parser errors; the first one is the cause.
+      const e = other[0]!;
+      diagnostics.push({
+        severity: 'error',
+        code: 'YAML_SYNTAX',
+        message: `invalid YAML: ${e.message.split('\n')[0]!.replace(/^./, (c) => c.toLowerCase())}`,
+        pointer: '',
+        ...at(file, lineCounter, e.pos[0]),
+      });
+    } else if (multi) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'YAML_MULTIPLE_DOCUMENTS',
+        message: 'the file holds more than one YAML document; a spec is exactly one document (remove the extra ---)',
+        pointer: '',
+        ...at(file, lineCounter, multi.pos[0]),
+      });
+    }
+    if (other.length === 0) {
+      for (const e of dupes) {
+        const key = text.slice(e.pos[0], e.pos[1]).trim();
+        diagnostics.push({
+          severity: 'error',
+          code: 'YAML_DUPLICATE_KEY',
+          message: `duplicate key${key ? ` "${key}"` : ''}; YAML readers disagree on which value wins, so keep only one`,
+          pointer: '',
+          ...at(file, lineCounter, e.pos[0]),
+        });
+      }
+    }
+    return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics };
+  }
+  // Size checks before converting to JS: a 100k-item list must fail fast and with a position.
+  let tooBig: Diagnostic | undefined;
+  visit(doc, (_key, node) => {
+    if (isSeq(node) && node.items.length > LIMITS.maxListItems) {
+      tooBig = {
+        severity: 'error',
+        code: 'INPUT_TOO_LARGE',
+        message: `a list has ${node.items.length} items; at most ${LIMITS.maxListItems} are accepted`,
+        pointer: '',
+        ...at(file, lineCounter, node.range?.[0] ?? 0),
+      };
+      return visit.BREAK;
+    }
+    if (isScalar(node) && typeof node.value === 'string' && node.value.length > LIMITS.maxScalarChars) {
+      tooBig = {
+        severity: 'error',
+        code: 'INPUT_TOO_LARGE',
+        message: `a string has ${node.value.length} characters; at most ${LIMITS.maxScalarChars} are accepted`,
+        pointer: '',
+        ...at(file, lineCounter, node.range?.[0] ?? 0),
+      };
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  if (tooBig) return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics: [tooBig] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'INPUT_ALIAS_LIMIT',
+        message: `the YAML expands too many aliases (more than ${LIMITS.maxAliasCount}); write the values out instead of using anchors`,
+        pointer: '',
+        file,
+        line: 1,
+        column: 1,
+      });
+      return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics };
+    }
+    throw err;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const offset = (doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
+    diagnostics.push({
+      severity: 'error',
+      code: 'YAML_NOT_A_MAPPING',
+      message: 'the document must be a mapping of keys to values (apiVersion:, kind:, ...)',
+      pointer: '',
+      ...at(file, lineCounter, offset),
+    });
+    return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics };
+  }
+  return { loaded: { file, text, doc, lineCounter, data }, diagnostics };
+}

@@ -1,0 +1,25 @@
+/** The v1alpha1 rule set, in the order findings are most useful to read. */
+import type { Rule } from './rule.js';
+import { uniqueNames, portRanges } from './names.js';
+import { trustDomain, gatewayAddress, gatewayPorts } from './network.js';
+import { platformAttestation, platformSecrets, platformDelivery } from './platforms.js';
+import { workloadPlacement, workloadProbe } from './workloads.js';
+import { artifactUrls } from './artifacts.js';
+import { glooSection, glooSupport } from './gloo.js';
+
+/** Every cross-field rule of spec v1alpha1. */
+export const v1alpha1Rules: readonly Rule[] = [
+  uniqueNames,
+  portRanges,
+  trustDomain,
+  gatewayAddress,
+  gatewayPorts,
+  platformAttestation,
+  platformSecrets,
+  platformDelivery,
+  workloadPlacement,
+  workloadProbe,
+  artifactUrls,
+  glooSection,
+  glooSupport,
+];

@@ -1,0 +1,51 @@
+/** Uniqueness of names and numbers, and port ranges. */
+import type { Rule } from './rule.js';
+import { displayPath } from '../../../diagnostics/paths.js';
+
+function firstSeen<T>(items: T[], key: (t: T) => string, onDup: (index: number, first: number) => void): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const prev = seen.get(k);
+    if (prev !== undefined) onDup(i, prev);
+    else seen.set(k, i);
+  });
+}
+
+/** Platform names, workload names (per namespace) and port names/numbers are unique. */
+export const uniqueNames: Rule = {
+  name: 'unique-names',
+  check({ spec, report }) {
+    firstSeen(spec.platforms, (p) => p.name, (i, first) =>
+      report('DUPLICATE_NAME', `/platforms/${i}/name`, `platform name "${spec.platforms[i]!.name}" is already used by platforms[${first}]; platform names must be unique`),
+    );
+    firstSeen(spec.workloads, (w) => `${w.namespace}/${w.name}`, (i, first) =>
+      report('DUPLICATE_NAME', `/workloads/${i}/name`, `workload "${spec.workloads[i]!.name}" in namespace "${spec.workloads[i]!.namespace}" is already defined by workloads[${first}]; rename one`),
+    );
+    spec.workloads.forEach((w, wi) => {
+      firstSeen(w.ports, (p) => p.name, (i, first) =>
+        report('DUPLICATE_NAME', `/workloads/${wi}/ports/${i}/name`, `port name "${w.ports[i]!.name}" is already used by ${displayPath(`/workloads/${wi}/ports/${first}`)}; port names must be unique within a workload`),
+      );
+      firstSeen(w.ports, (p) => String(p.number), (i, first) =>
+        report('DUPLICATE_PORT_NUMBER', `/workloads/${wi}/ports/${i}/number`, `port number ${w.ports[i]!.number} is already used by ${displayPath(`/workloads/${wi}/ports/${first}`)}; give each port its own number`),
+      );
+      firstSeen(w.platforms, (p) => p.name, (i) =>
+        report('DUPLICATE_NAME', `/workloads/${wi}/platforms/${i}/name`, `platform "${w.platforms[i]!.name}" is listed twice for workload "${w.name}"; merge the entries`),
+      );
+    });
+  },
+};
+
+/** Workload port numbers are valid TCP ports. */
+export const portRanges: Rule = {
+  name: 'port-ranges',
+  check({ spec, report }) {
+    spec.workloads.forEach((w, wi) =>
+      w.ports.forEach((p, pi) => {
+        if (p.number < 1 || p.number > 65535) {
+          report('PORT_OUT_OF_RANGE', `/workloads/${wi}/ports/${pi}/number`, `port number ${p.number} is out of range; use 1-65535`);
+        }
+      }),
+    );
+  },
+};

@@ -1,0 +1,242 @@
+/**
+ * Resolve stage: normalized spec + referenced files + lock file → Model. Reports missing or
+ * unsafe files and missing pins; everything else was checked by schema and rules.
+ */
+import { isIP } from 'node:net';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { FileSource } from '../files.js';
+import { checkPemCertificates } from '../files.js';
+import type { WrittenLock } from '../lock-types.gen.js';
+import type { WrittenSpec, Platform } from './types.gen.js';
+import type { Model, PlatformModel, TrustSource, WorkloadModel, Attestation, ArtifactPin, PackageFormat, Component } from '../../model/model.js';
+import { ISTIO_PORT_ROLES, GLOO_PORT_ROLES } from '../../model/model.js';
+import { parseSecretRef } from '../secret-ref.js';
+import { DEFAULT_VERSIONS, OS_FORMAT, listArtifactNeeds, resolveArtifactUrl } from '../../artifacts/catalog.js';
+import { nodeAliasId, toSpireSelectors } from './selectors.js';
+
+type Unlocated = Diagnostic & { atKey?: boolean };
+
+/** Inputs of the resolve stage besides the spec. */
+export interface ResolveInputs {
+  files: FileSource;
+  lock?: WrittenLock;
+  /** Display name of the lock file, for diagnostics located in it. */
+  lockFile: string;
+  /** Base name of the spec file, for generated headers. */
+  sourceName: string;
+  /** Resolve URLs without pins and without lock diagnostics (for `vmonboard pin`). */
+  ignoreLock?: boolean;
+}
+
+function loadTrust(files: FileSource, v: { file?: string; url?: string }, pointer: string, kind: 'pem' | 'spiffe', out: Unlocated[]): TrustSource {
+  if (v.url) return { kind: 'url', url: v.url };
+  const rel = v.file!;
+  const r = files.read(rel);
+  if (!r.ok) {
+    out.push({ severity: 'error', code: r.code, message: r.message, pointer: `${pointer}/file` });
+    return { kind: 'inline', content: '', file: rel };
+  }
+  const problem = kind === 'pem' ? checkPemCertificates(r.content) : checkSpiffeBundle(r.content);
+  if (problem) out.push({ severity: 'error', code: 'FILE_NOT_CERTIFICATE', message: `"${rel}" cannot be used as trust material: ${problem}`, pointer: `${pointer}/file` });
+  return { kind: 'inline', content: r.content.endsWith('\n') ? r.content : `${r.content}\n`, file: rel };
+}
+
+function checkSpiffeBundle(content: string): string | undefined {
+  if (/PRIVATE KEY/.test(content)) return 'it contains a private key';
+  try {
+    const j = JSON.parse(content) as { keys?: unknown };
+    if (!Array.isArray(j.keys)) return 'a SPIFFE bundle is a JWKS document with a "keys" list';
+    if (j.keys.some((k) => typeof k === 'object' && k !== null && 'd' in k)) return 'it contains private key material ("d")';
+    return undefined;
+  } catch {
+    return 'it is not JSON (trust_bundle_format spiffe expects the bundle.spiffe JWKS document)';
+  }
+}
+
+function toAttestation(p: Platform, i: number, files: FileSource, out: Unlocated[]): Attestation {
+  if (p.joinToken) {
+    const r = parseSecretRef(p.joinToken.tokenRef);
+    return { type: 'join_token', token: 'ref' in r ? r.ref : { scheme: 'file', uri: p.joinToken.tokenRef, path: '' } };
+  }
+  switch (p.kind) {
+    case 'aws':
+      return { type: 'aws_iid', accountIds: [...p.aws!.accountIds].sort(), regions: [...p.aws!.regions].sort(), ...(p.aws!.assumeRole ? { assumeRole: p.aws!.assumeRole } : {}), ...(p.aws!.verifyOrganization ? { verifyOrganization: p.aws!.verifyOrganization } : {}) };
+    case 'gcp':
+      return { type: 'gcp_iit', projectIds: [...p.gcp!.projectIds].sort() };
+    case 'azure':
+      return { type: 'azure_imds', tenantId: p.azure!.tenantId.toLowerCase(), tenantDomain: p.azure!.tenantDomain, subscriptions: [...p.azure!.subscriptions].map((s) => s.toLowerCase()).sort(), ...(p.azure!.appId ? { appId: p.azure!.appId } : {}) };
+    default: {
+      const x = p.x509pop!;
+      const key = parseSecretRef(x.privateKey);
+      return {
+        type: 'x509pop',
+        caBundle: loadTrust(files, x.caBundle, `/platforms/${i}/x509pop/caBundle`, 'pem', out),
+        certificatePath: x.certificatePath,
+        ...(x.intermediatesPath ? { intermediatesPath: x.intermediatesPath } : {}),
+        privateKey: 'ref' in key ? key.ref : { scheme: 'file', uri: x.privateKey, path: '' },
+      };
+    }
+  }
+}
+
+function toPlatform(p: Platform, i: number, files: FileSource, out: Unlocated[]): PlatformModel {
+  const formats = [...new Set(p.targets.os.map((os) => OS_FORMAT[os]))].sort() as PackageFormat[];
+  return {
+    name: p.name,
+    kind: p.kind,
+    delivery: p.delivery,
+    bake: p.bake ?? false,
+    targets: { os: [...p.targets.os].sort(), arch: [...p.targets.arch].sort() },
+    formats,
+    attestation: toAttestation(p, i, files, out),
+    pointer: `/platforms/${i}`,
+  };
+}
+
+function toWorkload(spec: WrittenSpec, w: WrittenSpec['workloads'][number], wi: number, platforms: Map<string, PlatformModel>): WorkloadModel {
+  const td = spec.mesh.trustDomain;
+  return {
+    name: w.name,
+    namespace: w.namespace,
+    serviceAccount: w.serviceAccount!,
+    spiffeId: `spiffe://${td}/ns/${w.namespace}/sa/${w.serviceAccount!}`,
+    labels: { ...w.labels },
+    annotations: { ...w.annotations },
+    ports: w.ports.map((p) => ({ name: p.name, number: p.number, protocol: p.protocol! })),
+    ...(w.probe ? { probe: w.probe as WorkloadModel['probe'] } : {}),
+    placements: w.platforms.map((ref, ri) => {
+      const joinToken = platforms.get(ref.name)?.attestation.type === 'join_token';
+      const selectors = joinToken ? {} : { ...(ref.selectors ?? {}) };
+      return {
+        platform: ref.name,
+        selectors,
+        spireSelectors: toSpireSelectors(selectors),
+        nodeAliasId: nodeAliasId(td, ref.name, w.namespace, w.name),
+        pointer: `/workloads/${wi}/platforms/${ri}`,
+      };
+    }),
+    pointer: `/workloads/${wi}`,
+  };
+}
+
+function pinArtifacts(spec: WrittenSpec, platforms: PlatformModel[], inputs: ResolveInputs, out: Unlocated[]): ArtifactPin[] {
+  const a = spec.artifacts ?? {};
+  const telemetry = spec.telemetry?.enabled ?? false;
+  const needs = listArtifactNeeds({
+    flavor: spec.mesh.flavor,
+    telemetry,
+    versions: {
+      istio: spec.mesh.istio.version,
+      spire: spec.spire!.version!,
+      otel: spec.telemetry?.collectorVersion ?? DEFAULT_VERSIONS['otelcol-contrib'],
+      ...(spec.gloo ? { gloo: spec.gloo.version } : {}),
+    },
+    platforms: platforms.map((p) => ({ formats: p.formats, arch: p.targets.arch })),
+  });
+  const overrides = Object.fromEntries(Object.entries(a.components ?? {}).map(([k, v]) => [k, v?.urls ?? {}])) as Partial<Record<Component, Partial<Record<string, string>>>>;
+  const pins: ArtifactPin[] = [];
+  if (!inputs.lock && needs.length > 0 && !a.allowInsecureSkipChecksums && !inputs.ignoreLock) {
+    out.push({ severity: 'error', code: 'LOCK_MISSING', message: `the lock file ${inputs.lockFile} does not exist; run \`vmonboard pin\` to download the artifacts and record their sha256`, pointer: '' });
+  }
+  for (const need of needs) {
+    const url = resolveArtifactUrl(need, spec.mesh.flavor, { ...(a.mirror ? { mirror: a.mirror } : {}), overrides });
+    if (!url) {
+      out.push({
+        severity: 'error',
+        code: 'ARTIFACT_URL_UNKNOWN',
+        message: `no public source gives a download URL for ${need.component} ${need.version} (${need.format}, ${need.arch}); set artifacts.components.${need.component}.urls["${need.format}/${need.arch}"]`,
+        pointer: `/platforms/${need.platformIndex}/targets`,
+      });
+      continue;
+    }
+    const entry = inputs.lock?.artifacts.find((e) => e.component === need.component && e.version === need.version && e.format === need.format && e.arch === need.arch);
+    if (!entry) {
+      if (inputs.lock && !a.allowInsecureSkipChecksums && !inputs.ignoreLock) {
+        out.push({ severity: 'error', code: 'LOCK_PIN_MISSING', file: inputs.lockFile, message: `the lock file has no sha256 for ${need.component} ${need.version} ${need.format}/${need.arch}; run \`vmonboard pin\``, pointer: '/artifacts' });
+      }
+      pins.push({ component: need.component, version: need.version, format: need.format, arch: need.arch, url, sha256: null });
+      continue;
+    }
+    if (entry.url !== url) {
+      out.push({ severity: 'error', code: 'LOCK_PIN_STALE', file: inputs.lockFile, message: `${need.component} ${need.format}/${need.arch} was pinned from ${entry.url} but the spec now resolves ${url}; run \`vmonboard pin\``, pointer: `/artifacts/${inputs.lock!.artifacts.indexOf(entry)}/url` });
+    }
+    pins.push({ component: need.component, version: need.version, format: need.format, arch: need.arch, url, sha256: a.allowInsecureSkipChecksums ? null : entry.sha256 });
+  }
+  return pins;
+}
+
+/** Converts a normalized, rule-checked v1alpha1 spec into the Model. */
+export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Model; diagnostics: Unlocated[] } {
+  const out: Unlocated[] = [];
+  const m = spec.mesh;
+  const platforms = spec.platforms.map((p, i) => toPlatform(p, i, inputs.files, out));
+  const byName = new Map(platforms.map((p) => [p.name, p]));
+  const meshRootCA = loadTrust(inputs.files, spec.trust.meshRootCA, '/trust/meshRootCA', 'pem', out);
+  const bundleFormat = spec.trust.spireBundle.format ?? 'pem';
+  const spireBundle = { ...loadTrust(inputs.files, spec.trust.spireBundle, '/trust/spireBundle', bundleFormat, out), format: bundleFormat };
+  const ports = spec.eastWestGateway.ports as Record<string, number>;
+  const roles = m.flavor === 'gloo' ? [...ISTIO_PORT_ROLES, ...GLOO_PORT_ROLES] : [...ISTIO_PORT_ROLES];
+  const t = spec.telemetry;
+  const a = spec.artifacts ?? {};
+  const model: Model = {
+    name: spec.metadata.name,
+    sourceName: inputs.sourceName,
+    ...(spec.metadata.description ? { description: spec.metadata.description } : {}),
+    flavor: m.flavor,
+    mesh: {
+      istioVersion: m.istio.version,
+      ...(m.istio.revision ? { revision: m.istio.revision } : {}),
+      trustDomain: m.trustDomain,
+      clusterName: m.clusterName,
+      meshID: m.meshID!,
+      network: m.network,
+      vmNetwork: m.vmNetwork,
+      istiod: { namespace: m.istiod!.namespace!, service: m.istiod!.service!, host: `${m.istiod!.service!}.${m.istiod!.namespace!}.svc` },
+      registration: m.registration!,
+      autoRegistration: m.autoRegistration!,
+      dnsCapture: m.dnsCapture!,
+    },
+    gateway: {
+      address: spec.eastWestGateway.address,
+      addressKind: isIP(spec.eastWestGateway.address) === 4 ? 'ipv4' : isIP(spec.eastWestGateway.address) === 6 ? 'ipv6' : 'dns',
+      namespace: spec.eastWestGateway.namespace!,
+      name: spec.eastWestGateway.name!,
+      labels: { ...spec.eastWestGateway.labels },
+      ports: Object.fromEntries(roles.map((r) => [r, ports[r]!])) as Model['gateway']['ports'],
+    },
+    trust: { meshRootCA, spireBundle },
+    spire: {
+      version: spec.spire!.version!,
+      releaseName: spec.spire!.releaseName!,
+      namespace: spec.spire!.namespace!,
+      chartVersion: DEFAULT_VERSIONS.spireChart,
+      crdsChartVersion: DEFAULT_VERSIONS.spireCrdsChart,
+      className: `${spec.spire!.namespace!}-${spec.spire!.releaseName!}`,
+      rebootstrapMode: spec.spire!.rebootstrapMode!,
+    },
+    telemetry: {
+      enabled: t?.enabled ?? false,
+      collectorVersion: t?.collectorVersion ?? DEFAULT_VERSIONS['otelcol-contrib'],
+      gateway: {
+        host: t?.gateway.host ?? '',
+        port: t?.gateway.port ?? 4317,
+        sni: t?.gateway.sni ?? t?.gateway.host ?? '',
+        ca: t?.gateway.ca ? loadTrust(inputs.files, t.gateway.ca, '/telemetry/gateway/ca', 'pem', out) : meshRootCA,
+      },
+      resourceAttributes: { ...(t?.resourceAttributes ?? {}) },
+    },
+    ...(spec.gloo ? { gloo: { version: spec.gloo.version, gatewayServiceAccount: spec.gloo.gatewayServiceAccount!, ...(spec.gloo.managementCluster ? { managementCluster: spec.gloo.managementCluster } : {}) } } : {}),
+    platforms,
+    workloads: spec.workloads.map((w, wi) => toWorkload(spec, w, wi, byName)),
+    artifacts: {
+      ...(a.mirror ? { mirror: a.mirror } : {}),
+      ...(a.mirrorCA ? { mirrorCA: loadTrust(inputs.files, a.mirrorCA, '/artifacts/mirrorCA', 'pem', out) } : {}),
+      proxy: { ...(a.proxy?.http ? { http: a.proxy.http } : {}), ...(a.proxy?.https ? { https: a.proxy.https } : {}), noProxy: [...(a.proxy?.noProxy ?? [])] },
+      allowInsecureHttpMirror: a.allowInsecureHttpMirror ?? false,
+      skipChecksums: a.allowInsecureSkipChecksums ?? false,
+      pins: [],
+    },
+  };
+  model.artifacts.pins = pinArtifacts(spec, platforms, inputs, out);
+  return { model, diagnostics: out };
+}

@@ -1,0 +1,111 @@
+/**
+ * The validation pipeline: load → version → schema → normalize → rules → resolve (files, lock),
+ * returning every finding, located, and the Model when nothing is fatal. Pure apart from the
+ * FileSource it is given: the caller decides where files and the lock come from.
+ */
+import { isFatal, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { locatePointer } from '../diagnostics/locate.js';
+import type { Model } from '../model/model.js';
+import type { FileSource } from './files.js';
+import { loadYaml, type LoadedYaml } from './load.js';
+import { checkLock } from './lock.js';
+import { findSpecVersion, supportedApiVersions } from './registry.js';
+import { schemaErrorsToDiagnostics } from './schema-errors.js';
+
+type Unlocated = Diagnostic & { atKey?: boolean };
+
+/** Inputs of one validation. */
+export interface SpecInput {
+  /** Spec text and the name to show in diagnostics. */
+  text: string;
+  file: string;
+  /** Lock file text (undefined when the file does not exist) and its display name. */
+  lockText?: string;
+  lockFile: string;
+  files: FileSource;
+  /** Resolve artifacts without reading or requiring the lock (used by `vmonboard pin`). */
+  ignoreLock?: boolean;
+}
+
+/** The outcome: all findings (sorted), the model unless an error was found, and the texts for snippets. */
+export interface ValidationResult {
+  diagnostics: Diagnostic[];
+  model?: Model;
+  sources: Map<string, string>;
+  /** Locates findings made later (by translators) in the spec, by their pointers. */
+  locate(diagnostics: Array<Diagnostic & { atKey?: boolean }>): Diagnostic[];
+}
+
+function locateAll(diags: Unlocated[], loaded: LoadedYaml, defaultFile: string): Diagnostic[] {
+  return diags.map(({ atKey, ...d }) => {
+    if (d.line !== undefined) return { ...d, file: d.file ?? defaultFile };
+    const pos = locatePointer(loaded.doc, loaded.lineCounter, d.pointer, atKey);
+    return { ...d, file: d.file ?? defaultFile, ...(pos ? { line: pos.line, column: pos.column } : {}) };
+  });
+}
+
+/** Runs the whole pipeline on one spec. Never throws for bad input: it reports. */
+export function validateSpec(input: SpecInput): ValidationResult {
+  const sources = new Map<string, string>([[input.file, input.text]]);
+  const { loaded, diagnostics: loadDiags } = loadYaml(input.text, input.file);
+  const locate = (d: Unlocated[]): Diagnostic[] => locateAll(d, loaded, input.file);
+  const result = (diags: Diagnostic[], model?: Model): ValidationResult => {
+    const sorted = sortDiagnostics(diags);
+    return { diagnostics: sorted, sources, locate, ...(model && !isFatal(sorted) ? { model } : {}) };
+  };
+  if (loaded.data === undefined) return result(loadDiags.map((d) => ({ ...d, file: d.file ?? input.file })));
+  const data = loaded.data as Record<string, unknown>;
+
+  const version = findSpecVersion(data.apiVersion);
+  if (!version) {
+    const given = data.apiVersion === undefined ? 'missing' : JSON.stringify(data.apiVersion);
+    const d: Unlocated = {
+      severity: 'error',
+      code: 'SPEC_UNKNOWN_VERSION',
+      message: `apiVersion is ${given}; supported versions: ${supportedApiVersions.join(', ')}`,
+      pointer: data.apiVersion === undefined ? '' : '/apiVersion',
+    };
+    return result(locateAll([d], loaded, input.file));
+  }
+  if (data.kind !== 'OnboardingSpec') {
+    const d: Unlocated = { severity: 'error', code: 'SPEC_UNKNOWN_KIND', message: `kind is ${data.kind === undefined ? 'missing' : JSON.stringify(data.kind)}; it must be OnboardingSpec`, pointer: data.kind === undefined ? '' : '/kind' };
+    return result(locateAll([d], loaded, input.file));
+  }
+
+  const schemaDiags = schemaErrorsToDiagnostics(version.checkSchema(data), data);
+  if (schemaDiags.length > 0) return result(locateAll(schemaDiags, loaded, input.file));
+
+  const normalized = version.normalize(data);
+  const ruleDiags = version.checkRules(normalized);
+
+  // The lock file is its own YAML document, with its own positions.
+  let lockDiags: Diagnostic[] = [];
+  let lock;
+  let lockLoaded: LoadedYaml | undefined;
+  if (input.lockText !== undefined && !input.ignoreLock) {
+    sources.set(input.lockFile, input.lockText);
+    const l = loadYaml(input.lockText, input.lockFile);
+    lockLoaded = l.loaded;
+    if (l.loaded.data === undefined) lockDiags = l.diagnostics.map((d) => ({ ...d, file: input.lockFile }));
+    else {
+      const checked = checkLock(l.loaded);
+      lock = checked.lock;
+      lockDiags = locateAll(checked.diagnostics, l.loaded, input.lockFile);
+    }
+  }
+  if (isFatal(ruleDiags) || isFatal(lockDiags)) {
+    return result([...locateAll(ruleDiags, loaded, input.file), ...lockDiags]);
+  }
+  const { model, diagnostics: resolveDiags } = version.toModel(normalized, {
+    files: input.files,
+    ...(lock ? { lock } : {}),
+    lockFile: input.lockFile,
+    ...(input.ignoreLock ? { ignoreLock: true } : {}),
+    sourceName: input.file.replace(/^.*[\\/]/, ''),
+  });
+  // Diagnostics about the lock carry `file`; the rest are located in the spec.
+  const inLock = resolveDiags.filter((d) => d.file === input.lockFile);
+  const inSpec = resolveDiags.filter((d) => d.file !== input.lockFile);
+  const lockLocated = lockLoaded ? locateAll(inLock, lockLoaded, input.lockFile) : inLock;
+  return result([...locateAll(ruleDiags, loaded, input.file), ...lockDiags, ...locateAll(inSpec, loaded, input.file), ...lockLocated], model);
+}

@@ -6,9 +6,17 @@ import { createHash } from 'node:crypto';
 import jsYaml from 'js-yaml';
 import { validateSpecFile } from '../dist/src/api.js';
 
-const dir = new URL('../examples/', import.meta.url).pathname;
-for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.includes('.lock.'))) {
-  const result = await validateSpecFile(dir + f, { ignoreLock: true });
+// Usage: node scripts/write-sample-locks.mjs            (examples/*.yaml)
+//        node scripts/write-sample-locks.mjs golden     (test/fixtures/golden/*/spec.yaml)
+const golden = process.argv[2] === 'golden';
+const root = new URL('..', import.meta.url).pathname;
+const specs = golden
+  ? readdirSync(root + 'test/fixtures/golden').filter((d) => !d.startsWith('_')).map((d) => `test/fixtures/golden/${d}/spec.yaml`)
+  : readdirSync(root + 'examples').filter((f) => f.endsWith('.yaml') && !f.includes('.lock.')).map((f) => `examples/${f}`);
+for (const rel of specs) {
+  const opts = golden ? { ignoreLock: true, filesDir: root + 'test/fixtures/golden/_files' } : { ignoreLock: true };
+  const result = await validateSpecFile(root + rel, opts);
+  const f = rel;
   if (!result.model) throw new Error(`${f}: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
   const artifacts = result.model.artifacts.pins.map((p) => ({
     component: p.component,
@@ -22,5 +30,5 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.include
     '# SAMPLE PINS, NOT REAL CHECKSUMS: each sha256 below is the hash of a marker string, so this\n' +
     '# example validates and renders offline. Run `vmonboard pin` to pin the real artifacts.\n' +
     jsYaml.dump({ apiVersion: 'vmonboard.lock/v1', kind: 'ArtifactLock', artifacts }, { forceQuotes: true, quotingType: '"', lineWidth: -1 });
-  writeFileSync(dir + f.replace(/\.yaml$/, '.lock.yaml'), text);
+  writeFileSync(root + rel.replace(/\.yaml$/, '.lock.yaml'), text);
 }

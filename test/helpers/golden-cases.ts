@@ -3,7 +3,7 @@
  * --files-dir test/fixtures/golden/_files. Each area's golden test compares the files under its
  * own bundle prefix with <case>/expected/<prefix>/**, failing on missing and unexpected files.
  */
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -68,9 +68,12 @@ export async function expectGoldenPrefix(name: string, bundle: Bundle, prefix: s
     const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64');
     await expect(text).toMatchFileSnapshot(join(expectedDir, p));
   }
+  const onDisk = listFiles(join(expectedDir, prefix)).map((p) => prefix + p);
   const updating = process.argv.includes('-u') || process.argv.includes('--update');
-  if (!updating) {
-    const onDisk = listFiles(join(expectedDir, prefix)).map((p) => prefix + p);
+  if (updating) {
+    // `vitest -u` refreshes snapshots but never deletes; remove files the bundle no longer has.
+    for (const p of onDisk.filter((p) => !rendered.includes(p))) unlinkSync(join(expectedDir, p));
+  } else {
     expect(rendered, `files under ${prefix} for golden case ${name}`).toEqual(onDisk);
   }
 }

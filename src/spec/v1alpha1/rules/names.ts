@@ -12,15 +12,17 @@ function firstSeen<T>(items: T[], key: (t: T) => string, onDup: (index: number, 
   });
 }
 
-/** Platform names, workload names (per namespace) and port names/numbers are unique. */
+/** Platform names, workload names and port names/numbers are unique. */
 export const uniqueNames: Rule = {
   name: 'unique-names',
   check({ spec, report }) {
     firstSeen(spec.platforms, (p) => p.name, (i, first) =>
       report('DUPLICATE_NAME', `/platforms/${i}/name`, `platform name "${spec.platforms[i]!.name}" is already used by platforms[${first}]; platform names must be unique`),
     );
-    firstSeen(spec.workloads, (w) => `${w.namespace}/${w.name}`, (i, first) =>
-      report('DUPLICATE_NAME', `/workloads/${i}/name`, `workload "${spec.workloads[i]!.name}" in namespace "${spec.workloads[i]!.namespace}" is already defined by workloads[${first}]; rename one`),
+    // Workload names are unique across namespaces: they name bundle directories (vms/<workload>/)
+    // and the --workload flag.
+    firstSeen(spec.workloads, (w) => w.name, (i, first) =>
+      report('DUPLICATE_NAME', `/workloads/${i}/name`, `workload name "${spec.workloads[i]!.name}" is already used by workloads[${first}]; workload names must be unique (they name bundle directories)`),
     );
     spec.workloads.forEach((w, wi) => {
       firstSeen(w.ports, (p) => p.name, (i, first) =>

@@ -72,10 +72,12 @@ export function parseFullConf(text: string, source = FULL_CONF): KeyNode {
     // Only an unindented `name {` (optionally behind one "# ") opens a top-level section; the
     // indented `PluginType "plugin_name" {` in the plugins comment is a grammar illustration.
     const atTop = stack.length === 1;
-    const block = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:"[^"]*"\s*)?=?\s*\{$/.exec(line);
+    const block = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:"([^"]*)"\s*)?=?\s*\{$/.exec(line);
     if (block && (!atTop || /^(# )?[a-z_]+\s*\{\s*$/.test(raw))) {
       const parent = top().node;
-      stack.push({ node: parent ? addKey(parent, block[1]!, source) : null });
+      // A labelled block (`KeyManager "disk" {`) is recorded as `KeyManager/disk`.
+      const key = block[2] === undefined ? block[1]! : `${block[1]}/${block[2]}`;
+      stack.push({ node: parent ? addKey(parent, key, source) : null });
       continue;
     }
     const list = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\[$/.exec(line);

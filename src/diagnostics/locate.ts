@@ -60,7 +60,10 @@ export function locatePointer(
   const found = walk(doc, parsePointer(pointer));
   let offset: number | undefined;
   const keyNode = found.pair?.key as Node | undefined;
-  if (found.exact && atKey && keyNode?.range) offset = keyNode.range[0];
+  // A block (mapping or list) value is shown at its key, where people look for it; a missing
+  // key's finding lands on the deepest existing parent, which is also shown at its key.
+  const atBlock = (isMap(found.node) || isSeq(found.node)) && keyNode?.range !== undefined;
+  if ((atKey || atBlock || !found.exact) && keyNode?.range) offset = keyNode.range[0];
   else if (found.node?.range) offset = found.node.range[0];
   else if (keyNode?.range) offset = keyNode.range[0];
   if (offset === undefined) {

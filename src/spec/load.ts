@@ -23,10 +23,10 @@ function at(file: string, lc: LineCounter, offset: number): { file: string; line
 }
 
 /**
- * Parses YAML text. Returns the document and the diagnostics of the load stage; `data` is
+ * Parses YAML text (YAML 1.2 core schema unless `allStrings`). Returns the document and the diagnostics of the load stage; `data` is
  * undefined whenever a load diagnostic is an error.
  */
-export function loadYaml(text: string, file: string): { loaded: LoadedYaml; diagnostics: Diagnostic[] } {
+export function loadYaml(text: string, file: string, opts: { allStrings?: boolean } = {}): { loaded: LoadedYaml; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const empty = (): { loaded: LoadedYaml; diagnostics: Diagnostic[] } => ({
@@ -67,7 +67,9 @@ export function loadYaml(text: string, file: string): { loaded: LoadedYaml; diag
     });
     return empty();
   }
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' });
+  // allStrings (the failsafe schema) is for documents whose every value is a string, like the
+  // lock file: a hand-edited sha256 of digits must not turn into a number.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2', ...(opts.allStrings ? { schema: 'failsafe' } : {}) });
   const errors = doc.errors;
   if (errors.length > 0) {
     const dupes = errors.filter((e) => e.code === 'DUPLICATE_KEY');
@@ -79,7 +81,7 @@ export function loadYaml(text: string, file: string): { loaded: LoadedYaml; diag
       diagnostics.push({
         severity: 'error',
         code: 'YAML_SYNTAX',
-        message: `invalid YAML: ${e.message.split('\n')[0]!.replace(/^./, (c) => c.toLowerCase())}`,
+        message: `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/^./, (c) => c.toLowerCase())}; fix the syntax here`,
         pointer: '',
         ...at(file, lineCounter, e.pos[0]),
       });
@@ -137,14 +139,20 @@ export function loadYaml(text: string, file: string): { loaded: LoadedYaml; diag
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (err) {
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      // Point at the first alias: that is where the expansion starts.
+      let first = 0;
+      visit(doc, {
+        Alias(_k, node) {
+          first = node.range?.[0] ?? 0;
+          return visit.BREAK;
+        },
+      });
       diagnostics.push({
         severity: 'error',
         code: 'INPUT_ALIAS_LIMIT',
         message: `the YAML expands too many aliases (more than ${LIMITS.maxAliasCount}); write the values out instead of using anchors`,
         pointer: '',
-        file,
-        line: 1,
-        column: 1,
+        ...at(file, lineCounter, first),
       });
       return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics };
     }

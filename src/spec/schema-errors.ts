@@ -125,17 +125,51 @@ function article(type: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
+/** Levenshtein distance, for "did you mean" hints on misspelled keys. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * A misspelled key shows up twice in ajv's output: as an unknown key and as a missing required
+ * one. Report it once, as the unknown key with a "did you mean" hint.
+ */
+function pairMisspellings(errors: readonly SchemaError[]): { skip: Set<SchemaError>; hints: Map<SchemaError, string> } {
+  const skip = new Set<SchemaError>();
+  const hints = new Map<SchemaError, string>();
+  for (const u of errors.filter((e) => e.keyword === 'additionalProperties')) {
+    const key = String(u.params.additionalProperty);
+    const req = errors.find(
+      (r) => r.keyword === 'required' && r.instancePath === u.instancePath && !skip.has(r) && editDistance(key.toLowerCase(), String(r.params.missingProperty).toLowerCase()) <= 2,
+    );
+    if (req) {
+      skip.add(req);
+      hints.set(u, `did you mean "${String(req.params.missingProperty)}"?`);
+    }
+  }
+  return { skip, hints };
+}
+
 /** Converts ajv errors into diagnostics (one per pointer and code), unlocated. */
 export function schemaErrorsToDiagnostics(errors: readonly SchemaError[], data: unknown): Array<Diagnostic & { atKey?: boolean }> {
   const out: Array<Diagnostic & { atKey?: boolean }> = [];
   const seen = new Set<string>();
+  const { skip, hints } = pairMisspellings(errors);
   for (const e of errors) {
+    if (skip.has(e)) continue;
     // A bad property name surfaces as a pattern error whose instancePath is the map; point at the key.
     const fixed: SchemaError = e.params.propertyName !== undefined && e.keyword !== 'propertyNames'
       ? { ...e, instancePath: `${e.instancePath}/${escapePointerToken(String(e.params.propertyName))}` }
       : e;
     const m = mapOne(fixed, data);
     if (!m) continue;
+    const hint = hints.get(e);
+    if (hint) m.hint = hint;
     if (e.params.propertyName !== undefined) {
       m.atKey = true;
       m.message = `the key ${JSON.stringify(e.params.propertyName)} in ${displayPath(e.instancePath)} is not allowed there: it must match ${String(e.params.pattern ?? 'the key grammar')}`;

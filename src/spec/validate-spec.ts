@@ -84,7 +84,7 @@ export function validateSpec(input: SpecInput): ValidationResult {
   let lockLoaded: LoadedYaml | undefined;
   if (input.lockText !== undefined && !input.ignoreLock) {
     sources.set(input.lockFile, input.lockText);
-    const l = loadYaml(input.lockText, input.lockFile);
+    const l = loadYaml(input.lockText, input.lockFile, { allStrings: true });
     lockLoaded = l.loaded;
     if (l.loaded.data === undefined) lockDiags = l.diagnostics.map((d) => ({ ...d, file: input.lockFile }));
     else {

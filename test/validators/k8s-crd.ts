@@ -10,11 +10,14 @@ import { OBJECT_META_SCHEMA, crdKey, loadCrdIndex, type CrdVersion } from './crd
 import { isSupportedCoreKind, validateCoreKind } from './k8s-core.js';
 import { isPlainObject } from './upstream.js';
 
+// strict: a keyword the translation forgot to strip would fail compilation instead of being
+// ignored. strictRequired is off because structural schemas legitimately write
+// `oneOf: [{required: [x]}, ...]` over properties declared outside the branch.
 // Formats are not enforced: CRDs use OpenAPI formats (int32, int64, byte, date-time) that the API
 // server mostly ignores, and guessing would produce false errors. Patterns use JS RegExp syntax,
 // which accepts the RE2 patterns of these CRDs (all compile; see k8s-crd.test.ts).
 // ajv is CommonJS; under NodeNext its class is the module's `default` property.
-const ajv = new AjvModule.default({ allErrors: true, strict: false, validateFormats: false });
+const ajv = new AjvModule.default({ allErrors: true, strict: true, strictRequired: false, validateFormats: false });
 const compiled = new Map<string, ValidateFunction>();
 /** Compiles a schema once and caches it under `key`. */
 function compileOnce(key: string, schema: Record<string, unknown>): ValidateFunction {
@@ -26,7 +29,7 @@ function compileOnce(key: string, schema: Record<string, unknown>): ValidateFunc
 }
 
 /** Renders one ajv error as "<json pointer>: <message>", naming the offending key for unknown fields. */
-export function formatAjvError(e: ErrorObject, base = ''): string {
+function formatAjvError(e: ErrorObject, base = ''): string {
   const at = `${base}${e.instancePath}` || '/';
   if (e.keyword === 'additionalProperties') {
     const key = (e.params as { additionalProperty: string }).additionalProperty;
@@ -70,7 +73,8 @@ export function validateK8sResource(obj: unknown): string[] {
     const meta = compileOnce('ObjectMeta', OBJECT_META_SCHEMA);
     const metaErrors = meta(obj.metadata) ? [] : (meta.errors ?? []).map((e) => formatAjvError(e, '/metadata'));
     if (obj.metadata === undefined) metaErrors.unshift('/metadata: missing');
-    return [...metaErrors, ...validateCoreKind(obj)];
+    // kubernetes-models also types metadata, so the same problem may be reported twice.
+    return [...new Set([...metaErrors, ...validateCoreKind(obj)])];
   }
 
   const crd = findCrd(apiVersion, kind);

@@ -82,7 +82,7 @@ function checkSection(kind: ComponentKind, section: unknown, errors: string[]): 
   for (const [id, cfg] of Object.entries(section)) {
     const at = ptr(kind, id);
     const m = COMPONENT_ID.exec(id);
-    if (!m || m[2] === '') {
+    if (!m) {
       errors.push(`${at}: invalid component ID (expected type[/name])`);
       continue;
     }
@@ -125,14 +125,14 @@ function checkService(config: Record<string, unknown>, errors: string[]): void {
   }
   for (const [name, pipeline] of Object.entries(pipelines)) {
     const at = ptr('service', 'pipelines', name);
-    if (!PIPELINE_ID.test(name) || name.endsWith('/')) errors.push(`${at}: pipeline name must be <traces|metrics|logs>[/<name>]`);
+    if (!PIPELINE_ID.test(name)) errors.push(`${at}: pipeline name must be <traces|metrics|logs>[/<name>]`);
     if (!isPlainObject(pipeline)) {
       errors.push(`${at}: must be a mapping`);
       continue;
     }
     for (const key of Object.keys(pipeline)) if (!PIPELINE_KEYS.has(key)) errors.push(`${at}/${escapePointerToken(key)}: unknown key`);
     // Connectors act as exporters of one pipeline and receivers of another.
-    const roles: Array<[keyof typeof pipeline & string, ComponentKind[]]> = [
+    const roles: Array<[string, ComponentKind[]]> = [
       ['receivers', ['receivers', 'connectors']],
       ['processors', ['processors']],
       ['exporters', ['exporters', 'connectors']],

@@ -29,26 +29,32 @@ function unwrapBlocks(value: unknown): unknown {
   return value;
 }
 
-/** Normalizes `plugins.<Type>` (list of single-name maps, or a map) to `{ <name>: block }`, reporting duplicate names. */
-function normalizePlugins(plugins: unknown, errors: string[]): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
-  const entries = Array.isArray(plugins) ? plugins : [plugins];
-  for (const entry of entries) {
+/** One `PluginType "name" { }` declaration, in declaration order. */
+interface PluginDecl {
+  type: string;
+  name: string;
+  body: unknown;
+}
+
+/** Flattens `plugins` (list of single-name maps per type, or maps) into declarations, reporting duplicate names. */
+function listPlugins(plugins: unknown[], errors: string[]): PluginDecl[] {
+  const out: PluginDecl[] = [];
+  const seen = new Set<string>();
+  for (const entry of plugins) {
     if (!isPlainObject(entry)) {
       errors.push('/plugins: must be a map of plugin types');
       continue;
     }
     for (const [type, value] of Object.entries(entry)) {
-      const items = Array.isArray(value) ? value : [value];
-      const byName = (out[type] ??= {});
-      for (const item of items) {
+      for (const item of Array.isArray(value) ? value : [value]) {
         if (!isPlainObject(item)) {
           errors.push(`${ptr('/plugins', type)}: each plugin must be a map { "<name>": { ... } }`);
           continue;
         }
         for (const [name, body] of Object.entries(item)) {
-          if (Object.hasOwn(byName, name)) errors.push(`${ptr(ptr('/plugins', type), name)}: plugin declared twice`);
-          byName[name] = body as Record<string, unknown>;
+          if (seen.has(`${type}/${name}`)) errors.push(`${ptr(ptr('/plugins', type), name)}: plugin declared twice`);
+          seen.add(`${type}/${name}`);
+          out.push({ type, name, body });
         }
       }
     }
@@ -104,7 +110,7 @@ function checkPlugin(type: string, name: string, body: unknown, errors: string[]
     return;
   }
   if (plugin.keys === null) {
-    errors.push(`${at}: built-in, but its doc is not in shared/upstream, so its plugin_data cannot be checked`);
+    errors.push(`${at}: built-in, but neither its doc nor agent_full.conf is in shared/upstream, so its plugin_data cannot be checked`);
     return;
   }
   for (const k of Object.keys(data)) {
@@ -139,17 +145,17 @@ export function checkSpireAgentConfig(cfg: unknown): string[] {
     if (sources.length === 0) errors.push(`/agent: needs a bootstrap bundle source (${BUNDLE_SOURCES.join(' | ')}), since insecure_bootstrap is not allowed`);
   }
 
-  // Normalize from the raw input: unwrapBlocks would merge same-type plugin lists and hide duplicates.
+  // Read plugins from the raw input: unwrapBlocks would merge same-type plugin lists and hide duplicates.
   const rawPlugins = isPlainObject(cfg) ? cfg.plugins : undefined;
   if (rawPlugins === undefined) errors.push('/plugins: required block');
   else {
-    const plugins = normalizePlugins(Array.isArray(rawPlugins) ? rawPlugins : [rawPlugins], errors);
-    for (const [type, byName] of Object.entries(plugins)) {
-      if (!ref.pluginTypes.has(type)) {
+    const badTypes = new Set<string>();
+    for (const { type, name, body } of listPlugins(Array.isArray(rawPlugins) ? rawPlugins : [rawPlugins], errors)) {
+      if (ref.pluginTypes.has(type)) checkPlugin(type, name, unwrapBlocks(body), errors);
+      else if (!badTypes.has(type)) {
+        badTypes.add(type);
         errors.push(`${ptr('/plugins', type)}: unknown plugin type (allowed: ${[...ref.pluginTypes].join(', ')})`);
-        continue;
       }
-      for (const [name, body] of Object.entries(byName)) checkPlugin(type, name, unwrapBlocks(body), errors);
     }
   }
   return errors;

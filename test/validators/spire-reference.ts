@@ -28,7 +28,7 @@ export interface KeyNode {
 export interface PluginReference {
   type: string;
   name: string;
-  /** Allowed `plugin_data` keys; null when the plugin is built in but its doc is not in shared/upstream. */
+  /** Allowed `plugin_data` keys (plugin doc ∪ agent_full.conf); null when neither documents the plugin. */
   keys: Set<string> | null;
   required: Set<string>;
   source: string;
@@ -206,7 +206,7 @@ export function loadSpireAgentReference(): SpireAgentReference {
   const pluginTypes = new Set(oneTable(tables, 'plugin types', (t) => t.heading === 'Plugin types').rows.map((r) => r[0]!));
   const pluginBlockKeys = new Set(oneTable(tables, 'plugin configuration', (t) => t.heading === 'Plugin configuration').rows.map((r) => r[0]!));
   const plugins = new Map<string, PluginReference>();
-  // Built-in plugins whose doc is not in shared/upstream stay known, but uncheckable (keys: null).
+  // Every built-in plugin is known; its keys come from its doc and agent_full.conf below.
   for (const row of oneTable(tables, 'built-in plugins', (t) => t.heading === 'Built-in plugins').rows) {
     const name = /\[([^\]]+)\]/.exec(row[1]!)?.[1] ?? row[1]!;
     plugins.set(`${row[0]}/${name}`, { type: row[0]!, name, keys: null, required: new Set(), source: AGENT_DOC });
@@ -215,6 +215,15 @@ export function loadSpireAgentReference(): SpireAgentReference {
   for (const file of docs.sort()) {
     const ref = readPluginDoc(file);
     plugins.set(`${ref.type}/${ref.name}`, ref);
+  }
+  // agent_full.conf also shows each built-in plugin's plugin_data keys: it fills in plugins whose
+  // doc is not in shared/upstream (docker, k8s, slurm, SVIDStores) and adds to the documented ones.
+  for (const [id, block] of root.children.get('plugins')?.children ?? []) {
+    const plugin = plugins.get(id);
+    if (!plugin) continue;
+    const keys = [...(block.children.get('plugin_data')?.children.keys() ?? [])];
+    plugin.keys = new Set([...(plugin.keys ?? []), ...keys]);
+    plugin.source = plugin.source === AGENT_DOC ? FULL_CONF : `${plugin.source} + ${FULL_CONF}`;
   }
   cache = { root, pluginTypes, pluginBlockKeys, plugins };
   return cache;

@@ -51,7 +51,7 @@ export interface WrittenSpec {
       revision?: string;
     };
     /**
-     * SPIFFE trust domain shared by Istio (meshConfig.trustDomain) and SPIRE.
+     * SPIFFE trust domain shared by Istio (meshConfig.trustDomain) and SPIRE. Lowercase letters, digits, dots, dashes and underscores (SPIFFE ID spec).
      */
     trustDomain: string;
     /**

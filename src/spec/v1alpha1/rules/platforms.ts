@@ -85,7 +85,7 @@ export const platformDelivery: Rule = {
       if (p.kind === 'gcp' && p.delivery === 'cloud-init') {
         const bad = p.targets.os.filter((os) => !os.startsWith('ubuntu-'));
         if (bad.length > 0) {
-          report('DELIVERY_UNSUPPORTED', `/platforms/${i}/delivery`, `GCE images of ${bad.join(', ')} have no cloud-init, so delivery cloud-init would never run there`, {
+          report('DELIVERY_UNSUPPORTED', `/platforms/${i}/delivery`, `delivery cloud-init would never run on ${bad.join(', ')}: those GCE images have no cloud-init`, {
             hint: 'use delivery: startup-script (runs on every GCE image), or target only Ubuntu',
           });
         }

@@ -66,7 +66,7 @@ export const workloadProbe: Rule = {
         report('PROBE_HANDLER_COUNT', `/workloads/${wi}/probe`, `the probe of "${w.name}" sets ${handlers.length === 0 ? 'no handler' : handlers.join(' and ')}; set exactly one of httpGet, tcpSocket, exec, grpc`);
       }
       if (spec.mesh.flavor === 'gloo' && w.probe.grpc) {
-        report('GLOO_GRPC_PROBE', `/workloads/${wi}/probe/grpc`, `Gloo ExternalWorkload has no grpc probe (only httpGet, tcpSocket and exec); change the probe of "${w.name}"`, { atKey: true });
+        report('GLOO_GRPC_PROBE', `/workloads/${wi}/probe/grpc`, `flavor gloo: ExternalWorkload has no grpc probe (only httpGet, tcpSocket and exec); change the probe of "${w.name}"`, { atKey: true });
       }
     });
   },

@@ -1,0 +1,57 @@
+/** Generates docs/diagnostics.md from the code catalog (a test keeps the committed file current). */
+import { diagnosticCatalog } from '../diagnostics/codes.js';
+
+/** Returns the Markdown reference of diagnostics, report formats and exit codes. */
+export function renderDiagnosticsReference(): string {
+  const rows = Object.entries(diagnosticCatalog).map(([code, info]) => `| \`${code}\` | ${info.severity} | ${info.stage} | ${info.summary.replace(/\|/g, '\\|')} |`);
+  return `<!-- Generated from src/diagnostics/codes.ts by test/generated.test.ts (vitest -u); do not edit. -->
+# Diagnostics
+
+Every finding vmonboard reports (about a spec, its lock file, a referenced file or a render) is a
+diagnostic. \`vmonboard validate\` and \`vmonboard render\` return **all** findings, not just the first.
+
+## Fields
+
+| field | meaning |
+| --- | --- |
+| \`severity\` | \`error\` (fails the command), \`warning\` (fails only with \`--strict\`) or \`info\` |
+| \`code\` | a stable code from the table below; never renamed or reused, so scripts may match on it |
+| \`message\` | lowercase, actionable: what is wrong and what to do |
+| \`pointer\` | RFC 6901 JSON pointer into the file (\`/workloads/0/ports/1/number\`); \`""\` is the whole document |
+| \`file\` | the file the pointer refers to: the spec, its lock file (\`<spec>.lock.yaml\`) or \`<stdin>\` |
+| \`line\`, \`column\` | 1-based position. For a missing key, the nearest existing parent; for an unknown key, the key itself |
+| \`hint\` | an optional suggestion |
+
+## Formats
+
+Text (default) goes to **stderr**, one block per finding with a caret under the position:
+
+\`\`\`text
+error[SCHEMA_UNKNOWN_KEY]: unknown key "namespce" in workloads[0]; remove it or check its spelling
+  --> spec.yaml:42:5 (/workloads/0/namespce)
+   |
+42 |     namespce: bookinfo
+   |     ^
+\`\`\`
+
+\`--format json\` writes to **stdout** (data only) an object \`{ "valid": boolean, "diagnostics": [...] }\`
+where each diagnostic has exactly the fields above (\`null\` when absent). \`valid\` is false when any error,
+or with \`--strict\` any warning, was found.
+
+## Exit codes
+
+| code | meaning |
+| --- | --- |
+| 0 | ok (warnings allowed unless \`--strict\`) |
+| 1 | invalid spec, or a render that failed |
+| 2 | usage error (unknown option, missing argument) |
+| 3 | internal error (a bug: please report it) |
+| 4 | \`render --check\`: the committed bundle is out of date |
+
+## Codes
+
+| code | severity | stage | meaning and fix |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}

@@ -5,12 +5,16 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Model } from './model/model.js';
 import { BundleBuilder, type Bundle } from './bundle/bundle.js';
+import { addManifest } from './bundle/manifest.js';
 import { translators } from './translators.js';
 
-/** Runs every translator over the model; returns the bundle and their findings (unlocated). */
+/**
+ * Runs every translator over the model; returns the bundle and their findings (unlocated).
+ * MANIFEST.json is added after all translators ran, so it covers every file whatever their order.
+ */
 export function buildBundle(model: Model): { bundle: Bundle; diagnostics: Array<Diagnostic & { atKey?: boolean }> } {
   const out = new BundleBuilder();
   const diagnostics: Array<Diagnostic & { atKey?: boolean }> = [];
   for (const t of translators) diagnostics.push(...t.run(model, out));
-  return { bundle: out.build(), diagnostics };
+  return { bundle: addManifest(out.build(), model.sourceName), diagnostics };
 }

@@ -1,14 +1,163 @@
-/** Writes a bundle into a directory (plain version; the bundles issue makes it atomic). */
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+/**
+ * The atomic directory writer. rename(2) cannot replace a non-empty directory, so a bundle goes
+ * to `<dir>.tmp-<id>` beside the target, the old bundle is renamed to `<dir>.old-<id>`, the new
+ * one into place, and the old one is deleted. Start-up recovery (recover.ts) repairs whatever a
+ * killed run left, so `<dir>` always ends up holding a complete bundle, old or new.
+ * The id only names the scratch directories; it never reaches the written files.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fsp } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Bundle } from './bundle.js';
+import { MANIFEST_FILE } from './manifest.js';
+import { inspectDir } from './read-dir.js';
+import { recoverBundleDir } from './recover.js';
 
-/** Writes every file of the bundle under `dir`, creating directories, with the file modes. */
-export function writeBundleToDir(bundle: Bundle, dir: string): void {
-  for (const [path, f] of bundle) {
-    const full = join(dir, path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, f.content, { mode: f.mode });
-    chmodSync(full, f.mode);
+/** Steps of one write, in order; `beforeStep` is awaited before each. */
+export type WriteStep = 'write-file' | 'rename-old' | 'rename-new' | 'delete-old';
+
+/** Options of writeBundleToDir. */
+export interface WriteDirOptions {
+  /** Replace a directory that is not a vmonboard bundle. */
+  force?: boolean;
+  /**
+   * Test seam for failure injection: awaited before each step (with the file path for
+   * 'write-file'). Throwing makes the step fail; never settling freezes the run like a kill.
+   */
+  beforeStep?: (step: WriteStep, path?: string) => void | Promise<void>;
+}
+
+/** What a write did, for the CLI to report. */
+export interface WriteDirResult {
+  /** Files written. */
+  files: number;
+  /** Recovery actions taken for earlier interrupted runs. */
+  recovered: string[];
+  /** Non-fatal problems (the old copy could not be deleted; the next run removes it). */
+  warnings: string[];
+}
+
+/** The target exists and is not a vmonboard bundle; carries the reason for the message. */
+export class NotABundleError extends Error {}
+
+/**
+ * Writes `bundle` to `dir` atomically (see the file comment): recovers leftovers first, refuses
+ * to replace anything but a missing or empty directory or a vmonboard bundle unless `force`
+ * (and never a file or symlink), then swaps. Files get their bundle modes exactly (0755, 0644,
+ * 0600, umask notwithstanding), MANIFEST.json is written last and every file is fsynced before
+ * the swap. On a failure, the target is left as it was and the error is rethrown.
+ */
+export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteDirOptions = {}): Promise<WriteDirResult> {
+  const target = resolve(dir);
+  await fsp.mkdir(dirname(target), { recursive: true });
+  const recovered = recoverBundleDir(target);
+  const state = inspectDir(target);
+  if (state.kind === 'not-a-directory') throw new NotABundleError(`${dir} exists and is not a directory (a file or a symlink); remove it or choose another -o`);
+  if (state.kind === 'foreign' && !opts.force) {
+    throw new NotABundleError(`${dir} is not empty and is not a vmonboard bundle (no vmonboard ${MANIFEST_FILE}); choose another -o, or pass --force to replace it`);
+  }
+  const id = randomBytes(8).toString('hex');
+  const tmp = `${target}.tmp-${id}`;
+  const old = `${target}.old-${id}`;
+  const step = async (s: WriteStep, path?: string): Promise<void> => {
+    await opts.beforeStep?.(s, path);
+  };
+
+  try {
+    await writeTree(bundle, tmp, step);
+  } catch (err) {
+    await fsp.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+
+  const hadOld = state.kind !== 'missing';
+  try {
+    if (hadOld) {
+      await step('rename-old');
+      await fsp.rename(target, old);
+    }
+    await step('rename-new');
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    // Put the old bundle back if it was moved; the new one never became visible. If even that
+    // fails, the next run's recovery restores it, so the original error is the one to report.
+    try {
+      if (hadOld && !(await exists(target)) && (await exists(old))) await fsp.rename(old, target);
+      await fsp.rm(tmp, { recursive: true, force: true });
+    } catch {
+      // left for recoverBundleDir
+    }
+    throw err;
+  }
+  await syncDir(dirname(target));
+
+  const warnings: string[] = [];
+  if (hadOld) {
+    try {
+      await step('delete-old');
+      await fsp.rm(old, { recursive: true, force: true });
+    } catch (err) {
+      warnings.push(`could not delete ${basename(old)} (${(err as Error).message}); the next render removes it`);
+    }
+  }
+  return { files: bundle.size, recovered, warnings };
+}
+
+/** Writes every file under a fresh `root`, MANIFEST.json last, each fsynced, with exact modes. */
+async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path?: string) => Promise<void>): Promise<void> {
+  await fsp.mkdir(root, { mode: 0o755 });
+  await fsp.chmod(root, 0o755);
+  const made = new Set<string>();
+  const order = [...bundle.keys()].filter((p) => p !== MANIFEST_FILE);
+  if (bundle.has(MANIFEST_FILE)) order.push(MANIFEST_FILE);
+  for (const path of order) {
+    const f = bundle.get(path)!;
+    await step('write-file', path);
+    const full = join(root, path);
+    await makeParents(root, path, made);
+    // O_EXCL: the temp tree is ours alone; a pre-existing file there would be a bug or an attack.
+    const fh = await fsp.open(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, f.mode);
+    try {
+      await fh.writeFile(f.content);
+      await fh.chmod(f.mode);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/** Creates the parent directories of `rel` under `root` with mode 0755 (umask notwithstanding). */
+async function makeParents(root: string, rel: string, made: Set<string>): Promise<void> {
+  const parts = rel.split('/').slice(0, -1);
+  let cur = root;
+  for (const part of parts) {
+    cur = join(cur, part);
+    if (made.has(cur)) continue;
+    await fsp.mkdir(cur, { mode: 0o755 });
+    await fsp.chmod(cur, 0o755);
+    made.add(cur);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fsp.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** fsyncs a directory so the renames in it survive a power loss (a no-op where unsupported). */
+async function syncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await fsp.open(dir, constants.O_RDONLY);
+    await fh.sync();
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+  } finally {
+    await fh?.close();
   }
 }

@@ -1,0 +1,81 @@
+/**
+ * Drift check for GitOps CI (`render --check`): compares a rendered bundle with the committed
+ * directory, reading only. Git keeps file content and the executable bit and nothing else
+ * (git-scm.com/book "Git Internals - Git Objects": modes 100644 and 100755 only), so those are
+ * the only things compared: a fresh clone of an up-to-date bundle must show no drift.
+ */
+import type { Bundle } from './bundle.js';
+import { formatMode } from './manifest.js';
+import { readTree } from './read-dir.js';
+import { shortDiff } from './short-diff.js';
+
+/** One changed file with a short explanation. */
+export interface ChangedFile {
+  path: string;
+  /** Short human diff lines (content, executable bit, or file kind). */
+  diff: string[];
+}
+
+/** The drift between a rendered bundle and a directory. */
+export interface BundleDrift {
+  /** In the rendered bundle but not on disk. */
+  added: string[];
+  /** On disk but not in the rendered bundle. */
+  removed: string[];
+  changed: ChangedFile[];
+}
+
+/** True when the drift is empty. */
+export function isUpToDate(drift: BundleDrift): boolean {
+  return drift.added.length === 0 && drift.removed.length === 0 && drift.changed.length === 0;
+}
+
+const isExecutable = (mode: number): boolean => (mode & 0o111) !== 0;
+
+/**
+ * Compares `bundle` with the files under `dir` (a missing directory counts as empty).
+ * Content and the executable bit only; other mode bits (0600 vs 0644) are ignored.
+ */
+export function compareBundleWithDir(bundle: Bundle, dir: string): BundleDrift {
+  let disk;
+  try {
+    disk = readTree(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    disk = new Map();
+  }
+  const drift: BundleDrift = { added: [], removed: [], changed: [] };
+  for (const [path, f] of bundle) {
+    const d = disk.get(path);
+    if (!d) {
+      drift.added.push(path);
+      continue;
+    }
+    if (d.kind !== 'file') {
+      drift.changed.push({ path, diff: [`is a ${d.kind === 'symlink' ? 'symbolic link' : 'special file'} on disk, expected a regular file`] });
+      continue;
+    }
+    const want = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content);
+    const diff: string[] = [];
+    if (isExecutable(d.mode) !== isExecutable(f.mode)) {
+      diff.push(`executable bit: ${isExecutable(d.mode) ? 'set' : 'not set'} on disk (${formatMode(d.mode)}), expected ${isExecutable(f.mode) ? 'set' : 'not set'} (${formatMode(f.mode)})`);
+    }
+    if (!d.content.equals(want)) diff.push(...shortDiff(d.content, want));
+    if (diff.length > 0) drift.changed.push({ path, diff });
+  }
+  for (const path of disk.keys()) if (!bundle.has(path)) drift.removed.push(path);
+  return drift;
+}
+
+/** Formats drift for people (stderr): one line per file, diffs indented beneath. */
+export function formatDrift(drift: BundleDrift, dir: string): string {
+  const n = drift.added.length + drift.removed.length + drift.changed.length;
+  const lines = [`${dir} is out of date: ${n} file${n === 1 ? '' : 's'} differ from what the spec renders`];
+  for (const p of drift.added) lines.push(`  added:   ${p} (rendered, missing from ${dir})`);
+  for (const p of drift.removed) lines.push(`  removed: ${p} (in ${dir}, no longer rendered)`);
+  for (const c of drift.changed) {
+    lines.push(`  changed: ${c.path}`);
+    for (const l of c.diff) lines.push(`      ${l}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

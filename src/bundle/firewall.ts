@@ -1,0 +1,113 @@
+/**
+ * The network rules VMs need, derived from the model (port roles, artifact URLs, secret stores),
+ * for the bundle README's firewall / security-group table. Every connection a VM makes to the
+ * cluster goes through the east-west gateway (Gloo "About external workloads": "all
+ * communication between services in the workload cluster and services in the VM goes through
+ * the workload cluster's east-west gateway"; ../shared/reference/mesh-onboarding.md §1.3).
+ */
+import type { Model, PlatformKind, PortRole, SecretRef } from '../model/model.js';
+
+/** One rule of the table. */
+export interface FirewallRule {
+  /** Which VMs need it: "all VMs", platform names, or a workload. */
+  appliesTo: string;
+  direction: 'outbound' | 'inbound';
+  /** Host, address or description of the peer. */
+  destination: string;
+  port: number;
+  protocol: 'TCP';
+  why: string;
+}
+
+/** Why a VM dials each gateway port role (mesh-onboarding.md §1.3; spire-otel.md). */
+const ROLE_WHY: Partial<Record<PortRole, string>> = {
+  tls: 'mesh traffic from the sidecar to services in the cluster (mTLS, AUTO_PASSTHROUGH)',
+  istiod: 'the sidecar fetches its configuration (xDS) from istiod',
+  spire: 'the SPIRE agent attests the node and receives SVIDs from the SPIRE server',
+  otlp: 'the OTel collector sends metrics (OTLP gRPC) to the OTel gateway',
+  cacert: 'the Gloo agent fetches the mesh CA certificate (grpc-cacert)',
+  bootstrap: 'external-workload bootstrap (grpc-ew-bootstrap)',
+};
+
+/** Gateway roles a VM dials; webhook and status serve the cluster and load balancers, not VMs. */
+function rolesVmsDial(model: Model): PortRole[] {
+  const roles: PortRole[] = ['tls', 'istiod', 'spire'];
+  if (model.telemetry.enabled) roles.push('otlp');
+  if (model.flavor === 'gloo') roles.push('cacert', 'bootstrap');
+  return roles;
+}
+
+/** host[:port] origin of an https URL, with its port (default 443). */
+function origin(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname, port: u.port ? Number(u.port) : u.protocol === 'http:' ? 80 : 443 };
+}
+
+/** The endpoint a VM reaches for a secret reference, or undefined for host files. */
+function secretEndpoint(ref: SecretRef): string | undefined {
+  switch (ref.scheme) {
+    case 'aws-ssm':
+      return `ssm.${ref.region ?? '<region>'}.amazonaws.com`;
+    case 'aws-secretsmanager':
+      return `secretsmanager.${ref.region ?? '<region>'}.amazonaws.com`;
+    case 'gcp-secretmanager':
+      return 'secretmanager.googleapis.com';
+    case 'azure-keyvault':
+      return `${ref.vault}.vault.azure.net`;
+    case 'file':
+      return undefined;
+  }
+}
+
+/** Instance metadata services, by platform kind (cloud-init.md §1.1–1.3). */
+const METADATA: Partial<Record<PlatformKind, string>> = {
+  aws: '169.254.169.254 (IMDSv2)',
+  azure: '169.254.169.254 (IMDS)',
+  gcp: 'metadata.google.internal (169.254.169.254)',
+};
+
+/** Lists the rules, in a fixed order: gateway roles, downloads, trust URLs, secret stores, metadata, inbound. */
+export function listFirewallRules(model: Model): FirewallRule[] {
+  const rules: FirewallRule[] = [];
+  const gw = `east-west gateway ${model.gateway.address}`;
+  for (const role of rolesVmsDial(model)) {
+    const port = model.gateway.ports[role];
+    if (port !== undefined) rules.push({ appliesTo: 'all VMs', direction: 'outbound', destination: gw, port, protocol: 'TCP', why: `${role}: ${ROLE_WHY[role]}` });
+  }
+  const seen = new Set<string>();
+  const addOnce = (r: FirewallRule): void => {
+    const key = `${r.appliesTo}|${r.destination}|${r.port}`;
+    if (!seen.has(key)) rules.push(r), seen.add(key);
+  };
+  const proxy = model.artifacts.proxy.https ?? model.artifacts.proxy.http;
+  if (proxy) {
+    const p = origin(proxy);
+    addOnce({ appliesTo: 'all VMs', direction: 'outbound', destination: `proxy ${p.host}`, port: p.port, protocol: 'TCP', why: 'package downloads go through the configured proxy' });
+  } else {
+    for (const pin of model.artifacts.pins) {
+      const o = origin(pin.url);
+      addOnce({ appliesTo: 'all VMs', direction: 'outbound', destination: o.host, port: o.port, protocol: 'TCP', why: 'pinned package downloads (first boot, or bake time with bake: true)' });
+    }
+  }
+  for (const t of [model.trust.meshRootCA, model.trust.spireBundle, model.telemetry.enabled ? model.telemetry.gateway.ca : undefined]) {
+    if (t?.kind !== 'url') continue;
+    const o = origin(t.url);
+    addOnce({ appliesTo: 'all VMs', direction: 'outbound', destination: o.host, port: o.port, protocol: 'TCP', why: 'trust bundle download' });
+  }
+  for (const p of model.platforms) {
+    const a = p.attestation;
+    const ref = a.type === 'x509pop' ? a.privateKey : a.type === 'join_token' ? a.token : undefined;
+    const endpoint = ref ? secretEndpoint(ref) : undefined;
+    if (endpoint) addOnce({ appliesTo: p.name, direction: 'outbound', destination: endpoint, port: 443, protocol: 'TCP', why: 'fetch the attestation secret at boot (never stored in user data)' });
+  }
+  for (const p of model.platforms) {
+    const md = METADATA[p.kind];
+    if (md) addOnce({ appliesTo: p.name, direction: 'outbound', destination: md, port: 80, protocol: 'TCP', why: 'instance identity for SPIRE node attestation and metadata for telemetry (link-local: only host firewalls filter it)' });
+  }
+  for (const w of model.workloads) {
+    for (const port of w.ports) {
+      addOnce({ appliesTo: `${w.name} VMs`, direction: 'inbound', destination: `the VM, from ${gw}`, port: port.number, protocol: 'TCP', why: `mesh traffic to ${w.name} port ${port.name} (${port.protocol}), mTLS terminated by the sidecar` });
+    }
+  }
+  return rules;
+}

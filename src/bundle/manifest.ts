@@ -1,0 +1,82 @@
+/**
+ * MANIFEST.json: every file of a bundle with its sha256, mode and the spec pointer it came from.
+ * It is computed last, over all other files, so it never depends on translator order, and it is
+ * how the directory writer recognizes a directory it may replace (a vmonboard bundle).
+ */
+import { createHash } from 'node:crypto';
+import type { Bundle, BundleFile, FileMode } from './bundle.js';
+
+/** Path of the manifest inside a bundle. */
+export const MANIFEST_FILE = 'MANIFEST.json';
+
+/** apiVersion of the manifest format; bump it on an incompatible change. */
+export const MANIFEST_API_VERSION = 'vmonboard.bundle/v1';
+
+/** One manifest entry. Mode is an octal string ("0755") because JSON has no octal literals. */
+export interface ManifestEntry {
+  sha256: string;
+  mode: string;
+  source: string;
+}
+
+/** The parsed manifest. */
+export interface Manifest {
+  apiVersion: typeof MANIFEST_API_VERSION;
+  kind: 'BundleManifest';
+  /** Base name of the spec the bundle was rendered from. */
+  spec: string;
+  /** Every other file of the bundle, keyed by path, in byte order. */
+  files: Record<string, ManifestEntry>;
+}
+
+/** Lower-case hex sha256 of a file's content (strings hash as UTF-8, as they are written). */
+export function sha256Hex(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Formats a bundle file mode as the four-digit octal string used in the manifest. */
+export function formatMode(mode: FileMode | number): string {
+  return `0${(mode & 0o777).toString(8)}`;
+}
+
+/** Builds the manifest of a bundle (MANIFEST.json itself excluded), serialized deterministically. */
+export function formatManifest(bundle: Bundle, specName: string): string {
+  const files: Record<string, ManifestEntry> = {};
+  for (const [path, f] of bundle) {
+    if (path === MANIFEST_FILE) continue;
+    files[path] = { sha256: sha256Hex(f.content), mode: formatMode(f.mode), source: f.source };
+  }
+  const manifest: Manifest = { apiVersion: MANIFEST_API_VERSION, kind: 'BundleManifest', spec: specName, files };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/**
+ * Returns the bundle with MANIFEST.json added (in byte order). Throws if a translator already
+ * added a file at that path: the manifest must describe everything else.
+ */
+export function addManifest(bundle: Bundle, specName: string): Bundle {
+  if (bundle.has(MANIFEST_FILE)) throw new Error(`a translator wrote ${MANIFEST_FILE}; that path is reserved for the manifest`);
+  const manifest: BundleFile = { content: formatManifest(bundle, specName), mode: 0o644, source: '' };
+  const entries = [...bundle.entries(), [MANIFEST_FILE, manifest] as const];
+  return new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Parses MANIFEST.json text; returns undefined when it is not a vmonboard bundle manifest
+ * (bad JSON, another kind, or entries of the wrong shape).
+ */
+export function parseManifest(text: string): Manifest | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const m = data as Partial<Manifest> | null;
+  if (!m || typeof m !== 'object' || m.apiVersion !== MANIFEST_API_VERSION || m.kind !== 'BundleManifest') return undefined;
+  if (!m.files || typeof m.files !== 'object') return undefined;
+  for (const e of Object.values(m.files)) {
+    if (!e || typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256) || typeof e.mode !== 'string') return undefined;
+  }
+  return m as Manifest;
+}

@@ -77,6 +77,7 @@ const catalog = {
   LOCK_PIN_STALE: { severity: 'error', stage: 'lock', summary: 'A lock entry was pinned from a different URL than the spec now resolves; run vmonboard pin.' },
   ARTIFACT_URL_UNKNOWN: { severity: 'error', stage: 'rules', summary: 'No sourced download URL exists for this component, format and arch; set artifacts.components.<name>.urls.' },
   // Rendering and the CLI.
+  BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },
   RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },
   USAGE: { severity: 'error', stage: 'cli', summary: 'The command line is wrong.' },
   INTERNAL_ERROR: { severity: 'error', stage: 'cli', summary: 'A bug in vmonboard; please report it with the spec that triggers it.' },

@@ -1,0 +1,30 @@
+/**
+ * Patterns of secret material that must never be written into a bundle or user data. The list
+ * follows the credential formats that leak most often (private keys, JWTs, cloud keys); each
+ * entry says what it matches. False positives are acceptable here: a bundle holds certificates,
+ * configs and scripts, none of which legitimately contain these.
+ */
+
+/** One kind of secret the scanner recognises. */
+export interface SecretPattern {
+  id: string;
+  what: string;
+  regex: RegExp;
+}
+
+/** The patterns, most specific first. */
+export const SECRET_PATTERNS: readonly SecretPattern[] = [
+  { id: 'pem-private-key', what: 'a PEM private key', regex: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/ },
+  { id: 'openssh-private-key', what: 'an OpenSSH private key', regex: /-----BEGIN OPENSSH PRIVATE KEY-----/ },
+  { id: 'pgp-private-key', what: 'a PGP private key block', regex: /-----BEGIN PGP PRIVATE KEY BLOCK-----/ },
+  // header.payload.signature, both JSON parts base64url of '{"' (eyJ): a signed JWT or SA token.
+  { id: 'jwt', what: 'a JSON Web Token', regex: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
+  // AWS access key IDs: AKIA (long-term) and ASIA (temporary), 16 upper-case alphanumerics.
+  { id: 'aws-access-key-id', what: 'an AWS access key ID', regex: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
+  { id: 'aws-secret-access-key', what: 'an AWS secret access key', regex: /aws_secret_access_key\s*[:=]\s*["']?[A-Za-z0-9/+]{40}/i },
+  { id: 'gcp-service-account-key', what: 'a GCP service account key', regex: /"private_key_id"\s*:\s*"[0-9a-f]{20,}"/ },
+  { id: 'azure-storage-key', what: 'an Azure storage account key', regex: /AccountKey=[A-Za-z0-9/+]{80,}={0,2}/ },
+  { id: 'azure-client-secret', what: 'an Azure AD client secret', regex: /\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}\b/ },
+  { id: 'github-token', what: 'a GitHub token', regex: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
+  { id: 'slack-token', what: 'a Slack token', regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+];

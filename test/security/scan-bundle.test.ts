@@ -1,0 +1,60 @@
+/** The bundle scanner finds planted secrets, and stays quiet on the real bundles' contents. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanBundle, scanText, secretFindingsToDiagnostics } from '../../src/security/scan-bundle.js';
+import type { Bundle } from '../../src/bundle/bundle.js';
+import { PROJECT_ROOT, GOLDEN_FILES } from '../helpers/golden-cases.js';
+
+// Assembled at run time so this source file itself does not look like it holds credentials.
+const b64url = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+const JWT = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url({ sub: 'system:serviceaccount:bookinfo:ratings', aud: ['istio-ca'] })}.${'s'.repeat(43)}`;
+const AWS_KEY_ID = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
+const AWS_SECRET = ['wJalrXUtnFEMI/K7MDENG', '/bPxRfiCYEXAMPLEKEY'].join('');
+const PRIVATE_KEY = readFileSync(join(PROJECT_ROOT, 'test/fixtures/invalid/files/not-a-cert.pem'), 'utf8');
+const GCP_KEY = JSON.stringify({ type: 'service_account', private_key_id: 'a'.repeat(40) });
+
+describe('scanText', () => {
+  it.each([
+    ['pem-private-key', `config:\n${PRIVATE_KEY}`],
+    ['jwt', `token: "${JWT}"`],
+    ['aws-access-key-id', `AWS_ACCESS_KEY_ID=${AWS_KEY_ID}`],
+    ['aws-secret-access-key', `aws_secret_access_key = ${AWS_SECRET}`],
+    ['gcp-service-account-key', GCP_KEY],
+    ['github-token', `GH=ghp_${'a1B2'.repeat(9)}`],
+  ])('finds %s', (id, text) => {
+    const found = scanText('f', text).map((f) => f.pattern);
+    expect(found).toContain(id);
+  });
+
+  it('reports the line of the finding', () => {
+    expect(scanText('f', `a\nb\nlabel: ${JWT}\n`)[0]!.line).toBe(3);
+  });
+
+  it('does not flag certificates, checksums or base64 cloud-config', () => {
+    const cert = readFileSync(join(GOLDEN_FILES, 'mesh-root-ca.pem'), 'utf8');
+    const sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    expect(scanText('f', `${cert}\nsha256: ${sha}\n${Buffer.from(cert).toString('base64')}`)).toEqual([]);
+  });
+});
+
+describe('scanBundle', () => {
+  it('turns each planted secret into a BUNDLE_SECRET error at the file source pointer', () => {
+    const bundle: Bundle = new Map([
+      ['cluster/spire.values.yaml', { content: 'ok: true\n', mode: 0o644, source: '' }],
+      ['vms/web/aws/otel/config.yaml', { content: `attributes:\n  token: "${JWT}"\n`, mode: 0o644, source: '/telemetry/resourceAttributes' }],
+      ['vms/web/dc1/spire/key.pem', { content: PRIVATE_KEY, mode: 0o600, source: '/platforms/1' }],
+    ]);
+    const findings = scanBundle(bundle);
+    expect(findings.map((f) => [f.path, f.pattern])).toEqual([
+      ['vms/web/aws/otel/config.yaml', 'jwt'],
+      ['vms/web/dc1/spire/key.pem', 'pem-private-key'],
+    ]);
+    const diags = secretFindingsToDiagnostics(findings, bundle);
+    expect(diags.map((d) => [d.code, d.pointer])).toEqual([
+      ['BUNDLE_SECRET', '/telemetry/resourceAttributes'],
+      ['BUNDLE_SECRET', '/platforms/1'],
+    ]);
+    expect(diags[0]!.message).toContain('JSON Web Token');
+  });
+});

@@ -6,9 +6,23 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Model } from './model/model.js';
 import type { BundleBuilder } from './bundle/bundle.js';
+import { translateBundleReadme } from './bundle/readme.js';
+import { translateAgentFiles } from './vm/translate-agent-files.js';
+import { translateCluster } from './cluster/translate.js';
+import { translatePayloads } from './delivery/translate.js';
 
 /** A pure translator. */
 export type Translator = (model: Model, out: BundleBuilder) => Array<Diagnostic & { atKey?: boolean }>;
 
 /** Registered translators (cluster side, VM agent configs, payloads, bundle README/manifest). */
-export const translators: Array<{ name: string; run: Translator }> = [];
+export const translators: Array<{ name: string; run: Translator }> = [
+  // Bundle README (issue 6). It reads only the model, so its place in this list does not matter;
+  // MANIFEST.json is added by buildBundle after every translator ran.
+  { name: 'bundle-readme', run: translateBundleReadme },
+  // VM agent configs, flavor istio (issue 4): vms/<workload>/<platform>/{istio,spire,systemd,otel}/.
+  { name: 'vm-agent-files', run: translateAgentFiles },
+  // First-boot payloads, flavor istio (issue 5): vms/<workload>/<platform>/ payload, bake.sh, verify.sh, uninstall.sh.
+  { name: 'vm-payloads', run: translatePayloads },
+  // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart.
+  { name: 'cluster', run: translateCluster },
+];

@@ -70,7 +70,7 @@ export function compareBundleWithDir(bundle: Bundle, dir: string): BundleDrift {
 /** Formats drift for people (stderr): one line per file, diffs indented beneath. */
 export function formatDrift(drift: BundleDrift, dir: string): string {
   const n = drift.added.length + drift.removed.length + drift.changed.length;
-  const lines = [`${dir} is out of date: ${n} file${n === 1 ? '' : 's'} differ from what the spec renders`];
+  const lines = [`${dir} is out of date: ${n} ${n === 1 ? 'file differs' : 'files differ'} from what the spec renders`];
   for (const p of drift.added) lines.push(`  added:   ${p} (rendered, missing from ${dir})`);
   for (const p of drift.removed) lines.push(`  removed: ${p} (in ${dir}, no longer rendered)`);
   for (const c of drift.changed) {

@@ -8,6 +8,9 @@ import { validateCommand } from './commands/validate.js';
 import { schemaCommand } from './commands/schema.js';
 import { initCommand } from './commands/init.js';
 import { renderCommand } from './commands/render.js';
+import { userdataCommand } from './commands/userdata.js';
+import { awsCommand } from './commands/aws.js';
+import { pinCommand } from './commands/pin.js';
 import { VERSION } from '../version.js';
 
 /** Builds the program with its commands writing to `io`. */
@@ -21,8 +24,14 @@ export function createProgram(io: CliIO): Command {
       writeErr: (s) => io.stderr.write(s),
     })
     .exitOverride();
-  for (const cmd of [validateCommand(io), renderCommand(io), schemaCommand(io), initCommand(io)]) {
-    program.addCommand(cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)'));
+  // Nested commands (aws launch-template) need the same settings: addCommand does not inherit them.
+  const configure = (cmd: Command): Command => {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)');
+    for (const sub of cmd.commands) configure(sub);
+    return cmd;
+  };
+  for (const cmd of [validateCommand(io), renderCommand(io), userdataCommand(io), awsCommand(io), pinCommand(io), schemaCommand(io), initCommand(io)]) {
+    program.addCommand(configure(cmd));
   }
   return program;
 }

@@ -15,7 +15,9 @@ export type RouteMode =
   /** Istio mTLS data plane, routed by the SNI of the outbound cluster (AUTO_PASSTHROUGH). */
   | 'auto-passthrough'
   /** TLS passed through untouched and routed by SNI to one in-cluster destination. */
-  | 'passthrough';
+  | 'passthrough'
+  /** Bytes passed through untouched on a dedicated port, routed by port alone (no SNI needed). */
+  | 'tcp';
 
 /** One port role a VM uses. */
 export interface VmEndpoint {
@@ -49,9 +51,11 @@ export function listVmEndpoints(model: Model): VmEndpoint[] {
     { role: 'tls', port: p.tls, mode: 'auto-passthrough', sniHosts: ['*.local'], portName: 'tls', pointer: at('tls') },
     { role: 'istiod', port: p.istiod, mode: 'passthrough', sniHosts: istiodSniHosts(model), destination: { host: istiodHost, port: ISTIOD_XDS_SERVICE_PORT }, portName: 'tls-istiod', pointer: at('istiod') },
     { role: 'webhook', port: p.webhook, mode: 'passthrough', sniHosts: istiodSniHosts(model), destination: { host: istiodHost, port: ISTIOD_WEBHOOK_SERVICE_PORT }, portName: 'tls-webhook', pointer: at('webhook') },
-    // The SPIRE agent's gRPC client sends its server_address host as SNI, so VMs use the Service's
-    // own DNS name as server_address (mapped to the gateway address in /etc/hosts, like istiod).
-    { role: 'spire', port: p.spire, mode: 'passthrough', sniHosts: [spireServerHost(model)], destination: { host: clusterLocal(spireServerHost(model)), port: SPIRE_SERVICE_PORT }, portName: 'tls-spire', pointer: at('spire') },
+    // SPIRE is mTLS end to end and the gateway must not terminate it (spire-otel.md §2.2), but it
+    // cannot be routed by SNI: the agent dials server_address = the gateway address with no TLS
+    // ServerName (spiffe/spire pkg/agent/client/dial.go), so gRPC uses that host, and Go's
+    // crypto/tls sends no SNI for an IP address. The spire port is dedicated, so TCP by port.
+    { role: 'spire', port: p.spire, mode: 'tcp', sniHosts: [], destination: { host: clusterLocal(spireServerHost(model)), port: SPIRE_SERVICE_PORT }, portName: 'tls-spire', pointer: at('spire') },
   ];
   if (model.telemetry.enabled) {
     const g = model.telemetry.gateway;

@@ -5,9 +5,13 @@
  */
 import type { Model } from '../model/model.js';
 
-/** Release name of our vmonboard-mesh chart in the README commands (one release per spec). */
+/**
+ * Release name of our vmonboard-mesh chart in the README commands (one release per spec). It
+ * contains the chart name, so the chart's fullname is the release name itself (helm create
+ * "fullname" convention) and object names stay short. Helm caps release names at 53 characters.
+ */
 export function meshReleaseName(model: Pick<Model, 'name'>): string {
-  return `vmonboard-${model.name}`.slice(0, 53).replace(/-+$/, '');
+  return `vmonboard-mesh-${model.name}`.slice(0, 53).replace(/-+$/, '');
 }
 
 /**

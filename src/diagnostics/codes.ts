@@ -76,6 +76,25 @@ const catalog = {
   LOCK_PIN_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file has no sha256 for an artifact the targets need; run vmonboard pin.' },
   LOCK_PIN_STALE: { severity: 'error', stage: 'lock', summary: 'A lock entry was pinned from a different URL than the spec now resolves; run vmonboard pin.' },
   ARTIFACT_URL_UNKNOWN: { severity: 'error', stage: 'rules', summary: 'No sourced download URL exists for this component, format and arch; set artifacts.components.<name>.urls.' },
+  // Delivering bundles: user-data budgets and artifact pinning (bundles issue).
+  USERDATA_TOO_LARGE: { severity: 'error', stage: 'render', summary: 'The first-boot payload exceeds the platform user-data limit (EC2 16,384, Azure 65,535, GCE 262,144 bytes), even gzipped where the platform allows it; reference files by URL or use bake: true.' },
+  ARTIFACT_DOWNLOAD_FAILED: { severity: 'error', stage: 'lock', summary: 'vmonboard pin could not download an artifact (HTTP status, TLS or network error); the message names the URL.' },
+  ARTIFACT_CHECKSUM_MISMATCH: { severity: 'error', stage: 'lock', summary: 'pin --verify downloaded an artifact whose sha256 differs from the lock file: it changed upstream or was tampered with.' },
+  // Cluster side (issue 3): what the spire chart cannot express, and cross-artifact consistency
+  // between what the VMs use and what the rendered cluster values serve (src/cluster/).
+  CLUSTER_ATTESTOR_CONFLICT: { severity: 'error', stage: 'render', summary: 'Two platforms need different settings of a SPIRE node attestor, but the server runs one instance of it; make their settings equal.' },
+  CLUSTER_ATTESTOR_INCOMPLETE: { severity: 'error', stage: 'render', summary: 'A SPIRE node attestor setting the platforms need is missing (for example assumeRole across several AWS accounts, or assumeOrgRole with verifyOrganization).' },
+  CLUSTER_UNSUPPORTED: { severity: 'error', stage: 'render', summary: 'The combination cannot be expressed with the pinned cluster charts; the message says which chart setting is missing.' },
+  CLUSTER_ATTESTOR_MISSING: { severity: 'error', stage: 'render', summary: 'The rendered spire values would not attest a platform or produce the selectors its node aliases match on.' },
+  CLUSTER_PORT_NOT_SERVED: { severity: 'error', stage: 'render', summary: 'A gateway port role the VMs use is not served by the rendered east-west gateway Service.' },
+  CLUSTER_ROUTE_MISSING: { severity: 'error', stage: 'render', summary: 'The east-west gateway has no route for a port role, SNI name or destination the VMs use.' },
+  CLUSTER_TRUST_DOMAIN_MISMATCH: { severity: 'error', stage: 'render', summary: 'A rendered cluster artifact uses another trust domain than the VMs.' },
+  CLUSTER_NETWORK_MISMATCH: { severity: 'error', stage: 'render', summary: 'A rendered cluster artifact names another network than the cluster or VM network of the spec.' },
+  CLUSTER_REVISION_MISMATCH: { severity: 'error', stage: 'render', summary: 'A rendered cluster artifact uses another istiod revision than the VMs.' },
+  CLUSTER_REGISTRATION_MISSING: { severity: 'error', stage: 'render', summary: 'A SPIRE entry or WorkloadGroup a VM needs is missing from the rendered cluster artifacts.' },
+  // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7).
+  PAYLOAD_TOO_LARGE: { severity: 'error', stage: 'render', summary: 'A VM payload exceeds its platform\'s user-data limit even gzipped; move large files to a URL (mirror) or split the workload.' },
+  PAYLOAD_GZIP_REQUIRED: { severity: 'info', stage: 'render', summary: 'A VM payload exceeds its platform\'s raw user-data limit but fits gzipped; vmonboard userdata gzips it, or attach it gzipped yourself (gzip -9).' },
   // Rendering and the CLI.
   BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },
   RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },

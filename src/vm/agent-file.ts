@@ -21,4 +21,11 @@ export interface AgentFile {
   mode: 0o644 | 0o640 | 0o600 | 0o755 | 0o750;
   /** systemd units to restart when this file changes (empty: none). */
   restarts: string[];
+  /**
+   * How the payload installs it. 'file' (the default when absent) writes vmPath with owner, group
+   * and mode. 'hosts-block' merges the content into vmPath (/etc/hosts) as a managed block
+   * between HOSTS_BLOCK_BEGIN and HOSTS_BLOCK_END (src/vm/hosts-block.ts), first replacing
+   * GATEWAY_IP_PLACEHOLDER with the resolved gateway address when hostsBlockResolution() says so.
+   */
+  install?: 'file' | 'hosts-block';
 }

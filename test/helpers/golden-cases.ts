@@ -69,7 +69,9 @@ export async function expectGoldenPrefix(name: string, bundle: Bundle, prefix: s
     await expect(text).toMatchFileSnapshot(join(expectedDir, p));
   }
   const onDisk = listFiles(join(expectedDir, prefix)).map((p) => prefix + p);
-  const updating = process.argv.includes('-u') || process.argv.includes('--update');
+  // Workers do not see the -u flag; the snapshot state knows whether snapshots are being updated.
+  const state = expect.getState().snapshotState as unknown as { _updateSnapshot?: string } | undefined;
+  const updating = state?._updateSnapshot === 'all' || process.argv.includes('-u') || process.argv.includes('--update');
   if (updating) {
     // `vitest -u` refreshes snapshots but never deletes; remove files the bundle no longer has.
     for (const p of onDisk.filter((p) => !rendered.includes(p))) unlinkSync(join(expectedDir, p));

@@ -1,0 +1,81 @@
+/**
+ * The Handlebars environment for Markdown prose in bundles (the bundle README). Compiled with
+ * `noEscape: true` (HTML escaping is wrong for Markdown), `strict: true` (a missing field is an
+ * error, not an empty string) and `knownHelpersOnly`; values are interpolated only through the
+ * helpers below, each escaping for the context it writes into (architecture guide §4).
+ */
+import Handlebars from 'handlebars';
+import { readAsset } from '../assets.js';
+
+/**
+ * Escapes text for Markdown inline prose and table cells: no emphasis, code, links, HTML,
+ * strikethrough or cell breaks. Only characters that open inline markup mid-line are escaped
+ * (CommonMark §2.4 allows a backslash before any ASCII punctuation), so the raw file stays readable.
+ */
+export function escapeMarkdown(text: string): string {
+  const inline = text.replace(/\r?\n/g, ' ').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  // At the start of a line these open a heading, a list or a setext underline (CommonMark §4.2,
+  // §4.3, §5.2: each needs a following space or the end of the line).
+  return inline
+    .replace(/^(\s*)(#{1,6}|[+-])(?=\s|$)/, '$1\\$2')
+    .replace(/^(\s*)(\d{1,9})([.)])(?=\s|$)/, '$1$2\\$3')
+    .replace(/^(\s*)(=+\s*)$/, '$1\\$2');
+}
+
+/**
+ * Formats text as an inline code span: the fence is one backtick longer than the longest run
+ * inside (CommonMark §6.1), and `|` is escaped so the span can sit in a GFM table cell.
+ */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** Escapes text for a double-quoted Mermaid label (Mermaid entity codes: #quot; #lt; #gt;). */
+export function escapeMermaid(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+}
+
+/** Quotes one shell word with single quotes when it holds anything but plainly safe characters. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+const HELPERS = {
+  /** Markdown-escaped prose. */
+  md: (v: unknown) => escapeMarkdown(String(v)),
+  /** Inline code span. */
+  code: (v: unknown) => codeSpan(String(v)),
+  /** Mermaid label text. */
+  mmd: (v: unknown) => escapeMermaid(String(v)),
+  /** A shell command line from an argv array, each word quoted as needed. */
+  shcmd: (argv: unknown) => {
+    if (!Array.isArray(argv)) throw new Error('shcmd needs an array of words');
+    return argv.map((w) => shellWord(String(w))).join(' ');
+  },
+  /** A Markdown link to a relative bundle path: escaped text, percent-encoded target. */
+  link: (text: unknown, href: unknown) => `[${escapeMarkdown(String(text))}](${encodeURI(String(href)).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})`,
+  /** A JSON scalar. */
+  json: (v: unknown) => JSON.stringify(v),
+} as const;
+
+/** Names of the interpolation helpers templates may use. */
+export const MARKDOWN_HELPERS = Object.keys(HELPERS);
+
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Renders templates/<relPath> with `context`; throws on a missing field or an unknown helper. */
+export function renderMarkdownTemplate(relPath: string, context: object): string {
+  let tpl = cache.get(relPath);
+  if (!tpl) {
+    const env = Handlebars.create();
+    for (const [name, fn] of Object.entries(HELPERS)) env.registerHelper(name, fn);
+    const knownHelpers = Object.fromEntries(Object.keys(HELPERS).map((h) => [h, true]));
+    tpl = env.compile(readAsset(`templates/${relPath}`), { noEscape: true, strict: true, knownHelpers, knownHelpersOnly: true });
+    cache.set(relPath, tpl);
+  }
+  return tpl(context);
+}

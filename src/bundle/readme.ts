@@ -1,0 +1,150 @@
+/**
+ * The bundle README.md translator: instructions for the person applying the bundle, built from
+ * the model only (never from other translators' output), so it does not depend on translator
+ * order. Prose lives in templates/bundle/README.md.hbs; this file builds its context.
+ */
+import type { Delivery, Model, PlatformKind, PlatformModel, PortRole } from '../model/model.js';
+import type { BundleBuilder } from './bundle.js';
+import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../delivery/layout.js';
+import { listFirewallRules } from './firewall.js';
+import { MANIFEST_FILE } from './manifest.js';
+import { renderMarkdownTemplate } from './markdown-template.js';
+
+/** Path of the bundle README. */
+export const README_FILE = 'README.md';
+
+/** How the payload of one delivery on one platform kind reaches a new VM. */
+function deliveryHow(kind: PlatformKind, delivery: Delivery): string {
+  if (delivery === 'shell') return 'copy the directory to the host and run the payload as root';
+  if (delivery === 'startup-script') return 'GCE instance metadata key startup-script (runs on every boot; the script is idempotent)';
+  if (kind === 'aws') return 'EC2 user data (launch template or RunInstances)';
+  if (kind === 'azure') return 'Azure custom data (osProfile.customData)';
+  if (kind === 'gcp') return 'GCE instance metadata key user-data (Ubuntu images with cloud-init)';
+  return 'cloud-init user data (NoCloud seed)';
+}
+
+/** One VM kind (workload × platform) row, with the commands the README shows. */
+function vmRow(model: Model, workload: string, p: PlatformModel) {
+  const dir = vmDir(workload, p.name);
+  const payload = `${dir}/${PAYLOAD_FILE[p.delivery]}`;
+  const cloud = p.delivery !== 'shell';
+  return {
+    workload,
+    platform: p.name,
+    kind: p.kind,
+    delivery: p.delivery,
+    dir,
+    payload,
+    how: deliveryHow(p.kind, p.delivery),
+    cloud,
+    bake: p.bake,
+    bakeScript: `${dir}/${VM_SCRIPTS.bake}`,
+    userdataArgv: ['vmonboard', 'userdata', model.sourceName, '--workload', workload, '--platform', p.name],
+    launchTemplateArgv: ['vmonboard', 'aws', 'launch-template', model.sourceName, '--workload', workload, '--platform', p.name, '--template', '<launch-template-id>'],
+    aws: p.kind === 'aws' && p.delivery === 'cloud-init',
+    installArgv: ['sudo', 'bash', PAYLOAD_FILE[p.delivery]],
+    joinToken: p.attestation.type === 'join_token',
+    nodeAliasId: model.workloads.find((w) => w.name === workload)?.placements.find((pl) => pl.platform === p.name)?.nodeAliasId ?? '',
+  };
+}
+
+/**
+ * The cluster-side steps in the order of cluster/README.md (which has the exact commands):
+ * permissions, root of trust, network label, istiod, SPIRE, east-west gateway, registration,
+ * join tokens. Built from the model, so it never reads that file.
+ */
+function clusterSteps(model: Model): Array<{ title: string; detail: string }> {
+  const clouds = [...new Set(model.platforms.filter((p) => p.kind === 'aws' || p.kind === 'gcp' || p.kind === 'azure').map((p) => p.kind))];
+  const steps = [
+    ...(clouds.length > 0 ? [{ title: 'Cloud permissions', detail: `the documents in cluster/iam/ let the SPIRE server verify ${clouds.join(', ')} instance identities` }] : []),
+    { title: 'Shared root of trust', detail: `istiod and SPIRE get intermediate CAs of the mesh root, so the cluster accepts the VMs' SPIRE-issued certificates` },
+    { title: 'Network label', detail: `namespace ${model.mesh.istiod.namespace} is labelled with network ${model.mesh.network}` },
+    {
+      title: 'istiod',
+      detail: `Istio ${model.mesh.istioVersion}${model.mesh.revision ? ` (revision ${model.mesh.revision})` : ''}, trust domain ${model.mesh.trustDomain}, mesh ${model.mesh.meshID}, with SPIRE as the workload identity provider`,
+    },
+    {
+      title: 'SPIRE server',
+      detail: `spire-crds chart ${model.spire.crdsChartVersion}, then the spire chart ${model.spire.chartVersion} (SPIRE ${model.spire.version}) as release ${model.spire.releaseName} in namespace ${model.spire.namespace}, with the node attestors of the platforms below${model.mesh.registration === 'chart-values' ? ' and the VM registration entries' : ''}`,
+    },
+    {
+      title: 'East-west gateway',
+      detail: `${model.gateway.name} in namespace ${model.gateway.namespace}, reachable from the VMs at ${model.gateway.address}, with the ports in the topology below`,
+    },
+    {
+      title: 'Mesh registration',
+      detail: `the vmonboard mesh-registration chart: a WorkloadGroup and Service per workload and the gateway routes${model.mesh.registration === 'crds' ? ', and ClusterStaticEntry resources for the VM identities' : ''}${model.telemetry.enabled ? `, including OTLP to ${model.telemetry.gateway.host}:${model.telemetry.gateway.port}` : ''}`,
+    },
+  ];
+  if (model.platforms.some((p) => p.attestation.type === 'join_token')) {
+    steps.push({ title: 'Join tokens', detail: 'one single-use token per join-token VM, minted just before it boots' });
+  }
+  return steps;
+}
+
+/** Mermaid nodes and edges: VM agents → east-west gateway port roles → cluster services. */
+function buildTopology(model: Model) {
+  const gloo = model.flavor === 'gloo';
+  const vmNodes = [
+    { id: 'sidecar', label: 'Istio sidecar' },
+    { id: 'agent', label: gloo ? 'Gloo agent (SPIRE agent)' : 'SPIRE agent' },
+    ...(model.telemetry.enabled ? [{ id: 'otel', label: 'OTel collector' }] : []),
+  ];
+  const clusterNodes = [
+    { id: 'ew', label: `east-west gateway ${model.gateway.address}` },
+    { id: 'svc', label: 'mesh services' },
+    { id: 'istiod', label: `istiod ${model.mesh.istiod.host}` },
+    { id: 'spire', label: `SPIRE server ${model.spire.namespace}/${model.spire.releaseName}` },
+    ...(model.telemetry.enabled ? [{ id: 'otelgw', label: `OTel gateway ${model.telemetry.gateway.host}` }] : []),
+    ...(gloo ? [{ id: 'gloo', label: 'Gloo Mesh (cluster side)' }] : []),
+  ];
+  const routes: Array<[string, PortRole, string]> = [
+    ['sidecar', 'tls', 'svc'],
+    ['sidecar', 'istiod', 'istiod'],
+    ['agent', 'spire', 'spire'],
+    ...(model.telemetry.enabled ? [['otel', 'otlp', 'otelgw'] as [string, PortRole, string]] : []),
+    ...(gloo ? [['agent', 'cacert', 'gloo'] as [string, PortRole, string], ['agent', 'bootstrap', 'gloo'] as [string, PortRole, string]] : []),
+  ];
+  const edges = routes.flatMap(([from, role]) => {
+    const port = model.gateway.ports[role];
+    return port === undefined ? [] : [{ from, label: `${role} ${port}` }];
+  });
+  const targets = [...new Set(routes.map(([, , to]) => to))];
+  return { vmNodes, clusterNodes, edges, targets, clusterName: model.mesh.clusterName };
+}
+
+/** Builds the template context: every field the template reads, nothing optional. */
+export function buildReadmeContext(model: Model) {
+  const byName = new Map(model.platforms.map((p) => [p.name, p]));
+  const vms = model.workloads.flatMap((w) => w.placements.map((pl) => vmRow(model, w.name, byName.get(pl.platform)!)));
+  const gloo = model.flavor === 'gloo';
+  return {
+    name: model.name,
+    specFile: model.sourceName,
+    description: model.description ?? '',
+    flavorLabel: gloo ? 'Gloo Mesh Enterprise' : 'Istio + SPIRE + OpenTelemetry',
+    mesh: model.mesh,
+    gateway: { address: model.gateway.address, namespace: model.gateway.namespace, name: model.gateway.name },
+    topology: buildTopology(model),
+    spire: model.spire,
+    telemetry: { enabled: model.telemetry.enabled, host: model.telemetry.gateway.host, port: model.telemetry.gateway.port },
+    spireAgentLabel: gloo ? 'Gloo agent (SPIRE agent)' : 'SPIRE agent',
+    clusterSteps: clusterSteps(model),
+    firewall: listFirewallRules(model),
+    vms,
+    anyBake: vms.some((v) => v.bake),
+    anyJoinToken: vms.some((v) => v.joinToken),
+    manifestFile: MANIFEST_FILE,
+    verifyScript: VM_SCRIPTS.verify,
+    uninstallScript: VM_SCRIPTS.uninstall,
+    verifyArgv: ['sudo', 'bash', VM_SCRIPTS.verify],
+    uninstallArgv: ['sudo', 'bash', VM_SCRIPTS.uninstall],
+    checkArgv: ['vmonboard', 'render', '--check', model.sourceName, '-o', '<this directory>'],
+  };
+}
+
+/** Translator: adds README.md (0644) to the bundle. */
+export function translateBundleReadme(model: Model, out: BundleBuilder): [] {
+  out.add(README_FILE, renderMarkdownTemplate('bundle/README.md.hbs', buildReadmeContext(model)), { mode: 0o644, source: '' });
+  return [];
+}

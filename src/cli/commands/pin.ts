@@ -1,0 +1,47 @@
+/** `vmonboard pin <spec>`: download every artifact, record sha256 pins in the lock file. */
+import { Command } from 'commander';
+import { createPinProgress } from '../../pin/progress.js';
+import { pinSpecFile } from '../../pin/pin.js';
+import { CliExit, EXIT, type CliIO } from '../io.js';
+import { printReport } from '../report.js';
+
+interface PinCommandOptions {
+  verify: boolean;
+  filesDir?: string;
+  lock?: string;
+  strict: boolean;
+}
+
+/** Builds the pin command. */
+export function pinCommand(io: CliIO): Command {
+  return new Command('pin')
+    .description("download every artifact the spec's targets need and write their sha256 to the lock file")
+    .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
+    .option('--verify', 'download again and compare with the lock file; write nothing', false)
+    .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--strict', 'treat warnings as errors', false)
+    .addHelpText(
+      'after',
+      `
+Artifacts come from the spec's mirror (trusting its mirrorCA) or the URLs it resolves, for
+every package format and arch its platforms target.
+
+Examples:
+  $ vmonboard pin examples/quickstart.yaml          # writes examples/quickstart.lock.yaml
+  $ vmonboard pin --verify examples/quickstart.yaml # exit 1 if any artifact changed`,
+    )
+    .action(async (spec: string, opts: PinCommandOptions) => {
+      const r = await pinSpecFile(spec, {
+        ...(opts.verify ? { verify: true } : {}),
+        ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
+        ...(opts.lock ? { lockFile: opts.lock } : {}),
+        ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
+        progress: createPinProgress((s) => io.stderr.write(s), io.isTTY),
+      });
+      const fatal = printReport(io, r.diagnostics, r.sources, { format: 'text', strict: opts.strict, quietOk: true });
+      if (fatal) throw new CliExit(EXIT.invalid);
+      if (opts.verify) io.stderr.write(`verified ${r.entries.length} artifacts against ${r.lockFile}: every sha256 matches\n`);
+      else io.stderr.write(`pinned ${r.entries.length} artifacts in ${r.lockFile}\n`);
+    });
+}

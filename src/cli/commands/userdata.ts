@@ -1,0 +1,73 @@
+/** `vmonboard userdata <spec> --workload W --platform P`: one VM's user data on stdout. */
+import { Command, Option } from 'commander';
+import { USERDATA_ENCODINGS, UserDataError, type UserDataEncoding } from '../../userdata/encode.js';
+import { PayloadLookupError } from '../../userdata/payload.js';
+import { renderUserData, type UserDataOptions, type UserDataResult } from '../../userdata/render-user-data.js';
+import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { printReport } from '../report.js';
+
+/** Options every user-data command shares (userdata, aws launch-template). */
+export interface VmCommandOptions {
+  workload: string;
+  platform: string;
+  mime: boolean;
+  filesDir?: string;
+  lock?: string;
+  strict: boolean;
+}
+
+/**
+ * Renders the spec and encodes one VM's user data, printing findings to stderr. Maps lookup and
+ * encoding mistakes to usage errors (exit 2) and fatal findings to exit 1; returns the result
+ * with userData set.
+ */
+export async function renderUserDataForCli(io: CliIO, spec: string, opts: VmCommandOptions & { encoding?: UserDataEncoding }): Promise<Required<Pick<UserDataResult, 'userData' | 'payload'>>> {
+  const req: UserDataOptions = {
+    workload: opts.workload,
+    platform: opts.platform,
+    mime: opts.mime,
+    ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
+    ...(opts.lock ? { lockFile: opts.lock } : {}),
+    ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
+  };
+  let r: UserDataResult;
+  try {
+    r = await renderUserData(spec, req);
+  } catch (err) {
+    if (err instanceof PayloadLookupError || (err instanceof UserDataError && err.reason === 'unsupported')) throw new UsageError(err.message);
+    throw err;
+  }
+  const fatal = printReport(io, r.diagnostics, r.sources, { format: 'text', strict: opts.strict, quietOk: true });
+  if (fatal || !r.userData || !r.payload) throw new CliExit(EXIT.invalid);
+  for (const note of r.userData.notes) io.stderr.write(`note: ${note}\n`);
+  return { userData: r.userData, payload: r.payload };
+}
+
+/** Builds the userdata command. */
+export function userdataCommand(io: CliIO): Command {
+  return new Command('userdata')
+    .description("print one VM's first-boot user data to stdout, encoded and checked against its platform's size limit")
+    .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
+    .requiredOption('--workload <name>', 'workload name')
+    .requiredOption('--platform <name>', 'platform name (its delivery decides the payload)')
+    .addOption(new Option('--encoding <encoding>', 'output encoding (default: raw, gzipped when needed and allowed)').choices([...USERDATA_ENCODINGS]))
+    .option('--mime', 'wrap the payload as a MIME multipart part, to merge with other user data', false)
+    .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--strict', 'treat warnings as errors', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vmonboard userdata spec.yaml --workload ratings --platform aws-prod > user-data
+  $ vmonboard userdata spec.yaml --workload ratings --platform azure-prod --encoding base64
+  $ vmonboard userdata spec.yaml --workload ratings --platform aws-prod --mime --encoding gzip+base64
+
+Limits: EC2 16,384 bytes (before base64), Azure custom data 65,535, GCE 262,144 per metadata value.`,
+    )
+    .action(async (spec: string, opts: VmCommandOptions & { encoding?: UserDataEncoding }) => {
+      const { userData } = await renderUserDataForCli(io, spec, opts);
+      io.stdout.write(userData.bytes);
+    });
+}

@@ -1,0 +1,201 @@
+/**
+ * cluster/README.md: the one place for the cluster install steps, in order, with the exact
+ * `helm upgrade --install` commands and chart versions, and what to check after each step.
+ * Built from the same model and names as the values files, so commands and values agree.
+ */
+import type { Model } from '../model/model.js';
+import { shellCommand as sh } from './shell-words.js';
+import { listJoinTokenSteps, listSpireEntries } from './registration.js';
+import { listVmEndpoints } from './endpoints.js';
+import { NETWORK_LABEL } from './gateway-values.js';
+import { UPSTREAM_CA_SECRET } from './spire-values.js';
+import { eastWestReleaseName, istiodReleaseName, meshReleaseName, spireServerName } from './names.js';
+
+/** Helm repository of the spire charts (istio.io SPIRE integration doc, spire-otel.md §2). */
+const SPIRE_REPO = 'https://spiffe.github.io/helm-charts-hardened/';
+/** Helm repository of the istio charts (istio.io "Install with Helm"). */
+const ISTIO_REPO = 'https://istio-release.storage.googleapis.com/charts';
+
+function block(...cmds: string[]): string[] {
+  return ['```sh', ...cmds, '```', ''];
+}
+
+/** Creates a namespace unless it exists (kubectl create alone fails on an existing one). */
+function createNamespace(ns: string): string {
+  return `${sh('kubectl', 'create', 'namespace', ns, '--dry-run=client', '-o', 'yaml')} | kubectl apply -f -`;
+}
+
+/** What the host certificates of x509pop platforms must carry for the alias selectors to match. */
+function x509Section(model: Model): string[] {
+  const lines: string[] = [];
+  for (const w of model.workloads) {
+    for (const pl of w.placements) {
+      const sel = pl.selectors.x509pop;
+      if (!sel) continue;
+      const parts = [
+        ...(sel.subjectCN ? [`subject CN \`${sel.subjectCN}\``] : []),
+        ...Object.entries(sel.san ?? {}).map(([k, v]) => `URI SAN \`x509pop://${model.mesh.trustDomain}/${k}/${v}\``),
+      ];
+      lines.push(`- ${w.namespace}/${w.name} on ${pl.platform}: ${parts.join(', ')}.`);
+    }
+  }
+  if (lines.length === 0) return [];
+  // x509pop selectors: subject:cn, and san:<key>:<value> from URI SANs x509pop://<td>/<key>/<value> (spire-otel.md §1.3).
+  return ['x509pop hosts: each VM certificate must chain to its platform\'s CA bundle (in `spire.values.yaml`) and carry:', '', ...lines, ''];
+}
+
+function spireExec(model: Model, ...args: string[]): string {
+  // The StatefulSet pod <fullname>-0, container spire-server (the subchart's name), default API socket.
+  return sh('kubectl', '-n', model.spire.namespace, 'exec', `${spireServerName(model)}-0`, '-c', 'spire-server', '--', '/opt/spire/bin/spire-server', ...args);
+}
+
+function trustSection(model: Model): string[] {
+  const ns = model.spire.namespace;
+  return [
+    '## 2. Shared root of trust',
+    '',
+    'SPIRE signs VM certificates with an intermediate CA chained to the mesh root, so istiod and the',
+    'in-cluster sidecars accept them. Give istiod and SPIRE separate intermediates of the same root',
+    `(the root is the \`trust.meshRootCA\` of ${model.sourceName}). With Istio's certificate tooling`,
+    '(istio.io "Plug in CA Certificates"), from a directory holding root-cert.pem and root-key.pem:',
+    '',
+    ...block(
+      sh('make', '-f', '../tools/certs/Makefile.selfsigned.mk', `${model.mesh.clusterName}-cacerts`, 'spire-cacerts'),
+      createNamespace(model.mesh.istiod.namespace),
+      sh('kubectl', 'create', 'secret', 'generic', 'cacerts', '-n', model.mesh.istiod.namespace, `--from-file=${model.mesh.clusterName}/ca-cert.pem`, `--from-file=${model.mesh.clusterName}/ca-key.pem`, `--from-file=${model.mesh.clusterName}/root-cert.pem`, `--from-file=${model.mesh.clusterName}/cert-chain.pem`),
+      createNamespace(ns),
+      sh('kubectl', 'create', 'secret', 'generic', UPSTREAM_CA_SECRET, '-n', ns, '--from-file=tls.crt=spire/cert-chain.pem', '--from-file=tls.key=spire/ca-key.pem', '--from-file=bundle.crt=spire/root-cert.pem'),
+    ),
+    `The spire chart mounts \`${UPSTREAM_CA_SECRET}\` and reads \`tls.crt\` (the SPIRE intermediate chained up to the root),`,
+    '`tls.key` and `bundle.crt` (the root) for its `disk` upstream authority; the key never enters this bundle.',
+    'Skip the `cacerts` commands when istiod already uses a plugged-in CA of this root.',
+    '',
+    'Check: `openssl verify -CAfile root-cert.pem spire/ca-cert.pem` prints `OK`.',
+    '',
+  ];
+}
+
+function helmSections(model: Model): string[] {
+  const istioNs = model.mesh.istiod.namespace;
+  const v = model.mesh.istioVersion;
+  const rev = model.mesh.revision;
+  const meshConfigMap = rev ? `istio-${rev}` : 'istio';
+  const gw = model.gateway;
+  return [
+    '## 3. Network label',
+    '',
+    ...block(sh('kubectl', 'label', 'namespace', istioNs, `${NETWORK_LABEL}=${model.mesh.network}`, '--overwrite')),
+    `Check: \`kubectl get namespace ${istioNs} -L ${NETWORK_LABEL}\` shows \`${model.mesh.network}\`.`,
+    '',
+    '## 4. istiod',
+    '',
+    '`istiod.values.yaml` is a fragment: pass it after your own istiod values (later files win), or compare the two.',
+    '',
+    ...block(
+      sh('helm', 'upgrade', '--install', 'istio-base', 'istio/base', '--version', v, '-n', istioNs),
+      sh('helm', 'upgrade', '--install', istiodReleaseName(model), 'istio/istiod', '--version', v, '-n', istioNs, '-f', '<your-istiod-values.yaml>', '-f', 'istiod.values.yaml', '--wait'),
+    ),
+    `Check: \`kubectl -n ${istioNs} get configmap ${meshConfigMap} -o jsonpath='{.data.mesh}'\` contains \`trustDomain: ${model.mesh.trustDomain}\`.`,
+    '',
+    '## 5. SPIRE',
+    '',
+    ...block(
+      sh('helm', 'upgrade', '--install', 'spire-crds', 'spire-crds', '--repo', SPIRE_REPO, '--version', model.spire.crdsChartVersion, '-n', model.spire.namespace, '--create-namespace'),
+      sh('helm', 'upgrade', '--install', model.spire.releaseName, 'spire', '--repo', SPIRE_REPO, '--version', model.spire.chartVersion, '-n', model.spire.namespace, '-f', 'spire.values.yaml', '--wait'),
+    ),
+    ...x509Section(model),
+    'Check:',
+    '',
+    ...block(sh('kubectl', '-n', model.spire.namespace, 'rollout', 'status', `statefulset/${spireServerName(model)}`), spireExec(model, 'healthcheck')),
+    '## 6. East-west gateway',
+    '',
+    ...block(sh('helm', 'upgrade', '--install', eastWestReleaseName(model), 'istio/gateway', '--version', v, '-n', gw.namespace, '-f', 'eastwest-gateway.values.yaml', '--wait')),
+    `Check: \`kubectl -n ${gw.namespace} get service ${gw.name}\` lists ports ${listVmEndpoints(model).map((e) => e.port).join(', ')}, and its external address is \`${gw.address}\` (the address every VM dials).`,
+    '',
+  ];
+}
+
+function registrationSection(model: Model): string[] {
+  const gw = model.gateway;
+  const namespaces = [...new Set(model.workloads.map((w) => w.namespace))].sort();
+  const crds = model.mesh.registration === 'crds';
+  const sidecar = listSpireEntries(model).find((e) => e.kind === 'sidecar');
+  return [
+    '## 7. Mesh registration (our chart)',
+    '',
+    'The chart is in `charts/vmonboard-mesh/` beside this file. It does not create the workload',
+    'namespaces (`namespaces.create: false`), so create them first unless they exist.',
+    '',
+    ...block(
+      ...namespaces.map(createNamespace),
+      sh('helm', 'upgrade', '--install', meshReleaseName(model), './charts/vmonboard-mesh', '-n', gw.namespace, '-f', 'mesh-registration.values.yaml'),
+      sh('helm', 'test', meshReleaseName(model), '-n', gw.namespace),
+    ),
+    'If the cluster already applied istio\'s `expose-istiod.yaml` or `expose-services.yaml`, set',
+    '`eastWest.istiod.enabled` or `eastWest.crossNetwork.enabled` to false, so the gateway does not get two servers for one port.',
+    '',
+    `Check: \`kubectl get workloadgroups,services -n ${namespaces.join(',')}\` and \`kubectl -n ${gw.namespace} get gateways,virtualservices\`${crds ? '; `kubectl get clusterstaticentries` shows every entry' : ''}.`,
+    ...(sidecar ? ['', 'SPIRE has the VM entries (declared in ' + (crds ? 'ClusterStaticEntry objects of our chart' : '`spire.values.yaml`') + '):', '', ...block(spireExec(model, 'entry', 'show', '-spiffeID', sidecar.spiffeID))] : ['']),
+  ];
+}
+
+function joinTokenSection(model: Model): string[] {
+  const steps = listJoinTokenSteps(model);
+  if (steps.length === 0) return [];
+  const out = [
+    '## 8. Join tokens',
+    '',
+    'A join token is single-use and expires after `-ttl` seconds (default 600), so mint it just before',
+    'the VM boots. `-spiffeID` makes the attested agent the node alias the sidecar entry hangs from.',
+    'Entries created this way are not managed by the controller manager; its entry ID prefix keeps it from deleting them.',
+    '',
+  ];
+  for (const s of steps) {
+    out.push(`### ${s.namespace}/${s.workload} on ${s.platform}`, '', ...block(spireExec(model, 'token', 'generate', '-spiffeID', s.spiffeID, '-ttl', '600')));
+    out.push(`Copy the printed token to \`${s.tokenPath}\` on the VM (mode 0600, owner root) before its first boot.`, '', `Check after boot: ${'`'}${spireExec(model, 'entry', 'show', '-parentID', s.spiffeID)}${'`'} lists the sidecar entry, and \`agent list\` shows the agent.`, '');
+  }
+  return out;
+}
+
+/** Renders cluster/README.md for flavor istio. */
+export function renderClusterReadme(model: Model, opts: { iam: boolean }): string {
+  const ep = listVmEndpoints(model);
+  return [
+    `# Cluster setup for ${model.name}`,
+    '',
+    `Generated by vmonboard from ${model.sourceName} — do not edit.`,
+    '',
+    `Istio ${model.mesh.istioVersion}${model.mesh.revision ? ` (revision ${model.mesh.revision})` : ''}, trust domain \`${model.mesh.trustDomain}\`, cluster \`${model.mesh.clusterName}\`,`,
+    `network \`${model.mesh.network}\`, VM network \`${model.mesh.vmNetwork}\`; spire chart ${model.spire.chartVersion} and spire-crds ${model.spire.crdsChartVersion}.`,
+    '',
+    '| file | for |',
+    '|---|---|',
+    '| `spire.values.yaml` | spire chart: node attestors, upstream CA, registration entries |',
+    '| `istiod.values.yaml` | istio/istiod chart: the settings VMs need (fragment) |',
+    '| `eastwest-gateway.values.yaml` | istio/gateway chart: the east-west gateway with every VM port |',
+    '| `mesh-registration.values.yaml` | `charts/vmonboard-mesh`: WorkloadGroups, Services, gateway routes |',
+    '| `iam/` | cloud permissions, see `iam/README.md` |',
+    '',
+    'VMs reach everything through the east-west gateway:',
+    '',
+    '| role | port | TLS server name | routed to |',
+    '|---|---|---|---|',
+    ...ep.map((e) => `| ${e.role} | ${e.port} | ${e.mode === 'tcp' ? 'none needed: the whole port is routed' : e.sniHosts.join(', ') || '—'} | ${e.destination ? `${e.destination.host}:${e.destination.port}` : e.mode === 'auto-passthrough' ? 'mesh services (AUTO_PASSTHROUGH)' : 'gateway health'} |`),
+    '',
+    'The gateway chart runs without `networkGateway`, which would replace the Service ports with four fixed ones',
+    '(no SPIRE or OTLP port); the network label and `ISTIO_META_REQUESTED_NETWORK_VIEW` are set directly instead.',
+    'SPIRE stays end-to-end mTLS through the gateway, routed by its dedicated port: an agent dialing an IP address sends no TLS server name.',
+    '',
+    '## 0. Helm repositories',
+    '',
+    ...block(sh('helm', 'repo', 'add', 'istio', ISTIO_REPO), sh('helm', 'repo', 'update')),
+    '## 1. Cloud permissions',
+    '',
+    opts.iam ? 'Apply the documents in `iam/` as `iam/README.md` describes, before SPIRE attests the first VM.' : 'None: no platform of this spec needs cloud permissions.',
+    '',
+    ...trustSection(model),
+    ...helmSections(model),
+    ...registrationSection(model),
+    ...joinTokenSection(model),
+  ].join('\n');
+}

@@ -1,0 +1,70 @@
+/**
+ * The cluster-side translator: Model → cluster/ files (Helm values for spire, istiod, the
+ * east-west gateway and our chart; IAM documents; the install README; our chart itself), then the
+ * cross-artifact consistency check over what was written. Pure: reads only the model and the
+ * package's own chart files.
+ */
+import jsYaml from 'js-yaml';
+import type { Model } from '../model/model.js';
+import type { BundleBuilder } from '../bundle/bundle.js';
+import type { Translator } from '../translators.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { dumpYaml } from '../render/yaml.js';
+import { generatedHeader } from '../render/header.js';
+import { buildSpireValues } from './spire-values.js';
+import { buildIstiodValues } from './istiod-values.js';
+import { buildGatewayValues } from './gateway-values.js';
+import { buildMeshValues } from './mesh-values.js';
+import { buildIamDocuments } from './iam.js';
+import { renderIamReadme } from './iam-readme.js';
+import { renderClusterReadme } from './readme.js';
+import { readChartFiles } from './chart-files.js';
+import { checkClusterConsistency, type ClusterArtifacts } from './consistency.js';
+import { readVmUsage } from './vm-usage.js';
+
+type Unlocated = Diagnostic & { atKey?: boolean };
+
+/** Bundle directory of everything cluster-side. */
+export const CLUSTER_DIR = 'cluster';
+
+/** Bundle paths of the values files, by artifact. */
+export const CLUSTER_VALUES_FILES = {
+  spire: `${CLUSTER_DIR}/spire.values.yaml`,
+  istiod: `${CLUSTER_DIR}/istiod.values.yaml`,
+  gateway: `${CLUSTER_DIR}/eastwest-gateway.values.yaml`,
+  mesh: `${CLUSTER_DIR}/mesh-registration.values.yaml`,
+} as const;
+
+/** Writes one values file with the generated header and a line naming the chart it is for; returns what a reader parses back. */
+function addValues(model: Model, out: BundleBuilder, path: string, chart: string, values: unknown, source: string): unknown {
+  const text = `${generatedHeader(model)}# Values for ${chart}; see cluster/README.md for the install command.\n${dumpYaml(values)}`;
+  out.add(path, text, { source });
+  return jsYaml.load(text);
+}
+
+/** Renders flavor istio's cluster side; flavor gloo is not rendered here yet (its own issue adds it). */
+export const translateCluster: Translator = (model, out) => {
+  if (model.flavor !== 'istio') return [];
+  const diagnostics: Unlocated[] = [];
+  const spire = buildSpireValues(model);
+  diagnostics.push(...spire.diagnostics);
+  const parsed: ClusterArtifacts = {
+    spire: addValues(model, out, CLUSTER_VALUES_FILES.spire, `the spire chart ${model.spire.chartVersion}`, spire.values, '/spire'),
+    istiod: addValues(model, out, CLUSTER_VALUES_FILES.istiod, `the istio/istiod chart ${model.mesh.istioVersion} (a fragment to merge)`, buildIstiodValues(model), '/mesh'),
+    gateway: addValues(model, out, CLUSTER_VALUES_FILES.gateway, `the istio/gateway chart ${model.mesh.istioVersion}`, buildGatewayValues(model), '/eastWestGateway'),
+    mesh: addValues(model, out, CLUSTER_VALUES_FILES.mesh, 'charts/vmonboard-mesh (beside this file)', buildMeshValues(model), '/workloads'),
+  };
+  // The VM translator ran before this one: judge the VM files as written, not as intended.
+  const vmText = (path: string): string | undefined => {
+    const f = out.get(path);
+    return typeof f?.content === 'string' ? f.content : undefined;
+  };
+  diagnostics.push(...checkClusterConsistency(model, parsed, readVmUsage(model, vmText)));
+
+  const iam = buildIamDocuments(model);
+  for (const d of iam) out.add(`${CLUSTER_DIR}/iam/${d.file}`, `${JSON.stringify(d.body, null, 2)}\n`, { source: '/platforms' });
+  out.add(`${CLUSTER_DIR}/iam/README.md`, renderIamReadme(model, iam), { source: '/platforms' });
+  out.add(`${CLUSTER_DIR}/README.md`, renderClusterReadme(model, { iam: iam.length > 0 }), { source: '' });
+  for (const f of readChartFiles()) out.add(`${CLUSTER_DIR}/charts/vmonboard-mesh/${f.path}`, f.content, { source: '' });
+  return diagnostics;
+};

@@ -1,0 +1,106 @@
+/**
+ * `vmonboard pin`: download every artifact the spec's targets need (from the mirror or the
+ * given URLs, every package format and arch in use), compute their sha256 and write the lock
+ * file; with `verify`, download again and compare with the lock without writing anything.
+ */
+import { basename } from 'node:path';
+import { validateSpecFile } from '../api.js';
+import { writeFileAtomic } from '../bundle/write-file-atomic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import type { ArtifactPin, Model } from '../model/model.js';
+import { lockPathFor } from '../spec/lock.js';
+import type { ReadSpecOptions } from '../spec/read-spec.js';
+import { downloadAndHash, DownloadError, type DownloadOptions } from './download.js';
+import { formatLock, type LockEntry } from './lock-file.js';
+import type { PinProgress } from './progress.js';
+
+/** Options of pinSpecFile. */
+export interface PinOptions extends Omit<ReadSpecOptions, 'ignoreLock'> {
+  /** Re-download and compare with the existing lock; write nothing. */
+  verify?: boolean;
+  progress?: PinProgress;
+  /** Download settings for tests (timeouts); trust comes from the spec. */
+  download?: Pick<DownloadOptions, 'timeoutMs' | 'maxBytes'>;
+}
+
+/** The outcome: findings, the entries downloaded, and the lock file (written unless verify or failed). */
+export interface PinResult {
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+  lockFile: string;
+  entries: LockEntry[];
+  written: boolean;
+}
+
+/** Label of one artifact for progress and messages. */
+export function artifactLabel(p: Pick<ArtifactPin, 'component' | 'version' | 'format' | 'arch'>): string {
+  return `${p.component} ${p.version} ${p.format}/${p.arch}`;
+}
+
+/** The mirror CA as PEM; a CA given by URL is fetched first, trusting the system roots. */
+async function mirrorCA(model: Model): Promise<string | undefined> {
+  const ca = model.artifacts.mirrorCA;
+  if (!ca) return undefined;
+  if (ca.kind === 'inline') return ca.content;
+  const chunks: Buffer[] = [];
+  const https = await import('node:https');
+  await new Promise<void>((resolve, reject) => {
+    https.get(ca.url, (res) => {
+      if (res.statusCode !== 200) reject(new DownloadError(`GET ${ca.url} (the mirror CA) answered HTTP ${res.statusCode}`));
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('error', reject);
+    }).on('error', (e) => reject(new DownloadError(`GET ${ca.url} (the mirror CA) failed: ${e.message}`)));
+  });
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Pins (or, with `verify`, re-checks) the artifacts of a spec. Download failures and checksum
+ * mismatches are ARTIFACT_DOWNLOAD_FAILED / ARTIFACT_CHECKSUM_MISMATCH errors about the lock
+ * file; the lock is written only when every download succeeded.
+ */
+export async function pinSpecFile(specPath: string, opts: PinOptions = {}): Promise<PinResult> {
+  const { verify, progress, download, ...readOpts } = opts;
+  const lockFile = readOpts.lockFile ?? (specPath === '-' ? 'vmonboard.lock.yaml' : lockPathFor(specPath));
+  // Pinning resolves URLs without the lock; verifying needs the lock's pins to compare with.
+  const v = await validateSpecFile(specPath, verify ? readOpts : { ...readOpts, ignoreLock: true });
+  const base = { sources: v.sources, lockFile, entries: [] as LockEntry[], written: false };
+  if (!v.model) return { ...base, diagnostics: v.diagnostics };
+  const model = v.model;
+  const found: Diagnostic[] = [];
+  let extraCA: string | undefined;
+  try {
+    extraCA = await mirrorCA(model);
+  } catch (err) {
+    if (!(err instanceof DownloadError)) throw err;
+    const d = v.locate([{ severity: 'error', code: 'ARTIFACT_DOWNLOAD_FAILED', message: err.message, pointer: '/artifacts/mirrorCA' }]);
+    return { ...base, diagnostics: sortDiagnostics([...v.diagnostics, ...d]) };
+  }
+  const entries: LockEntry[] = [];
+  for (const pin of model.artifacts.pins) {
+    const label = artifactLabel(pin);
+    progress?.start(label, pin.url);
+    try {
+      const got = await downloadAndHash(pin.url, { ...download, ...(extraCA ? { extraCA } : {}), allowHttp: model.artifacts.allowInsecureHttpMirror, ...(progress ? { onProgress: progress.update } : {}) });
+      progress?.done(label, got.sha256, got.size);
+      entries.push({ component: pin.component, version: pin.version, format: pin.format, arch: pin.arch, url: pin.url, sha256: got.sha256 });
+      if (verify && pin.sha256 !== null && pin.sha256 !== got.sha256) {
+        found.push({
+          severity: 'error',
+          code: 'ARTIFACT_CHECKSUM_MISMATCH',
+          message: `${label} from ${pin.url} has sha256 ${got.sha256}, but the lock file pins ${pin.sha256}; the artifact changed or was tampered with: do not install it, and run \`vmonboard pin\` only if the new bytes are trusted`,
+          pointer: '/artifacts',
+          file: lockFile,
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof DownloadError)) throw err;
+      progress?.fail(label, err.message);
+      found.push({ severity: 'error', code: 'ARTIFACT_DOWNLOAD_FAILED', message: `cannot pin ${label}: ${err.message}`, pointer: '/artifacts', file: lockFile });
+    }
+  }
+  const diagnostics = sortDiagnostics([...v.diagnostics, ...found]);
+  if (verify || found.length > 0) return { ...base, diagnostics, entries };
+  await writeFileAtomic(lockFile, formatLock(entries, specPath === '-' ? '<stdin>' : basename(specPath)));
+  return { ...base, diagnostics, entries, written: true };
+}

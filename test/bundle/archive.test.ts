@@ -1,0 +1,81 @@
+/**
+ * Bundle archives (issue 6 §3): two builds of the same bundle have the same sha256, for tar.gz
+ * and zip; entries are sorted with fixed dates and explicit modes, and the real `tar` and `unzip`
+ * extract exactly the bundle.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../src/bundle/archive.js';
+import { renderSpecFile } from '../../src/api.js';
+import { PROJECT_ROOT } from '../helpers/golden-cases.js';
+import { requireExecutable } from '../validators/require-tool.js';
+import { expectDirHolds, sampleBundle } from './sample-bundle.js';
+
+const root = mkdtempSync(join(tmpdir(), 'vmonboard-archive-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+function extract(format: ArchiveFormat, data: Buffer, name: string): string {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const file = join(root, `${name}.${format}`);
+  writeFileSync(file, data);
+  if (format === 'tar.gz') execFileSync(requireExecutable('tar', 'tar'), ['-xzf', file, '-C', dir, '--no-same-owner']);
+  else execFileSync(requireExecutable('unzip', 'unzip'), ['-q', file, '-d', dir]);
+  return dir;
+}
+
+describe.each(['tar.gz', 'zip'] as const)('%s', (format) => {
+  it('is byte-identical across builds', async () => {
+    const a = await buildBundleArchive(sampleBundle('v1'), format);
+    const b = await buildBundleArchive(sampleBundle('v1'), format);
+    expect(sha(a)).toBe(sha(b));
+    expect(sha(await buildBundleArchive(sampleBundle('v2'), format))).not.toBe(sha(a));
+  });
+
+  it('extracts to exactly the bundle, modes included', async () => {
+    const prev = process.umask(0); // so extraction keeps the archived modes exactly
+    try {
+      expectDirHolds(extract(format, await buildBundleArchive(sampleBundle('v1'), format), `x-${format}`), sampleBundle('v1'));
+    } finally {
+      process.umask(prev);
+    }
+  });
+
+  it('lists directories before their files, in byte order, all dated 2000-01-01 UTC', async () => {
+    const data = await buildBundleArchive(sampleBundle('v1'), format);
+    const file = join(root, `list.${format}`);
+    writeFileSync(file, data);
+    const listing =
+      format === 'tar.gz'
+        ? execFileSync(requireExecutable('tar', 'tar'), ['-tvzf', file, '--utc'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } })
+        : execFileSync(requireExecutable('unzip', 'unzip'), ['-Z', '-T', file], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    const names = listing.split('\n').filter((l) => /^[-d]r/.test(l)).map((l) => l.split(/\s+/).at(-1));
+    expect(names).toEqual(['MANIFEST.json', 'README.md', 'cluster/', 'cluster/values/', 'cluster/values/spire.yaml', 'vms/', 'vms/web/', 'vms/web/aws-prod/', 'vms/web/aws-prod/user-data.yaml', 'vms/web/aws-prod/verify.sh', 'vms/web/dc1/', 'vms/web/dc1/host-key.ref']);
+    const stamp = format === 'tar.gz' ? '0/0 +\\d+ 2000-01-01 00:00' : '.* 20000101\\.000000';
+    const lines = listing.split('\n').filter((l) => /^[-d]r/.test(l));
+    expect(lines.every((l) => new RegExp(stamp).test(l)), listing).toBe(true);
+    expect(listing).toMatch(new RegExp(`-rwxr-xr-x +${stamp} vms/web/aws-prod/verify\\.sh`));
+    expect(listing).toMatch(new RegExp(`-rw------- +${stamp} vms/web/dc1/host-key\\.ref`));
+    expect(listing).toMatch(new RegExp(`-rw-r--r-- +${stamp} README\\.md`));
+  });
+});
+
+describe('archives of a rendered spec', () => {
+  it.each(['tar.gz', 'zip'] as const)('two renders of examples/quickstart.yaml give %s archives with equal sha256', async (format) => {
+    const render = async (): Promise<Buffer> => {
+      const r = await renderSpecFile(join(PROJECT_ROOT, 'examples/quickstart.yaml'));
+      if (!r.bundle) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+      return buildBundleArchive(r.bundle, format);
+    };
+    expect(sha(await render())).toBe(sha(await render()));
+  });
+
+  it('picks the format from the file name', () => {
+    expect([archiveFormatFor('b.tar.gz'), archiveFormatFor('B.TGZ'), archiveFormatFor('b.zip'), archiveFormatFor('b.tar')]).toEqual(['tar.gz', 'tar.gz', 'zip', undefined]);
+  });
+});

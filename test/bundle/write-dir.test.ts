@@ -1,0 +1,104 @@
+/**
+ * The directory writer's contract (issue 6 §1): exact modes whatever the umask, identical trees
+ * from identical bundles, replacement of an earlier bundle, and refusal to replace anything that
+ * is not a vmonboard bundle unless forced.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NotABundleError, writeBundleToDir } from '../../src/bundle/write-dir.js';
+import { readTree } from '../../src/bundle/read-dir.js';
+import { expectDirHolds, sampleBundle } from './sample-bundle.js';
+
+const root = mkdtempSync(join(tmpdir(), 'vmonboard-write-dir-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => join(root, `case-${++n}`, 'bundle');
+
+describe('writeBundleToDir', () => {
+  let umask: number;
+  beforeEach(() => {
+    umask = process.umask();
+  });
+  afterEach(() => {
+    process.umask(umask);
+  });
+
+  it('writes every file with its exact mode (0755 scripts, 0644 configs, 0600 sensitive) under any umask', async () => {
+    for (const mask of [0o077, 0o000, 0o022]) {
+      process.umask(mask);
+      const dir = fresh();
+      const b = sampleBundle('v1');
+      const r = await writeBundleToDir(b, dir);
+      expect(r).toEqual({ files: b.size, recovered: [], warnings: [] });
+      expectDirHolds(dir, b);
+      expect(readdirSync(join(dir, '..'))).toEqual(['bundle']); // no temp or old directory left beside it
+    }
+  });
+
+  it('gives byte-identical trees for the same bundle, whatever scratch id each run used', async () => {
+    const a = fresh();
+    const b = fresh();
+    await writeBundleToDir(sampleBundle('v1'), a);
+    await writeBundleToDir(sampleBundle('v1'), b);
+    await writeBundleToDir(sampleBundle('v1'), b); // replacing with the same content
+    const ta = readTree(a);
+    const tb = readTree(b);
+    expect([...tb.entries()].map(([p, e]) => [p, e.mode, e.content.toString('hex')])).toEqual([...ta.entries()].map(([p, e]) => [p, e.mode, e.content.toString('hex')]));
+  });
+
+  it('replaces an earlier bundle completely: files no longer rendered disappear', async () => {
+    const dir = fresh();
+    await writeBundleToDir(sampleBundle('v1', { 'vms/old/dc1/install.sh': '#!/bin/sh\n' }), dir);
+    const v2 = sampleBundle('v2');
+    await writeBundleToDir(v2, dir);
+    expectDirHolds(dir, v2);
+  });
+
+  it('accepts a missing or empty directory', async () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    await writeBundleToDir(sampleBundle('v1'), dir);
+    expectDirHolds(dir, sampleBundle('v1'));
+  });
+
+  it('refuses a non-empty directory that is not a bundle, and leaves it alone', async () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    await expect(writeBundleToDir(sampleBundle('v1'), dir)).rejects.toThrow(NotABundleError);
+    await expect(writeBundleToDir(sampleBundle('v1'), dir)).rejects.toThrow(/not a vmonboard bundle .*--force/);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(readdirSync(join(dir, '..'))).toEqual(['bundle']);
+  });
+
+  it('treats a MANIFEST.json of another tool as foreign', async () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'MANIFEST.json'), '{"kind":"SomethingElse"}\n');
+    await expect(writeBundleToDir(sampleBundle('v1'), dir)).rejects.toThrow(NotABundleError);
+  });
+
+  it('replaces a foreign directory with force', async () => {
+    const dir = fresh();
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'notes.txt'), 'mine\n');
+    await writeBundleToDir(sampleBundle('v1'), dir, { force: true });
+    expectDirHolds(dir, sampleBundle('v1'));
+  });
+
+  it('never replaces a file or a symlink, even with force', async () => {
+    const file = fresh();
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, 'a file\n');
+    await expect(writeBundleToDir(sampleBundle('v1'), file, { force: true })).rejects.toThrow(/not a directory/);
+    const target = fresh();
+    await writeBundleToDir(sampleBundle('v1'), target);
+    const link = fresh();
+    mkdirSync(join(link, '..'), { recursive: true });
+    symlinkSync(target, link);
+    await expect(writeBundleToDir(sampleBundle('v2'), link, { force: true })).rejects.toThrow(/not a directory/);
+    expectDirHolds(target, sampleBundle('v1'));
+  });
+});

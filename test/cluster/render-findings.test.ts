@@ -1,0 +1,79 @@
+/**
+ * Render-time findings of the cluster translator on spec variants: what the spire chart cannot
+ * express is a located error instead of a guess in a config, and optional parts (telemetry, an
+ * Azure app ID) leave no trace when absent. Flavor gloo renders nothing here yet.
+ */
+import { describe, expect, it } from 'vitest';
+import { clusterFindings, lineMatching, renderVariant } from './spec-variants.js';
+import { goldenBundle } from '../helpers/golden-cases.js';
+import jsYaml from 'js-yaml';
+
+describe('attestor settings the spire chart cannot express', () => {
+  it('two AWS platforms with different assumeRole are a conflict located at the second one', async () => {
+    const r = await renderVariant('crds-registration', (doc) => {
+      const second = doc.getIn(['platforms', 0]) as { clone(): unknown };
+      doc.addIn(['platforms'], second.clone());
+      doc.setIn(['platforms', 3, 'name'], 'aws-dev');
+      doc.setIn(['platforms', 3, 'aws', 'assumeRole'], 'other-role');
+    });
+    const found = clusterFindings(r);
+    expect(found.map((d) => [d.code, d.pointer])).toEqual([['CLUSTER_ATTESTOR_CONFLICT', '/platforms/3/aws/assumeRole']]);
+    expect(found[0]!.line).toBe(lineMatching(r.specText, /assumeRole: other-role/));
+    expect(r.bundle).toBeUndefined();
+  });
+
+  it('verifyOrganization without assumeOrgRole is incomplete (SPIRE requires assume_org_role)', async () => {
+    const r = await renderVariant('crds-registration', (doc) => {
+      doc.deleteIn(['platforms', 0, 'aws', 'verifyOrganization', 'assumeOrgRole']);
+    });
+    expect(clusterFindings(r).map((d) => [d.code, d.pointer])).toEqual([['CLUSTER_ATTESTOR_INCOMPLETE', '/platforms/0/aws/verifyOrganization']]);
+  });
+
+  it('several AWS accounts without assumeRole are incomplete: the server sees one account', async () => {
+    const r = await renderVariant('crds-registration', (doc) => {
+      doc.deleteIn(['platforms', 0, 'aws', 'assumeRole']);
+    });
+    const found = clusterFindings(r);
+    expect(found.map((d) => [d.code, d.pointer])).toEqual([['CLUSTER_ATTESTOR_INCOMPLETE', '/platforms/0/aws/accountIds']]);
+    expect(found[0]!.line).toBe(lineMatching(r.specText, /accountIds:/));
+  });
+
+  it('assumeRole in GovCloud is unsupported: the chart cannot set the aws_iid partition', async () => {
+    const r = await renderVariant('aws-cloudinit', (doc) => {
+      doc.setIn(['platforms', 0, 'aws', 'regions'], ['us-gov-west-1']);
+    });
+    expect(clusterFindings(r).map((d) => d.code)).toEqual(['CLUSTER_UNSUPPORTED']);
+  });
+});
+
+describe('optional parts', () => {
+  it('without telemetry there is no otlp port or route, and the artifacts stay consistent', async () => {
+    const r = await renderVariant('aws-cloudinit', (doc) => {
+      doc.delete('telemetry');
+    });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const gw = jsYaml.load(r.bundle!.get('cluster/eastwest-gateway.values.yaml')!.content as string) as { service: { ports: Array<{ name: string }> } };
+    expect(gw.service.ports.map((p) => p.name)).toEqual(['status-port', 'tls', 'tls-istiod', 'tls-webhook', 'tls-spire']);
+    const mesh = jsYaml.load(r.bundle!.get('cluster/mesh-registration.values.yaml')!.content as string) as { eastWest: { passthrough: object } };
+    expect(Object.keys(mesh.eastWest.passthrough)).toEqual(['spire']);
+  });
+
+  it('Azure without appId uses the default credential chain: no token_auth, no token volume, no federated credential', async () => {
+    const r = await renderVariant('azure-cloudinit', (doc) => {
+      doc.deleteIn(['platforms', 0, 'azure', 'appId']);
+    });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const spire = r.bundle!.get('cluster/spire.values.yaml')!.content as string;
+    expect(spire).not.toContain('token_auth');
+    expect(spire).not.toContain('extraVolumes');
+    expect(spire).toContain('restrict_to_subscriptions');
+    expect([...r.bundle!.keys()].filter((p) => p.startsWith('cluster/iam/azure-'))).toEqual(['cluster/iam/azure-spire-server-role-assignments.json']);
+  });
+});
+
+describe('flavor gloo', () => {
+  it('renders no cluster/ files yet (its own issue adds them)', async () => {
+    const bundle = await goldenBundle('gloo-onprem');
+    expect([...bundle.keys()].filter((p) => p.startsWith('cluster/'))).toEqual([]);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Everything one e2e test file shares: the cached root filesystem, a test CA, the HTTPS
+ * artifact mirror with the stand-in packages, and the control server (validation endpoint,
+ * stand-in events, metadata stubs). Each test then boots its own fresh clone with
+ * {@link E2eEnv.boot} and the harness guarantees it is stopped and unmounted afterwards.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildStandins, type StandinArtifact, type StandinVersions } from '../standins/build-standins.js';
+import { ArtifactMirror } from './artifact-mirror.js';
+import { Container } from './container.js';
+import { ControlServer, ENDPOINT_FILE } from './control-server.js';
+import { requireE2eHost } from './host-tools.js';
+import { writeNoCloudSeed } from './nocloud.js';
+import { cloneRootfs, ensureRootfs, type RootfsClone } from './rootfs.js';
+import { createTestCA, type TestCA } from './test-ca.js';
+
+/** Default stand-in versions: the pins vmonboard uses (src/artifacts/catalog.ts) and the fixture's Istio. */
+export const DEFAULT_STANDIN_VERSIONS: StandinVersions = { istio: '1.27.1', otel: '0.159.0', spire: '1.15.3' };
+
+/** How to boot one machine. */
+export interface MachineOptions {
+  /** User data seeded for cloud-init (NoCloud); omit to boot without a seed (cloud-init finds no user data). */
+  userData?: string | Buffer;
+  /** instance-id in meta-data (a fresh one per machine by default). */
+  instanceId?: string;
+  /** Called with the tree's path after seeding and before booting (extra files, drop-ins). */
+  beforeBoot?: (root: string) => void | Promise<void>;
+  /** Wait for systemd to finish booting (default true); see BootOptions.waitUntilBooted. */
+  waitUntilBooted?: boolean;
+}
+
+/** A booted clone: its container and its tree (readable from the host at `root`). */
+export interface Machine {
+  name: string;
+  /** The tree as seen from the host. Do not follow absolute symlinks from here: they point into the host. */
+  root: string;
+  container: Container;
+  clone: RootfsClone;
+  /** Stops the container and removes the clone (idempotent). */
+  dispose(): Promise<void>;
+}
+
+/** The shared environment of one test file. */
+export interface E2eEnv {
+  rootfsMs: number;
+  rootfsBuilt: boolean;
+  ca: TestCA;
+  mirror: ArtifactMirror;
+  control: ControlServer;
+  artifacts: StandinArtifact[];
+  workDir: string;
+  boot(opts?: MachineOptions): Promise<Machine>;
+  /** Stops every machine still running, the servers, and removes the work directory. */
+  close(): Promise<void>;
+}
+
+let machineCounter = 0;
+
+/** Sets up the shared environment (builds the root filesystem on first use: minutes, once per recipe). */
+export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VERSIONS): Promise<E2eEnv> {
+  requireE2eHost();
+  const { rootfs, built, ms } = await ensureRootfs();
+  const workDir = mkdtempSync(path.join(process.env.VMONBOARD_E2E_WORKDIR ?? tmpdir(), 'vmonboard-e2e-'));
+  const ca = await createTestCA(path.join(workDir, 'ca'));
+  const artifacts = await buildStandins(path.join(workDir, 'standins'), versions);
+  const mirror = await ArtifactMirror.start(ca);
+  for (const a of artifacts) mirror.put(a.mirrorPath, a.bytes);
+  const control = await ControlServer.start();
+  const machines = new Set<Machine>();
+
+  const boot = async (opts: MachineOptions = {}): Promise<Machine> => {
+    const name = `e2e-${process.pid}-${++machineCounter}`;
+    const clone = await cloneRootfs(rootfs);
+    let container: Container | undefined;
+    const machine: Machine = {
+      name,
+      root: clone.root,
+      clone,
+      get container(): Container {
+        if (!container) throw new Error(`${name} is not booted`);
+        return container;
+      },
+      async dispose() {
+        machines.delete(machine);
+        await container?.stop();
+        await clone.dispose();
+      },
+    };
+    machines.add(machine);
+    try {
+      const endpoint = path.join(clone.root, ENDPOINT_FILE);
+      mkdirSync(path.dirname(endpoint), { recursive: true });
+      writeFileSync(endpoint, `${control.url}\n`);
+      if (opts.userData !== undefined) writeNoCloudSeed(clone.root, { userData: opts.userData, instanceId: opts.instanceId ?? `iid-${name}` });
+      await opts.beforeBoot?.(clone.root);
+      mkdirSync(path.join(workDir, 'logs'), { recursive: true });
+      container = await Container.boot({ root: clone.root, name, logPath: path.join(workDir, 'logs', `${name}.nspawn.log`), mountpoint: clone.kind === 'overlay' ? clone.root : undefined, waitUntilBooted: opts.waitUntilBooted });
+    } catch (err) {
+      await machine.dispose();
+      throw err;
+    }
+    return machine;
+  };
+
+  return {
+    rootfsMs: ms,
+    rootfsBuilt: built,
+    ca,
+    mirror,
+    control,
+    artifacts,
+    workDir,
+    boot,
+    async close() {
+      const errors: unknown[] = [];
+      for (const m of [...machines]) await m.dispose().catch((e: unknown) => errors.push(e));
+      await mirror.close().catch((e: unknown) => errors.push(e));
+      await control.close().catch((e: unknown) => errors.push(e));
+      if (!process.env.VMONBOARD_E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
+      if (errors.length > 0) throw new Error(`e2e cleanup failed: ${errors.map(String).join('; ')}`);
+    },
+  };
+}

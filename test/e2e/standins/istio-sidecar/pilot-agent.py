@@ -1,0 +1,65 @@
+# Stand-in for pilot-agent from the istio-sidecar package.
+#
+# `proxy` (started by istio-start.sh as istio-proxy) checks what the real agent needs before
+# it can serve: cluster.env (as bash sourced it, compared with the file), the mesh config, the
+# root certificate, and the SPIRE agent's SDS socket. The socket appears only after the SPIRE
+# agent attested; the real pilot-agent then silently falls back to istiod's CA, so here a
+# missing socket is a hard failure: it means istio.service did not wait for it.
+# `istio-iptables` / `istio-clean-iptables` only record what they would have done: the
+# container shares the host's network namespace.
+AGENT = "pilot-agent"
+SDS_SOCKET = "/var/run/secrets/workload-spiffe-uds/socket"
+MESH_CONFIG = "/etc/istio/config/mesh"
+IPTABLES_ENV = ("ISTIO_SERVICE_CIDR", "ISTIO_SERVICE_EXCLUDE_CIDR", "ISTIO_INBOUND_PORTS", "ISTIO_LOCAL_EXCLUDE_PORTS",
+                "ISTIO_INBOUND_INTERCEPTION_MODE", "ISTIO_META_DNS_CAPTURE", "ISTIO_CUSTOM_IP_TABLES")
+
+
+def cmd_proxy(args):
+    report("start", argv=args)
+    cluster_env = os.environ.get("ISTIO_CLUSTER_CONFIG", "/var/lib/istio/envoy/cluster.env")
+    text = read_text(cluster_env, "cluster.env")
+    validate("cluster-env", cluster_env, text)
+    validate("pilot-env", cluster_env, json.dumps({"clusterEnv": text, "env": dict(os.environ)}))
+    validate("mesh-config", MESH_CONFIG)
+    root = os.path.join(os.environ.get("PROV_CERT") or "/etc/certs", "root-cert.pem")
+    check_pem_certificates(root, "mesh root certificate")
+    try:
+        st = os.stat(SDS_SOCKET)
+    except OSError as e:
+        fail("SDS socket %s missing when pilot-agent started (%s): istio.service must wait for the SPIRE agent's socket"
+             % (SDS_SOCKET, e.strerror), path=SDS_SOCKET)
+    if not stat.S_ISSOCK(st.st_mode):
+        fail("%s exists but is not a unix socket" % SDS_SOCKET, path=SDS_SOCKET)
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(SDS_SOCKET)
+        s.close()
+    except OSError as e:
+        fail("cannot connect to SDS socket %s as %s: %s" % (SDS_SOCKET, whoami(), e.strerror), path=SDS_SOCKET)
+    envoy = os.path.join(os.environ.get("ISTIO_BIN_BASE", "/usr/local/bin"), "envoy")
+    r = subprocess.run([envoy, "--version"], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("%s --version failed: %s" % (envoy, r.stderr.strip()))
+    report("ready", sds_socket=SDS_SOCKET, root_cert=root, service_cluster=[a for a in args if a.startswith("--serviceCluster")])
+    stay_up()
+
+
+def cmd_iptables(name, args):
+    report("did", action=name, argv=args, env={k: os.environ[k] for k in IPTABLES_ENV if k in os.environ})
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        fail("no subcommand", code=64)
+    if args[0] in ("version", "--version"):
+        print("version.BuildInfo{Version:\"%s\", stand-in}" % STANDIN_VERSION)
+        return
+    if args[0] == "proxy":
+        return cmd_proxy(args[1:])
+    if args[0] in ("istio-iptables", "istio-clean-iptables"):
+        return cmd_iptables(args[0], args[1:])
+    fail("stand-in does not implement subcommand %r" % args[0], code=64)
+
+
+main()

@@ -1,0 +1,136 @@
+# Stand-in for spire-agent (SPIRE 1.15.3), from spire-<ver>-linux-amd64-musl.tar.gz.
+#
+# `run` checks the config as the real agent would at start-up (the upstream-based validator on
+# the HCL v1 parse, then data dir, trust bundle, KeyManager directory and socket directory),
+# pretends to attest for ATTEST_SECONDS (the real agent opens its Workload API socket only
+# after node attestation), then creates a real unix socket at socket_path and serves it.
+AGENT = "spire-agent"
+ATTEST_SECONDS = 3
+DEFAULT_SOCKET = "/tmp/spire-agent/public/api.sock"
+
+
+def writable_dir(path, what, create):
+    if create:
+        try:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+        except OSError as e:
+            fail("cannot create %s %s as user %s: %s" % (what, path, whoami(), e.strerror), path=path)
+    if not os.path.isdir(path):
+        fail("%s %s does not exist" % (what, path), path=path)
+    probe = os.path.join(path, ".standin-write-probe")
+    try:
+        with open(probe, "w") as f:
+            f.write("")
+        os.unlink(probe)
+    except OSError as e:
+        fail("%s %s is not writable by user %s: %s" % (what, path, whoami(), e.strerror), path=path)
+
+
+def check_bundle(agent):
+    path = agent.get("trust_bundle_path")
+    if not path:
+        return  # trust_bundle_url / _spiffe_workload_api: nothing local to check
+    fmt = agent.get("trust_bundle_format", "pem")
+    text = read_text(path, "trust bundle")
+    if fmt == "pem":
+        check_pem_certificates(path, "trust bundle")
+    elif fmt == "spiffe":
+        try:
+            doc = json.loads(text)
+        except ValueError as e:
+            fail("trust bundle %s is not a SPIFFE bundle (JSON): %s" % (path, e), path=path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("keys"), list) or not doc["keys"]:
+            fail("trust bundle %s has no keys (SPIFFE bundle format)" % path, path=path)
+    else:
+        fail("trust_bundle_format %r is neither pem nor spiffe" % fmt)
+
+
+def cmd_run(args):
+    flags, _ = parse_flags(args, booleans=("expandEnv", "allowUnsafeIdsAndNonUniqueSelectors"))
+    report("start", argv=sys.argv[1:])
+    if "expandEnv" in flags:
+        fail("run with -expandEnv: the rendered config is final and must never be env-expanded")
+    config = flags.get("config", ["conf/agent/agent.conf"])[-1]
+    cfg = validate("spire-agent-config", config) or {}
+    agent = cfg.get("agent", {})
+    data_dir = flags.get("dataDir", [agent.get("data_dir", ".")])[-1]
+    socket_path = flags.get("socketPath", [agent.get("socket_path", DEFAULT_SOCKET)])[-1]
+    writable_dir(data_dir, "data_dir", create=True)
+    check_bundle(agent)
+    km = cfg.get("plugins", {}).get("KeyManager", {})
+    if "disk" in km:
+        kdir = km["disk"].get("plugin_data", {}).get("directory")
+        if not kdir:
+            fail("KeyManager \"disk\" needs plugin_data.directory")
+        writable_dir(kdir, "KeyManager disk directory", create=True)
+        keys = os.path.join(kdir, "keys.json")
+    else:
+        keys = None
+    # Like the real agent: create the socket's directory if missing, then it must be usable.
+    writable_dir(os.path.dirname(socket_path), "socket directory", create=True)
+    time.sleep(ATTEST_SECONDS)
+    # State a real agent leaves after attestation, so offboarding can be checked for leftovers.
+    with open(os.path.join(data_dir, "agent_svid.der"), "wb") as f:
+        f.write(b"stand-in svid")
+    with open(os.path.join(data_dir, "bundle.der"), "wb") as f:
+        f.write(b"stand-in bundle")
+    if keys:
+        with open(keys, "w") as f:
+            f.write('{"stand-in": true}\n')
+    try:
+        os.unlink(socket_path)
+    except FileNotFoundError:
+        pass
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(socket_path)
+    os.chmod(socket_path, 0o777)  # the Workload API socket is reachable by every local workload
+    srv.listen(16)
+    report("ready", socket=socket_path, data_dir=data_dir, attestor=sorted(cfg.get("plugins", {}).get("NodeAttestor", {}).keys()))
+
+    def serve():
+        import threading
+        def loop():
+            while True:
+                conn, _ = srv.accept()
+                conn.close()
+        threading.Thread(target=loop, daemon=True).start()
+
+    def cleanup():
+        try:
+            os.unlink(socket_path)
+        except OSError:
+            pass
+
+    serve()
+    stay_up(on_stop=cleanup)
+
+
+def cmd_healthcheck(args):
+    flags, _ = parse_flags(args, booleans=("shallow", "verbose"))
+    path = flags.get("socketPath", [DEFAULT_SOCKET])[-1]
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(path)
+        s.close()
+    except OSError as e:
+        sys.stderr.write("Agent is unhealthy: unable to determine health (%s: %s)\n" % (path, e.strerror))
+        sys.exit(1)
+    print("Agent is healthy.")
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        sys.stderr.write("Usage: spire-agent [--version] <command> [<args>]\n")
+        sys.exit(127)
+    if args[0] in ("--version", "-version", "version"):
+        print(STANDIN_VERSION)
+        return
+    if args[0] == "run":
+        return cmd_run(args[1:])
+    if args[0] == "healthcheck":
+        return cmd_healthcheck(args[1:])
+    fail("stand-in does not implement subcommand %r" % args[0], code=127)
+
+
+main()

@@ -15,3 +15,17 @@ export { lockPathFor } from './spec/lock.js';
 export { supportedApiVersions } from './spec/registry.js';
 export { validateSpecFile } from './api.js';
 export { VERSION } from './version.js';
+// Bundles for Git and pipelines: render output, drift check, archives, user data, EC2, pins.
+export { renderSpecFile, type RenderResult } from './api.js';
+export type { Bundle, BundleFile, FileMode } from './bundle/bundle.js';
+export { MANIFEST_FILE, parseManifest, type Manifest } from './bundle/manifest.js';
+export { writeBundleToDir, NotABundleError, type WriteDirOptions, type WriteDirResult } from './bundle/write-dir.js';
+export { recoverBundleDir } from './bundle/recover.js';
+export { compareBundleWithDir, formatDrift, isUpToDate, type BundleDrift } from './bundle/check.js';
+export { buildBundleArchive, archiveFormatFor, type ArchiveFormat } from './bundle/archive.js';
+export { encodeUserData, UserDataError, USERDATA_ENCODINGS, type UserDataEncoding, type EncodedUserData } from './userdata/encode.js';
+export { renderUserData, type UserDataOptions, type UserDataResult } from './userdata/render-user-data.js';
+export { createEc2Client, createUserDataVersion, type LaunchTemplateVersionRequest, type LaunchTemplateVersionResult } from './cloud/aws/launch-template.js';
+export { Ec2Error } from './cloud/aws/errors.js';
+export { pinSpecFile, formatLock, type PinOptions, type PinResult } from './pin/pin.js';
+

@@ -23,6 +23,7 @@ export const translators: Array<{ name: string; run: Translator }> = [
   { name: 'vm-agent-files', run: translateAgentFiles },
   // First-boot payloads, flavor istio (issue 5): vms/<workload>/<platform>/ payload, bake.sh, verify.sh, uninstall.sh.
   { name: 'vm-payloads', run: translatePayloads },
-  // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart.
+  // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart. After
+  // vm-agent-files on purpose: its consistency check reads the VM files from the bundle.
   { name: 'cluster', run: translateCluster },
 ];

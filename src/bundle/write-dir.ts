@@ -4,6 +4,7 @@
  * one into place, and the old one is deleted. Start-up recovery (recover.ts) repairs whatever a
  * killed run left, so `<dir>` always ends up holding a complete bundle, old or new.
  * The id only names the scratch directories; it never reaches the written files.
+ * Single output files (archives, lock files) get the same guarantee from writeFileAtomic.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
@@ -137,6 +138,21 @@ async function makeParents(root: string, rel: string, made: Set<string>): Promis
     await fsp.mkdir(cur, { mode: 0o755 });
     await fsp.chmod(cur, 0o755);
     made.add(cur);
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically: a temp file beside it, then rename(2), which replaces a
+ * file in one step. Mode 0644. On failure the temp file is removed and `path` is untouched.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await fsp.writeFile(tmp, data, { mode: 0o644 });
+    await fsp.rename(tmp, path);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
   }
 }
 

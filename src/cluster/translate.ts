@@ -49,7 +49,7 @@ export const translateCluster: Translator = (model, out) => {
   const spire = buildSpireValues(model);
   diagnostics.push(...spire.diagnostics);
   const parsed: ClusterArtifacts = {
-    spire: addValues(model, out, CLUSTER_VALUES_FILES.spire, `the spire chart ${model.spire.chartVersion}`, spire.values, '/spire'),
+    spire: addValues(model, out, CLUSTER_VALUES_FILES.spire, `the spire chart ${model.spire.chartVersion}`, spire.values, ''),
     istiod: addValues(model, out, CLUSTER_VALUES_FILES.istiod, `the istio/istiod chart ${model.mesh.istioVersion} (a fragment to merge)`, buildIstiodValues(model), '/mesh'),
     gateway: addValues(model, out, CLUSTER_VALUES_FILES.gateway, `the istio/gateway chart ${model.mesh.istioVersion}`, buildGatewayValues(model), '/eastWestGateway'),
     mesh: addValues(model, out, CLUSTER_VALUES_FILES.mesh, 'charts/vmonboard-mesh (beside this file)', buildMeshValues(model), '/workloads'),

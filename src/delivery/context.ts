@@ -3,6 +3,7 @@
  * interpolate, computed here so the templates hold no logic beyond `if`/`each`. Pure: reads the
  * model, the agent files and the agent fetches only.
  */
+import { posix } from 'node:path';
 import type { Model, PlatformModel, WorkloadModel } from '../model/model.js';
 import type { AgentFile } from '../vm/agent-file.js';
 import type { AgentFetch } from '../vm/agent-fetches.js';
@@ -34,7 +35,8 @@ export interface BootstrapContext {
   packageUnits: Array<{ component: string; units: string[] }>;
   /** The units the OS packages bring (bake.sh disables them: there is no config yet). */
   packageUnitNames: string[];
-  spire: { units: string[]; installDir: string; bin: string };
+  /** SPIRE agent: its units, install dir, the path its unit runs, and that path's relative link target. */
+  spire: { units: string[]; installDir: string; bin: string; link: string };
   download: { proto: string; mirror: string; mirrorCA: boolean; mirrorCARel: string; mirrorCAUrl: string };
   proxy: { http: string; https: string; noProxy: string };
   metadata: MetadataContext;
@@ -52,7 +54,7 @@ export interface BootstrapContext {
   fetched: FetchedEntry[];
   /** Files the bootstrap places, in order. */
   placed: PayloadFiles['placed'];
-  hosts: boolean;
+  hostsMerge: PayloadFiles['hosts'];
   units: string[];
   enable: string[];
   otelRpmEnable: boolean;
@@ -131,7 +133,13 @@ export function buildContext(
     packageNames,
     packageUnits: packageNames.map((c) => ({ component: c, units: unitsForPackage(vm.all, c as keyof typeof PACKAGE_UNIT) })),
     packageUnitNames: packageNames.flatMap((c) => PACKAGE_UNIT[c] ?? []),
-    spire: { units: spireUnits(vm.all), installDir: SPIRE_INSTALL_DIR, bin: SPIRE_PATHS.bin },
+    spire: {
+      units: spireUnits(vm.all),
+      installDir: SPIRE_INSTALL_DIR,
+      bin: SPIRE_PATHS.bin,
+      // Relative, so the link also resolves under a test root prefix.
+      link: posix.relative(posix.dirname(SPIRE_PATHS.bin), `${SPIRE_INSTALL_DIR}/bin/spire-agent`),
+    },
     download: {
       proto: model.artifacts.allowInsecureHttpMirror ? '=http,https' : '=https',
       mirror: model.artifacts.mirror?.replace(/\/+$/, '') ?? '',
@@ -150,7 +158,7 @@ export function buildContext(
     embed: embedded.length > 0,
     fetched: vm.fetched,
     placed: vm.placed,
-    hosts: vm.hostsRel !== false,
+    hostsMerge: vm.hosts,
     units: orderUnits(vm.all),
     enable: unitsToEnable(vm.all),
     otelRpmEnable: model.telemetry.enabled && platform.formats.includes('rpm'),

@@ -69,27 +69,33 @@ export function renderVerify(model: Model, workload: WorkloadModel, platform: Pl
   return renderShell('vm/verify.sh.hbs', {
     header: header(model),
     title: `vmonboard verify for workload ${workload.name} on platform ${platform.name}: agents, SDS socket, east-west gateway ports.`,
-    spireUnits: spireUnits(agentFiles),
-    istioUnit: units.includes(ISTIO_PATHS.unit) ? ISTIO_PATHS.unit : '',
-    otelUnit: model.telemetry.enabled ? OTEL_PATHS.unit : '',
+    // Long-running units only (not oneshots a timer triggers): the SPIRE agent, the sidecar, the collector.
+    units: [...spireUnits(agentFiles), ...(units.includes(ISTIO_PATHS.unit) ? [ISTIO_PATHS.unit] : []), ...(model.telemetry.enabled ? [OTEL_PATHS.unit] : [])],
     sock: SDS_SOCKET,
     spireBin: SPIRE_PATHS.bin,
-    istioReady: ISTIO_READY_URL,
+    istioReady: units.includes(ISTIO_PATHS.unit) ? ISTIO_READY_URL : '',
     gateway: model.gateway.address,
     ports: roles,
   });
 }
 
-/** Renders the script that merges the hosts block into /etc/hosts, resolving a DNS-named gateway. */
-export function renderHostsScript(model: Model, blockRel: string): string {
-  const resolution = hostsBlockResolution(model);
-  return renderShell('vm/hosts.sh.hbs', {
-    header: header(model),
-    blockPath: `${STAGED_DIR}/${blockRel}`,
-    begin: HOSTS_BLOCK_BEGIN,
-    end: HOSTS_BLOCK_END,
-    resolve: resolution ?? false,
-  });
+/** How the hosts block is merged (templates/bootstrap/partials/common/hosts-merge.sh.hbs). */
+export interface HostsMerge {
+  rel: string;
+  blockPath: string;
+  begin: string;
+  end: string;
+  resolve: { hostname: string; placeholder: string } | false;
+}
+
+/** The merge settings of a hosts block staged as `rel`. */
+export function hostsMerge(model: Model, rel: string): HostsMerge {
+  return { rel, blockPath: `${STAGED_DIR}/${rel}`, begin: HOSTS_BLOCK_BEGIN, end: HOSTS_BLOCK_END, resolve: hostsBlockResolution(model) ?? false };
+}
+
+/** Renders vmonboard-hosts, which re-resolves a DNS-named gateway into the hosts block (run by a timer). */
+export function renderHostsScript(model: Model, rel: string): string {
+  return renderShell('vm/hosts.sh.hbs', { header: header(model), hostsMerge: hostsMerge(model, rel) });
 }
 
 /** Everything one VM's payload stages, fetches and places. */
@@ -104,8 +110,8 @@ export interface PayloadFiles {
   fetched: FetchedEntry[];
   /** Files the bootstrap places, in order (staged and fetched). */
   placed: Array<Omit<StagedEntry, 'content'>>;
-  /** Staged name of the hosts block, when the agent files have one. */
-  hostsRel: string | false;
+  /** How the hosts block is merged into /etc/hosts, when the agent files have one. */
+  hosts: HostsMerge | false;
 }
 
 function toStaged(f: AgentFile): StagedEntry {
@@ -120,8 +126,9 @@ export function payloadFiles(model: Model, workload: WorkloadModel, _placement: 
     own.push({ agent: 'vmonboard', bundlePath: `vmonboard/${name}`, vmPath, content, owner: 'root', group: 'root', mode, restarts });
   };
   add('vmonboard-verify', VERIFY_VM_PATH, renderVerify(model, workload, platform, agentFiles), 0o755, []);
-  if (hosts) add('vmonboard-hosts', HOSTS_SCRIPT_VM_PATH, renderHostsScript(model, hosts.bundlePath), 0o755, []);
+  // An IP gateway needs no refresher: the bootstrap merges the block itself.
   if (hosts && hostsBlockResolution(model)) {
+    add('vmonboard-hosts', HOSTS_SCRIPT_VM_PATH, renderHostsScript(model, hosts.bundlePath), 0o755, []);
     const u = hostsUnits();
     add(VMONBOARD_UNITS.hostsService, `${UNIT_DIR}/${VMONBOARD_UNITS.hostsService}`, u.service, 0o644, [VMONBOARD_UNITS.hostsService]);
     add(VMONBOARD_UNITS.hostsTimer, `${UNIT_DIR}/${VMONBOARD_UNITS.hostsTimer}`, u.timer, 0o644, [VMONBOARD_UNITS.hostsTimer]);
@@ -136,5 +143,5 @@ export function payloadFiles(model: Model, workload: WorkloadModel, _placement: 
   if (dup) throw new Error(`two payload files share the staged name ${dup}`);
   const entry = (s: StagedEntry | FetchedEntry): Omit<StagedEntry, 'content'> => ({ rel: s.rel, vmPath: s.vmPath, owner: s.owner, group: s.group, mode: s.mode, units: s.units });
   const placed = [...agentStaged.filter((s) => s.rel !== hosts?.bundlePath), ...fetched, ...ownStaged].map(entry);
-  return { all: [...agentFiles, ...own], agentStaged, ownStaged, fetched, placed, hostsRel: hosts?.bundlePath ?? false };
+  return { all: [...agentFiles, ...own], agentStaged, ownStaged, fetched, placed, hosts: hosts ? hostsMerge(model, hosts.bundlePath) : false };
 }

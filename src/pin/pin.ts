@@ -2,18 +2,38 @@
  * `vmonboard pin`: download every artifact the spec's targets need (from the mirror or the
  * given URLs, every package format and arch in use), compute their sha256 and write the lock
  * file; with `verify`, download again and compare with the lock without writing anything.
+ * The lock (`vmonboard.lock/v1`, schemas/lock-v1) is written deterministically, in the format
+ * scripts/write-sample-locks.mjs writes: js-yaml with every string double-quoted, no wrapping,
+ * artifacts sorted by component, version, format and arch as the schema describes.
  */
 import { basename } from 'node:path';
+import jsYaml from 'js-yaml';
 import { validateSpecFile } from '../api.js';
-import { writeFileAtomic } from '../bundle/write-file-atomic.js';
+import { writeFileAtomic } from '../bundle/write-dir.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { ArtifactPin, Model } from '../model/model.js';
 import { lockPathFor } from '../spec/lock.js';
 import type { ReadSpecOptions } from '../spec/read-spec.js';
+import type { WrittenLock } from '../spec/lock-types.gen.js';
 import { downloadAndHash, DownloadError, type DownloadOptions } from './download.js';
-import { formatLock, type LockEntry } from './lock-file.js';
 import type { PinProgress } from './progress.js';
+
+/** One lock entry. */
+export type LockEntry = WrittenLock['artifacts'][number];
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Formats a lock file for `specName` (a base name, for the header) from its entries. */
+export function formatLock(entries: readonly LockEntry[], specName: string): string {
+  const artifacts = [...entries]
+    .sort((a, b) => cmp(a.component, b.component) || cmp(a.version, b.version) || cmp(a.format, b.format) || cmp(a.arch, b.arch))
+    .map((e) => ({ component: e.component, version: e.version, format: e.format, arch: e.arch, url: e.url, sha256: e.sha256 }));
+  const header =
+    `# Written by vmonboard pin from ${specName.replace(/[\r\n]/g, ' ')}: the sha256 of every artifact its targets need.\n` +
+    '# Run `vmonboard pin` again after changing versions, targets or the mirror; `vmonboard pin --verify` re-checks the pins.\n';
+  return header + jsYaml.dump({ apiVersion: 'vmonboard.lock/v1', kind: 'ArtifactLock', artifacts }, { forceQuotes: true, quotingType: '"', lineWidth: -1 });
+}
 
 /** Options of pinSpecFile. */
 export interface PinOptions extends Omit<ReadSpecOptions, 'ignoreLock'> {

@@ -1,8 +1,11 @@
 /**
- * Per-platform user-data byte budgets, checked before anything is written or sent
+ * Per-platform user-data byte budgets, checked before anything is written or sent. The limits
+ * themselves are the platform facts in src/platforms/facts.ts (one source with the payload
+ * renderer's own check); this adds how each platform counts them and whether gzip can work
  * (../shared/reference/cloud-init.md §1.1–§1.3 and the §1.7 cheat-sheet).
  */
 import type { Delivery, PlatformKind } from '../model/model.js';
+import { userDataBudget } from '../platforms/facts.js';
 
 /** A size limit and how the platform counts against it. */
 export interface UserDataBudget {
@@ -16,34 +19,25 @@ export interface UserDataBudget {
   counts: 'decoded' | 'value';
   /** What the limit applies to, for messages. */
   field: string;
-  /** May the whole payload be gzipped? Only where the consumer decompresses it. */
+  /**
+   * May the whole payload be gzipped? 'yes' where cloud-init gets the bytes (EC2, Azure);
+   * 'with-base64' for GCE user-data, which cloud-init decodes only with `user-data-encoding:
+   * base64` (DataSourceGCE); 'no' for a startup-script, which the guest agent runs as is.
+   */
   gzip: 'yes' | 'with-base64' | 'no';
 }
 
-/**
- * The budget of a platform kind and delivery; undefined where no API carries the payload
- * (on-prem and bare metal run install.sh directly).
- * - EC2: 16,384 bytes raw; cloud-init decompresses gzip by magic bytes (cloud-init.md §1.6).
- * - Azure customData: 65,535 decoded bytes; gzip is fine (binary after base64 decode).
- * - GCE: 262,144 bytes per metadata value. cloud-init's `user-data` may be gzip only as base64
- *   with `user-data-encoding: base64`; `startup-script` is run as is by the guest agent.
- */
+/** Returns the budget of a platform kind and delivery; undefined where no API carries the payload (on-prem, bare metal). */
 export function budgetFor(kind: PlatformKind, delivery: Delivery): UserDataBudget | undefined {
-  switch (kind) {
-    case 'aws':
-      return { limit: 16_384, counts: 'decoded', field: 'EC2 user data (counted before base64)', gzip: 'yes' };
-    case 'azure':
-      return { limit: 65_535, counts: 'decoded', field: 'Azure custom data (counted after base64 decoding)', gzip: 'yes' };
-    case 'gcp':
-      return delivery === 'startup-script'
-        ? { limit: 262_144, counts: 'value', field: 'the GCE metadata value startup-script', gzip: 'no' }
-        : { limit: 262_144, counts: 'value', field: 'the GCE metadata value user-data', gzip: 'with-base64' };
-    default:
-      return undefined;
-  }
+  const b = userDataBudget(kind, delivery);
+  if (!b) return undefined;
+  const counts = kind === 'gcp' ? 'value' : 'decoded';
+  const gzip = b.gzipAllowed ? 'yes' : kind === 'gcp' && delivery === 'cloud-init' ? 'with-base64' : 'no';
+  const how = counts === 'decoded' ? ' (counted before base64)' : ' (counted as sent)';
+  return { limit: b.bytes, counts, field: `${b.field}${how}`, gzip };
 }
 
-/** Formats a byte count with thousands separators ("16,384"), locale-independent. */
+/** Formats a byte count with thousands separators ("16,384 bytes"), locale-independent. */
 export function formatBytes(n: number): string {
   return `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} bytes`;
 }

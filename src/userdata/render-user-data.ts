@@ -1,15 +1,52 @@
 /**
  * File-level API behind `vmonboard userdata` and `vmonboard aws launch-template`: render the spec,
- * pick the VM's payload, encode it for its platform. An over-budget payload is a located
- * finding (USERDATA_TOO_LARGE at the platform in the spec), like any other render failure.
+ * pick the VM's payload, encode it for its platform. The platform's delivery decides which
+ * bundle file is the payload (layout.ts PAYLOAD_FILE), so these commands always send exactly
+ * what `render` writes. An over-budget payload is a located finding (USERDATA_TOO_LARGE at the
+ * platform in the spec), like any other render failure.
  */
 import { renderSpecFile } from '../api.js';
+import type { Bundle } from '../bundle/bundle.js';
+import { PAYLOAD_FILE, vmDir } from '../delivery/layout.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import type { Model, PlatformModel } from '../model/model.js';
 import type { ReadSpecOptions } from '../spec/read-spec.js';
 import type { ValidationResult } from '../spec/validate-spec.js';
 import { encodeUserData, UserDataError, type EncodedUserData, type UserDataEncoding } from './encode.js';
-import { findVmPayload, type VmPayload } from './payload.js';
+
+/** A workload or platform name that does not fit the spec (a command-line mistake). */
+export class PayloadLookupError extends Error {}
+
+/** The payload found, with its platform. */
+export interface VmPayload {
+  /** Bundle path of the payload file. */
+  path: string;
+  /** File name (user-data.yaml, startup-script.sh, install.sh). */
+  fileName: string;
+  content: Buffer;
+  platform: PlatformModel;
+}
+
+/**
+ * Returns the payload of `workload` on `platform`. Throws PayloadLookupError naming the valid
+ * choices when the workload, the platform or the placement does not exist, and a plain Error
+ * when the bundle lacks the file (a translator bug).
+ */
+export function findVmPayload(model: Model, bundle: Bundle, workload: string, platform: string): VmPayload {
+  const w = model.workloads.find((x) => x.name === workload);
+  if (!w) throw new PayloadLookupError(`the spec has no workload ${JSON.stringify(workload)}; workloads: ${model.workloads.map((x) => x.name).join(', ')}`);
+  const p = model.platforms.find((x) => x.name === platform);
+  if (!p) throw new PayloadLookupError(`the spec has no platform ${JSON.stringify(platform)}; platforms: ${model.platforms.map((x) => x.name).join(', ')}`);
+  if (!w.placements.some((pl) => pl.platform === platform)) {
+    throw new PayloadLookupError(`workload ${workload} does not run on platform ${platform}; it runs on: ${w.placements.map((pl) => pl.platform).join(', ')}`);
+  }
+  const fileName = PAYLOAD_FILE[p.delivery];
+  const path = `${vmDir(workload, platform)}/${fileName}`;
+  const f = bundle.get(path);
+  if (!f) throw new Error(`the rendered bundle has no ${path} for delivery ${p.delivery}`);
+  return { path, fileName, content: Buffer.from(f.content), platform: p };
+}
 
 /** Which VM, and how to encode its user data. */
 export interface UserDataOptions extends ReadSpecOptions {
@@ -46,7 +83,9 @@ export async function renderUserData(specPath: string, opts: UserDataOptions): P
       ...(encoding ? { encoding } : {}),
       ...(mime ? { mime } : {}),
     });
-    return { diagnostics: r.diagnostics, sources: r.sources, payload, userData };
+    // The renderer's note that the payload needs gzip is answered by doing it; our own note says so.
+    const diagnostics = userData.automatic ? r.diagnostics.filter((d) => d.code !== 'PAYLOAD_GZIP_REQUIRED') : r.diagnostics;
+    return { diagnostics, sources: r.sources, payload, userData };
   } catch (err) {
     if (!(err instanceof UserDataError) || err.reason !== 'too-large') throw err;
     const d: Diagnostic & { atKey?: boolean } = { severity: 'error', code: 'USERDATA_TOO_LARGE', message: err.message, pointer: `${payload.platform.pointer}/delivery`, atKey: true };

@@ -79,7 +79,7 @@ describe('budgets without --encoding', () => {
     expect(err).toBeInstanceOf(UserDataError);
     expect(err.reason).toBe('too-large');
     expect(err.message).toContain(`${p.length.toLocaleString('en-US')} bytes raw`);
-    expect(err.message).toMatch(/[\d,]+ bytes gzipped; EC2 user data \(counted before base64\) allows at most 16,384 bytes/);
+    expect(err.message).toMatch(/[\d,]+ bytes gzipped; EC2 UserData \(counted before base64\) allows at most 16,384 bytes/);
     expect(err.message).toMatch(/bake: true/);
   });
 
@@ -103,7 +103,7 @@ describe('budgets without --encoding', () => {
   it('never compresses a GCE startup-script, and says so when it is too big', () => {
     const script = Buffer.from(`#!/bin/bash\n${hexLines(270_000)}`);
     expect(() => encodeUserData(req(script, { kind: 'gcp', delivery: 'startup-script', payloadName: 'startup-script.sh' }))).toThrow(
-      /startup-script allows at most 262,144 bytes, and it cannot be compressed/,
+      /GCE metadata startup-script \(counted as sent\) allows at most 262,144 bytes, and it cannot be compressed/,
     );
   });
 
@@ -128,7 +128,7 @@ describe('explicit --encoding', () => {
 
   it('counts base64 against GCE, whose metadata value is the string itself', () => {
     const p = cloudConfig(hexLines(200_000));
-    expect(() => encodeUserData(req(p, { kind: 'gcp', encoding: 'base64' }))).toThrow(/GCE metadata value user-data allows at most 262,144 bytes/);
+    expect(() => encodeUserData(req(p, { kind: 'gcp', encoding: 'base64' }))).toThrow(/GCE metadata user-data \(counted as sent\) allows at most 262,144 bytes/);
   });
 
   it('refuses raw gzip on GCE and MIME for a startup-script as command-line mistakes', () => {

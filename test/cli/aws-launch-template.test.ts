@@ -12,6 +12,9 @@ import { createUserDataVersion, type LaunchTemplateVersionRequest } from '../../
 import { Ec2Error } from '../../src/cloud/aws/errors.js';
 import { encodeUserData } from '../../src/userdata/encode.js';
 import { startFakeEc2, type FakeEc2 } from './fake-ec2.js';
+import { runBinary } from './binary-io.js';
+import { join } from 'node:path';
+import { GOLDEN_DIR, GOLDEN_FILES } from '../helpers/golden-cases.js';
 
 const TEMPLATE = { id: 'lt-0123456789abcdef0', name: 'ratings', latest: 3, default: 1 };
 /** A payload over 16 KB raw: what is sent is its gzip, and that must survive byte for byte. */
@@ -80,7 +83,7 @@ describe('against a loopback EC2 Query API', () => {
 describe('error paths (aws-sdk-client-mock)', () => {
   // Created in beforeAll: mockClient stubs EC2Client.prototype.send, which must not leak into
   // the loopback tests above (describe bodies run at collection time).
-  let ec2: ReturnType<typeof mockClient<EC2Client>>;
+  let ec2: ReturnType<typeof mockClient>;
   beforeAll(() => {
     ec2 = mockClient(EC2Client);
   });
@@ -129,5 +132,54 @@ describe('error paths (aws-sdk-client-mock)', () => {
     const input = ec2.commandCalls(CreateLaunchTemplateVersionCommand)[0]!.args[0].input;
     expect(input.LaunchTemplateData).toEqual({ UserData: USER_DATA.toString('base64') });
     expect(input.SourceVersion).toBe('3');
+  });
+});
+
+describe('vmonboard aws launch-template (CLI, SDK default chain)', () => {
+  let fake: FakeEc2;
+  const env = { ...process.env };
+  const run = (c: string, platform: string, ...extra: string[]) =>
+    runBinary(['aws', 'launch-template', join(GOLDEN_DIR, c, 'spec.yaml'), '--files-dir', GOLDEN_FILES, '--workload', c === 'aws-cloudinit' ? 'ratings' : 'productpage', '--platform', platform, '--template', 'ratings', ...extra]);
+  beforeAll(async () => {
+    fake = await startFakeEc2([TEMPLATE]);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_EC2: fake.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDCLILOOPBACK',
+      AWS_SECRET_ACCESS_KEY: 'cli-loopback-not-a-secret',
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    delete process.env.AWS_PROFILE;
+  });
+  afterAll(async () => {
+    process.env = env;
+    await fake.close();
+  });
+
+  it('sends the bytes `vmonboard userdata` prints, and reports the new version as JSON on stdout', async () => {
+    const printed = await runBinary(['userdata', join(GOLDEN_DIR, 'aws-cloudinit', 'spec.yaml'), '--files-dir', GOLDEN_FILES, '--workload', 'ratings', '--platform', 'aws-prod']);
+    const r = await run('aws-cloudinit', 'aws-prod', '--region', 'us-east-1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.toString('utf8'))).toEqual({ launchTemplateId: TEMPLATE.id, launchTemplateName: 'ratings', sourceVersion: 3, versionNumber: 4, dryRun: false });
+    expect(r.stderr).toMatch(/created version 4 of launch template ratings \(lt-0123456789abcdef0\) from version 3; only UserData changed/);
+    const create = fake.calls.find((c) => c.action === 'CreateLaunchTemplateVersion')!;
+    expect(Buffer.from(create.params['LaunchTemplateData.UserData']!, 'base64').equals(printed.stdout)).toBe(true);
+    expect(create.params.VersionDescription).toMatch(/^vmonboard ratings on aws-prod \(user data sha256 [0-9a-f]{12}\)$/);
+  });
+
+  it('says how to set a region when the default chain has none', async () => {
+    const r = await run('aws-cloudinit', 'aws-prod');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile/);
+  });
+
+  it('refuses a platform that is not aws (exit 2)', async () => {
+    const r = await run('azure-cloudinit', 'azure-prod', '--region', 'us-east-1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('platform azure-prod is azure, not aws');
   });
 });

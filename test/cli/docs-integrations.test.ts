@@ -14,7 +14,7 @@ import { startFakeEc2, type FakeEc2 } from './fake-ec2.js';
 const DOC = readFileSync(join(PROJECT_ROOT, 'docs/integrations.md'), 'utf8');
 
 /** Splits a command line into words (single and double quotes), with an optional `> file`. */
-export function splitCommand(line: string): { args: string[]; redirect?: string } {
+function splitCommand(line: string): { args: string[]; redirect?: string } {
   const words: string[] = [];
   const re = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(>)|([^\s'">]+)/g;
   let redirect: string | undefined;

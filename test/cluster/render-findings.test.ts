@@ -44,6 +44,13 @@ describe('attestor settings the spire chart cannot express', () => {
     });
     expect(clusterFindings(r).map((d) => d.code)).toEqual(['CLUSTER_UNSUPPORTED']);
   });
+
+  it('an x509pop CA bundle by URL is unsupported: the chart takes the bundle inline', async () => {
+    const r = await renderVariant('onprem-x509pop', (doc) => {
+      doc.setIn(['platforms', 0, 'x509pop', 'caBundle'], { url: 'https://pki.example.com/host-ca.pem' });
+    });
+    expect(clusterFindings(r).map((d) => [d.code, d.pointer])).toEqual([['CLUSTER_UNSUPPORTED', '/platforms/0/x509pop/caBundle/url']]);
+  });
 });
 
 describe('optional parts', () => {

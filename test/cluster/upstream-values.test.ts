@@ -37,6 +37,14 @@ describe.each(cases)('golden case %s', (name) => {
     expect(checkSpireUmbrellaValues(parsed.spire)).toEqual([]);
   });
 
+  it('leaves the chart default k8sPSAT attestor alone (the in-cluster agents use it) and embeds no secret', async () => {
+    const { parsed, text } = await renderedCase(name);
+    const server = (parsed.spire as Record<string, Record<string, Record<string, unknown> | undefined>>)['spire-server']!;
+    expect(server.nodeAttestor?.k8sPSAT).toBeUndefined();
+    expect(text.spire).not.toMatch(/secret_auth|app_secret|PRIVATE KEY/);
+    expect(JSON.stringify(server.upstreamAuthority)).toContain('"create":false');
+  });
+
   it('every cluster values file reads back identically with PyYAML', async () => {
     const { text, parsed } = await renderedCase(name);
     for (const k of Object.keys(text) as Array<keyof typeof text>) {

@@ -6,9 +6,8 @@ import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
 import { compareBundleWithDir, formatDrift, isUpToDate } from '../../bundle/check.js';
 import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
-import { NotABundleError, writeBundleToDir } from '../../bundle/write-dir.js';
+import { NotABundleError, writeBundleToDir, writeFileAtomic } from '../../bundle/write-dir.js';
 import type { Bundle } from '../../bundle/bundle.js';
-import { writeFileAtomic } from '../../bundle/write-file-atomic.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
 import { printReport, type ReportFormat } from '../report.js';
 

@@ -1,8 +1,7 @@
 /** `vmonboard userdata <spec> --workload W --platform P`: one VM's user data on stdout. */
 import { Command, Option } from 'commander';
 import { USERDATA_ENCODINGS, UserDataError, type UserDataEncoding } from '../../userdata/encode.js';
-import { PayloadLookupError } from '../../userdata/payload.js';
-import { renderUserData, type UserDataOptions, type UserDataResult } from '../../userdata/render-user-data.js';
+import { PayloadLookupError, renderUserData, type UserDataOptions, type UserDataResult } from '../../userdata/render-user-data.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
 import { printReport } from '../report.js';
 

@@ -51,6 +51,10 @@ export function describeEc2Error(err: unknown, ctx: Ec2ErrorContext): Ec2Error {
   if (code === 'CredentialsProviderError' || /credential/i.test(e.message ?? '') && code !== 'AuthFailure') {
     return new Ec2Error(`no usable AWS credentials: the SDK's default chain (environment, AWS_PROFILE, SSO, instance role) found none; configure one and run again${detail}`, code);
   }
+  const net = (err as { code?: string }).code;
+  if (net && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(net)) {
+    return new Ec2Error(`could not reach the EC2 endpoint${where} (${net}); check the network, a proxy, or AWS_ENDPOINT_URL_EC2 if you set one${detail}`, net);
+  }
   if (/region is missing/i.test(e.message ?? '')) {
     return new Ec2Error(`no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile${detail}`, code);
   }

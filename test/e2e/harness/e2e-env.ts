@@ -1,8 +1,9 @@
 /**
  * Everything one e2e test file shares: the cached root filesystem, a test CA, the HTTPS
- * artifact mirror with the stand-in packages, and the control server (validation endpoint,
- * stand-in events, metadata stubs). Each test then boots its own fresh clone with
- * {@link E2eEnv.boot} and the harness guarantees it is stopped and unmounted afterwards.
+ * artifact mirror with the stand-in packages, the control server (validation endpoint, stand-in
+ * events, metadata stubs), the east-west gateway listeners and an on-prem host PKI. Each test
+ * then boots its own fresh clone with {@link E2eEnv.boot}; the harness guarantees every machine
+ * is stopped and unmounted afterwards.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,20 +12,27 @@ import { buildStandins, type StandinArtifact, type StandinVersions } from '../st
 import { ArtifactMirror } from './artifact-mirror.js';
 import { Container } from './container.js';
 import { ControlServer, ENDPOINT_FILE } from './control-server.js';
+import { GatewayStub } from './gateway-stub.js';
 import { requireE2eHost } from './host-tools.js';
+import { acquireMachineLock } from './machine-lock.js';
 import { writeNoCloudSeed } from './nocloud.js';
+import { createOnpremPki, type OnpremPki } from './onprem-pki.js';
 import { cloneRootfs, ensureRootfs, type RootfsClone } from './rootfs.js';
 import { createTestCA, type TestCA } from './test-ca.js';
 
 /** Default stand-in versions: the pins vmonboard uses (src/artifacts/catalog.ts) and the fixture's Istio. */
 export const DEFAULT_STANDIN_VERSIONS: StandinVersions = { istio: '1.27.1', otel: '0.159.0', spire: '1.15.3' };
 
-/** How to boot one machine. */
-export interface MachineOptions {
-  /** User data seeded for cloud-init (NoCloud); omit to boot without a seed (cloud-init finds no user data). */
+/** What to seed for cloud-init. */
+export interface SeedOptions {
+  /** User data (NoCloud); omit to boot without user data. */
   userData?: string | Buffer;
   /** instance-id in meta-data (a fresh one per machine by default). */
   instanceId?: string;
+}
+
+/** How to boot one machine. */
+export interface MachineOptions extends SeedOptions {
   /** Called with the tree's path after seeding and before booting (extra files, drop-ins). */
   beforeBoot?: (root: string) => void | Promise<void>;
   /** Wait for systemd to finish booting (default true); see BootOptions.waitUntilBooted. */
@@ -38,7 +46,9 @@ export interface Machine {
   root: string;
   container: Container;
   clone: RootfsClone;
-  /** Stops the container and removes the clone (idempotent). */
+  /** Powers off (if running), re-seeds when asked, and boots the same tree again (a new instance when instanceId changes). */
+  restart(opts?: SeedOptions & { waitUntilBooted?: boolean }): Promise<void>;
+  /** Stops the container, removes the clone and releases the machine lock (idempotent). */
   dispose(): Promise<void>;
 }
 
@@ -49,6 +59,9 @@ export interface E2eEnv {
   ca: TestCA;
   mirror: ArtifactMirror;
   control: ControlServer;
+  gateway: GatewayStub;
+  /** Site CA and host certificate for the on-prem (x509pop) platform. */
+  onprem: OnpremPki;
   artifacts: StandinArtifact[];
   workDir: string;
   boot(opts?: MachineOptions): Promise<Machine>;
@@ -63,17 +76,48 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
   requireE2eHost();
   const { rootfs, built, ms } = await ensureRootfs();
   const workDir = mkdtempSync(path.join(process.env.VMONBOARD_E2E_WORKDIR ?? tmpdir(), 'vmonboard-e2e-'));
+  mkdirSync(path.join(workDir, 'logs'), { recursive: true });
   const ca = await createTestCA(path.join(workDir, 'ca'));
   const artifacts = await buildStandins(path.join(workDir, 'standins'), versions);
   const mirror = await ArtifactMirror.start(ca);
   for (const a of artifacts) mirror.put(a.mirrorPath, a.bytes);
   const control = await ControlServer.start();
+  const gateway = await GatewayStub.start();
+  const onprem = await createOnpremPki(path.join(workDir, 'onprem'), 'ratings-vm');
   const machines = new Set<Machine>();
 
+  /** Files every booted tree gets from the harness (never from the payload under test). */
+  const prepareTree = (root: string): void => {
+    const endpoint = path.join(root, ENDPOINT_FILE);
+    mkdirSync(path.dirname(endpoint), { recursive: true });
+    writeFileSync(endpoint, `${control.url}\n`);
+    // The bootstrap's TEST-ONLY metadata override must reach cloud-final's runcmd: systemd's
+    // DefaultEnvironment is the environment of every unit, including cloud-final.service.
+    const dropIn = path.join(root, 'etc/systemd/system.conf.d/90-vmonboard-e2e.conf');
+    mkdirSync(path.dirname(dropIn), { recursive: true });
+    writeFileSync(dropIn, `[Manager]\nDefaultEnvironment=VMONBOARD_TEST_METADATA_URL=${control.url}\n`);
+  };
+
   const boot = async (opts: MachineOptions = {}): Promise<Machine> => {
+    const lock = await acquireMachineLock();
     const name = `e2e-${process.pid}-${++machineCounter}`;
-    const clone = await cloneRootfs(rootfs);
+    let clone: RootfsClone;
+    try {
+      clone = await cloneRootfs(rootfs);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     let container: Container | undefined;
+    const start = async (waitUntilBooted?: boolean): Promise<void> => {
+      container = await Container.boot({
+        root: clone.root,
+        name,
+        logPath: path.join(workDir, 'logs', `${name}.nspawn.log`),
+        mountpoint: clone.kind === 'overlay' ? clone.root : undefined,
+        waitUntilBooted,
+      });
+    };
     const machine: Machine = {
       name,
       root: clone.root,
@@ -82,21 +126,27 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
         if (!container) throw new Error(`${name} is not booted`);
         return container;
       },
+      async restart(seed = {}) {
+        if (container?.running) await container.poweroff();
+        if (seed.userData !== undefined) writeNoCloudSeed(clone.root, { userData: seed.userData, instanceId: seed.instanceId ?? `iid-${name}-${Date.now()}` });
+        await start(seed.waitUntilBooted);
+      },
       async dispose() {
-        machines.delete(machine);
-        await container?.stop();
-        await clone.dispose();
+        if (!machines.delete(machine)) return;
+        try {
+          await container?.stop();
+          await clone.dispose();
+        } finally {
+          lock.release();
+        }
       },
     };
     machines.add(machine);
     try {
-      const endpoint = path.join(clone.root, ENDPOINT_FILE);
-      mkdirSync(path.dirname(endpoint), { recursive: true });
-      writeFileSync(endpoint, `${control.url}\n`);
+      prepareTree(clone.root);
       if (opts.userData !== undefined) writeNoCloudSeed(clone.root, { userData: opts.userData, instanceId: opts.instanceId ?? `iid-${name}` });
       await opts.beforeBoot?.(clone.root);
-      mkdirSync(path.join(workDir, 'logs'), { recursive: true });
-      container = await Container.boot({ root: clone.root, name, logPath: path.join(workDir, 'logs', `${name}.nspawn.log`), mountpoint: clone.kind === 'overlay' ? clone.root : undefined, waitUntilBooted: opts.waitUntilBooted });
+      await start(opts.waitUntilBooted);
     } catch (err) {
       await machine.dispose();
       throw err;
@@ -110,6 +160,8 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
     ca,
     mirror,
     control,
+    gateway,
+    onprem,
     artifacts,
     workDir,
     boot,
@@ -118,6 +170,7 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
       for (const m of [...machines]) await m.dispose().catch((e: unknown) => errors.push(e));
       await mirror.close().catch((e: unknown) => errors.push(e));
       await control.close().catch((e: unknown) => errors.push(e));
+      await gateway.close().catch((e: unknown) => errors.push(e));
       if (!process.env.VMONBOARD_E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
       if (errors.length > 0) throw new Error(`e2e cleanup failed: ${errors.map(String).join('; ')}`);
     },

@@ -33,9 +33,9 @@ printf 'LANG=C.UTF-8\n' > "$R/etc/default/locale"
 # debootstrap copies the build host's hostname and hosts file; make both independent of the host.
 printf 'e2e-vm\n' > "$R/etc/hostname"
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\nff02::1\t\tip6-allnodes\nff02::2\t\tip6-allrouters\n' > "$R/etc/hosts"
-# The tree is cloned for every boot: drop what no test needs (downloaded .debs, apt indexes).
+# Drop the downloaded .debs. The apt indexes stay: the payload runs apt-get update at boot, which
+# then only revalidates them instead of downloading every index again.
 rm -rf "$R"/var/cache/apt/archives/*.deb "$R"/var/cache/apt/*.bin
-find "$R/var/lib/apt/lists" -maxdepth 1 -type f -delete
 `;
 
 /** Everything that determines the tree's content; its hash is the cache key. */

@@ -5,10 +5,12 @@
 # root certificate, and the SPIRE agent's SDS socket. The socket appears only after the SPIRE
 # agent attested; the real pilot-agent then silently falls back to istiod's CA, so here a
 # missing socket is a hard failure: it means istio.service did not wait for it.
-# `istio-iptables` / `istio-clean-iptables` only record what they would have done: the
-# container shares the host's network namespace.
+# Once ready it serves the status port's readiness path (127.0.0.1:15021/healthz/ready) that
+# the payload's verify step asks. `istio-iptables` / `istio-clean-iptables` only record what
+# they would have done: the container shares the host's network namespace.
 AGENT = "pilot-agent"
 SDS_SOCKET = "/var/run/secrets/workload-spiffe-uds/socket"
+STATUS_ADDR = ("127.0.0.1", 15021)
 MESH_CONFIG = "/etc/istio/config/mesh"
 IPTABLES_ENV = ("ISTIO_SERVICE_CIDR", "ISTIO_SERVICE_EXCLUDE_CIDR", "ISTIO_INBOUND_PORTS", "ISTIO_LOCAL_EXCLUDE_PORTS",
                 "ISTIO_INBOUND_INTERCEPTION_MODE", "ISTIO_META_DNS_CAPTURE", "ISTIO_CUSTOM_IP_TABLES")
@@ -40,8 +42,34 @@ def cmd_proxy(args):
     r = subprocess.run([envoy, "--version"], capture_output=True, text=True)
     if r.returncode != 0:
         fail("%s --version failed: %s" % (envoy, r.stderr.strip()))
-    report("ready", sds_socket=SDS_SOCKET, root_cert=root, service_cluster=[a for a in args if a.startswith("--serviceCluster")])
+    # pilot-agent presents PROV_CERT/cert-chain.pem + key.pem to istiod when both exist
+    # (docs/identity.md); record whether istio-proxy can read them, the test decides.
+    prov = os.environ.get("PROV_CERT") or "/etc/certs"
+    client_cert = all(os.access(os.path.join(prov, n), os.R_OK) for n in ("cert-chain.pem", "key.pem"))
+    serve_status()
+    report("ready", sds_socket=SDS_SOCKET, root_cert=root, xds_client_cert=client_cert, service_cluster=[a for a in args if a.startswith("--serviceCluster")])
     stay_up()
+
+
+def serve_status():
+    import http.server
+    import threading
+
+    class Ready(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = self.path == "/healthz/ready"
+            self.send_response(200 if ok else 404)
+            self.end_headers()
+            self.wfile.write(b"ready\n" if ok else b"not found\n")
+
+        def log_message(self, *a):
+            pass
+
+    try:
+        srv = http.server.HTTPServer(STATUS_ADDR, Ready)
+    except OSError as e:
+        fail("cannot listen on %s:%d for the status port: %s" % (STATUS_ADDR + (e.strerror,)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
 
 
 def cmd_iptables(name, args):

@@ -11,6 +11,7 @@ import pwd
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import sys
 import time

@@ -1,9 +1,12 @@
 # Stand-in for spire-agent (SPIRE 1.15.3), from spire-<ver>-linux-amd64-musl.tar.gz.
 #
 # `run` checks the config as the real agent would at start-up (the upstream-based validator on
-# the HCL v1 parse, then data dir, trust bundle, KeyManager directory and socket directory),
-# pretends to attest for ATTEST_SECONDS (the real agent opens its Workload API socket only
-# after node attestation), then creates a real unix socket at socket_path and serves it.
+# the HCL v1 parse, then data dir, trust bundle, KeyManager directory, x509pop host key and
+# certificate, socket directory), pretends to attest for ATTEST_SECONDS (the real agent opens
+# its Workload API socket only after node attestation), then creates a real unix socket at
+# socket_path and serves it. `api fetch x509 -write DIR` asks that socket for the caller's SVID
+# (the server side sees the caller's user through SO_PEERCRED, as the unix workload attestor
+# does) and writes svid.0.pem, svid.0.key (0600) and bundle.0.pem; `healthcheck` connects.
 AGENT = "spire-agent"
 ATTEST_SECONDS = 3
 DEFAULT_SOCKET = "/tmp/spire-agent/public/api.sock"
@@ -57,6 +60,14 @@ def cmd_run(args):
     socket_path = flags.get("socketPath", [agent.get("socket_path", DEFAULT_SOCKET)])[-1]
     writable_dir(data_dir, "data_dir", create=True)
     check_bundle(agent)
+    x509pop = cfg.get("plugins", {}).get("NodeAttestor", {}).get("x509pop")
+    if x509pop is not None:
+        data = x509pop.get("plugin_data", {})
+        for key in ("private_key_path", "certificate_path"):
+            if not data.get(key):
+                fail("NodeAttestor \"x509pop\" needs plugin_data.%s" % key)
+        read_text(data["private_key_path"], "x509pop private key")
+        check_pem_certificates(data["certificate_path"], "x509pop host certificate")
     km = cfg.get("plugins", {}).get("KeyManager", {})
     if "disk" in km:
         kdir = km["disk"].get("plugin_data", {}).get("directory")
@@ -92,7 +103,17 @@ def cmd_run(args):
         def loop():
             while True:
                 conn, _ = srv.accept()
-                conn.close()
+                try:
+                    uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[1]
+                    try:
+                        user = pwd.getpwuid(uid).pw_name
+                    except KeyError:
+                        user = str(uid)
+                    conn.sendall(json.dumps({"user": user, "trust_domain": agent.get("trust_domain", "")}).encode() + b"\n")
+                except OSError:
+                    pass
+                finally:
+                    conn.close()
         threading.Thread(target=loop, daemon=True).start()
 
     def cleanup():
@@ -118,6 +139,38 @@ def cmd_healthcheck(args):
     print("Agent is healthy.")
 
 
+def cmd_fetch_x509(args):
+    flags, _ = parse_flags(args, booleans=("silent",))
+    path = flags.get("socketPath", [DEFAULT_SOCKET])[-1]
+    out = flags.get("write", [None])[-1]
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(30)
+        s.connect(path)
+        reply = json.loads(s.makefile().readline())
+        s.close()
+    except (OSError, ValueError) as e:
+        fail("api fetch x509: cannot reach the Workload API at %s: %s" % (path, e))
+    spiffe_id = "spiffe://%s/stand-in/%s" % (reply["trust_domain"], reply["user"])
+    if out:
+        os.makedirs(out, exist_ok=True)
+        key, crt = os.path.join(out, "svid.0.key"), os.path.join(out, "svid.0.pem")
+        r = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                            "-keyout", key + ".tmp", "-out", crt + ".tmp", "-days", "1", "-subj", "/O=SPIRE stand-in",
+                            "-addext", "subjectAltName=URI:" + spiffe_id], capture_output=True, text=True)
+        if r.returncode != 0:
+            fail("api fetch x509: openssl failed: %s" % r.stderr.strip())
+        os.chmod(key + ".tmp", 0o600)
+        os.replace(key + ".tmp", key)
+        os.replace(crt + ".tmp", crt)
+        with open(crt) as f, open(os.path.join(out, "bundle.0.pem") + ".tmp", "w") as b:
+            b.write(f.read())
+        os.replace(os.path.join(out, "bundle.0.pem") + ".tmp", os.path.join(out, "bundle.0.pem"))
+    report("did", action="fetch-x509", spiffe_id=spiffe_id, write=out)
+    if "silent" not in flags:
+        print("SPIFFE ID:\t\t%s" % spiffe_id)
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -130,6 +183,8 @@ def main():
         return cmd_run(args[1:])
     if args[0] == "healthcheck":
         return cmd_healthcheck(args[1:])
+    if args[:3] == ["api", "fetch", "x509"]:
+        return cmd_fetch_x509(args[3:])
     fail("stand-in does not implement subcommand %r" % args[0], code=127)
 
 

@@ -1,0 +1,122 @@
+/**
+ * `vmonboard userdata` on the rendered golden cases (issue 6 §4): the delivery picks the payload,
+ * stdout carries exactly its bytes (gzipped only when the platform needs and allows it), MIME and
+ * gzip outputs are read back by cloud-init's own parser, and budgets fail with the numbers.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAYLOAD_FILE, vmDir } from '../../src/delivery/layout.js';
+import { budgetFor } from '../../src/userdata/budget.js';
+import { GOLDEN_DIR, GOLDEN_FILES, goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
+import { requireExecutable } from '../validators/require-tool.js';
+import { parseWithCloudInit } from '../bundle/cloud-init-parser.js';
+import { runBinary } from './binary-io.js';
+
+const spec = (c: string): string => join(GOLDEN_DIR, c, 'spec.yaml');
+const userdata = (c: string, ...args: string[]) => runBinary(['userdata', spec(c), '--files-dir', GOLDEN_FILES, ...args]);
+const unzipIfGzip = (b: Buffer): Buffer => (b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b);
+
+/** Every (case, workload, platform) of the flavor-istio golden cases (the payload renderer's scope), with its platform. */
+async function placements() {
+  const out = [];
+  for (const c of goldenCases()) {
+    const m = await goldenModel(c);
+    if (m.flavor !== 'istio') continue;
+    for (const w of m.workloads) for (const pl of w.placements) out.push({ c, workload: w.name, platform: m.platforms.find((p) => p.name === pl.platform)! });
+  }
+  return out;
+}
+
+describe('vmonboard userdata on the golden cases', () => {
+  it('prints each VM\'s delivery payload, within its platform budget, and cloud-init reads cloud-init payloads back', async () => {
+    const all = await placements();
+    expect(all.length).toBeGreaterThanOrEqual(8);
+    let gzipped = 0;
+    for (const { c, workload, platform } of all) {
+      const r = await userdata(c, '--workload', workload, '--platform', platform.name);
+      const label = `${c} ${workload}/${platform.name}`;
+      expect(r.code, `${label}\n${r.stderr}`).toBe(0);
+      const file = (await goldenBundle(c)).get(`${vmDir(workload, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`)!;
+      expect(unzipIfGzip(r.stdout).equals(Buffer.from(file.content)), label).toBe(true);
+      const budget = budgetFor(platform.kind, platform.delivery);
+      if (budget) expect(r.stdout.length, label).toBeLessThanOrEqual(budget.limit);
+      if (r.stdout[0] === 0x1f) {
+        gzipped++;
+        expect(r.stderr).toMatch(/^note: [\d,]+ bytes raw is over the [\d,]+ bytes limit .* so the output is gzip/m);
+      }
+      if (platform.delivery === 'cloud-init') {
+        const parts = await parseWithCloudInit(r.stdout);
+        expect(parts.map((p) => p.type), label).toEqual(['text/cloud-config']);
+        expect(parts[0]!.payload.equals(Buffer.from(file.content)), label).toBe(true);
+      }
+    }
+    // The golden AWS payloads are over 16 KB raw: the automatic gzip path is exercised for real.
+    expect(gzipped).toBeGreaterThan(0);
+  });
+
+  it('wraps as MIME, gzips and base64s on request; cloud-init recovers the exact payload', async () => {
+    const bundle = await goldenBundle('aws-cloudinit');
+    const payload = Buffer.from(bundle.get('vms/ratings/aws-prod/user-data.yaml')!.content);
+    const r = await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'aws-prod', '--mime', '--encoding', 'gzip+base64');
+    expect(r.code, r.stderr).toBe(0);
+    const blob = Buffer.from(r.stdout.toString('latin1'), 'base64');
+    expect(blob.length).toBeLessThanOrEqual(16_384);
+    const parts = await parseWithCloudInit(blob);
+    expect(parts.map((p) => [p.type, p.filename])).toEqual([['text/cloud-config', 'user-data.yaml']]);
+    expect(parts[0]!.payload.equals(payload)).toBe(true);
+    // Deterministic: a second run prints the same bytes.
+    expect((await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'aws-prod', '--mime', '--encoding', 'gzip+base64')).stdout.equals(r.stdout)).toBe(true);
+  });
+
+  it('fails an explicit encoding that is over budget, with the sizes, located at the platform', async () => {
+    const r = await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'aws-prod', '--encoding', 'raw');
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toMatch(/error\[USERDATA_TOO_LARGE\]: user data for ratings on aws-prod \(user-data\.yaml\) is [\d,]{6} bytes with --encoding raw; EC2 UserData \(counted before base64\) allows at most 16,384 bytes\. Drop --encoding/);
+    expect(r.stderr).toMatch(/--> .*aws-cloudinit\/spec\.yaml:\d+:\d+ \(\/platforms\/0\/delivery\)/);
+  });
+
+  it('names the valid choices for an unknown workload or platform (exit 2)', async () => {
+    const w = await userdata('aws-cloudinit', '--workload', 'nope', '--platform', 'aws-prod');
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('error: the spec has no workload "nope"; workloads: ratings');
+    const p = await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'gcp');
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain('platforms: aws-prod');
+    expect((await runBinary(['userdata', spec('aws-cloudinit')])).code).toBe(2); // --workload and --platform are required
+  });
+});
+
+describe('a payload that cannot fit', () => {
+  let dir: string;
+  beforeAll(() => {
+    // The aws-cloudinit spec with a mesh root CA file of 40 distinct certificates: base64 DER
+    // barely compresses, so the payload cannot fit EC2's 16,384 bytes even gzipped.
+    dir = mkdtempSync(join(tmpdir(), 'vmonboard-userdata-'));
+    const openssl = requireExecutable('openssl', 'openssl');
+    const pems: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      execFileSync(openssl, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '2', '-subj', `/CN=vmonboard test root ${i}`], { stdio: 'ignore' });
+      pems.push(readFileSync(join(dir, 'c.pem'), 'utf8'));
+    }
+    rmSync(join(dir, 'k.pem'));
+    writeFileSync(join(dir, 'big-root-ca.pem'), pems.join(''));
+    for (const f of ['spire-bundle.pem', 'mesh-root-ca.pem']) writeFileSync(join(dir, f), readFileSync(join(GOLDEN_FILES, f)));
+    writeFileSync(join(dir, 'spec.yaml'), readFileSync(spec('aws-cloudinit'), 'utf8').replace('file: mesh-root-ca.pem', 'file: big-root-ca.pem'));
+    writeFileSync(join(dir, 'spec.lock.yaml'), readFileSync(join(GOLDEN_DIR, 'aws-cloudinit', 'spec.lock.yaml')));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails with the raw and gzipped sizes and the limit, and prints nothing', async () => {
+    const r = await runBinary(['userdata', join(dir, 'spec.yaml'), '--workload', 'ratings', '--platform', 'aws-prod']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    // Whichever check reports it (the renderer's or userdata's), the message carries the numbers.
+    expect(r.stderr).toMatch(/error\[(PAYLOAD|USERDATA)_TOO_LARGE\]: .*\b\d[\d,]{4,}\b.* bytes.*\b(16384|16,384)\b/);
+    expect(r.stderr).toMatch(/gzip/);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The verdict on a first boot, as a list of problems (empty: the boot is right). The passing
+ * scenarios assert the list is empty; the deliberately broken payloads assert the same checks
+ * find their defect, which is what shows the harness can fail.
+ *
+ * Checked: cloud-init's own status, the payload's status file, the three units active and never
+ * restarted, the stand-ins' reports (no failed check, start order, users, iptables only
+ * recorded), every agent file's content, owner and mode against listAgentFiles, the managed hosts
+ * block present once, the bundle's verify.sh passing, and no canary file.
+ */
+import { createHash } from 'node:crypto';
+import { validateSpecFile } from '../../../src/api.js';
+import { listAgentFiles } from '../../../src/vm/agent-files.js';
+import type { AgentFile } from '../../../src/vm/agent-file.js';
+import { AGENT_UNITS } from './boot-timeline.js';
+import type { Container } from './container.js';
+import type { E2eEnv } from './e2e-env.js';
+import type { RenderedVm } from './render-fixture.js';
+import { readUnitStates } from './unit-state.js';
+
+/** Canary paths the hostile-value scenarios plant; none may ever exist. */
+export const CANARIES = ['/pwned', '/pwned-backtick', '/pwned-quote', '/pwned-hcl', '/pwned-yaml'];
+
+/** Options for {@link checkFirstBoot}. */
+export interface FirstBootCheckOptions {
+  /** Wait for cloud-init to finish (default). Off for payloads expected to hang in verify. */
+  waitForCloudInit?: boolean;
+  /** Event sequence number where this boot's stand-in reports begin (default 0). */
+  sinceSeq?: number;
+  /** Skip running verify.sh (the bootstrap runs it too; this runs the bundle's copy again). */
+  skipVerify?: boolean;
+}
+
+/** The agent files listAgentFiles says this VM must have (the contract the payload implements). */
+export async function expectedAgentFiles(specPath: string, workload: string, platform: string): Promise<AgentFile[]> {
+  const v = await validateSpecFile(specPath);
+  if (!v.model) throw new Error(`spec ${specPath} does not validate: ${v.diagnostics.map((d) => d.message).join('; ')}`);
+  const w = v.model.workloads.find((x) => x.name === workload);
+  const placement = w?.placements.find((p) => p.platform === platform);
+  if (!w || !placement) throw new Error(`no placement of ${workload} on ${platform}`);
+  return listAgentFiles(v.model, w, placement);
+}
+
+/** cloud-init's status as JSON (`cloud-init status --long --format json`), optionally after waiting. */
+export async function cloudInitStatus(c: Container, wait: boolean): Promise<{ status: string; errors: string[]; detail: string; raw: string }> {
+  const r = await c.exec(['cloud-init', 'status', '--long', '--format', 'json', ...(wait ? ['--wait'] : [])], { timeoutMs: 420_000 });
+  try {
+    const j = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { status: string; errors?: string[]; detail?: string };
+    return { status: j.status, errors: j.errors ?? [], detail: j.detail ?? '', raw: r.stdout };
+  } catch {
+    return { status: 'unreadable', errors: [r.stderr], detail: '', raw: r.stdout + r.stderr };
+  }
+}
+
+/** Compares one placed file with its AgentFile: existence, bytes, owner:group, mode. */
+async function checkFile(c: Container, f: AgentFile): Promise<string | undefined> {
+  const r = await c.exec(['stat', '-c', '%U:%G %a', f.vmPath]);
+  if (r.code !== 0) return `${f.vmPath}: missing (${r.stderr.trim()})`;
+  const [owner, mode] = r.stdout.trim().split(' ');
+  const sum = (await c.exec(['sha256sum', f.vmPath])).stdout.split(' ')[0];
+  const want = createHash('sha256').update(f.content).digest('hex');
+  const problems: string[] = [];
+  if (sum !== want) problems.push('content differs from the bundle');
+  if (owner !== `${f.owner}:${f.group}`) problems.push(`owner ${owner}, want ${f.owner}:${f.group}`);
+  if (mode !== f.mode.toString(8)) problems.push(`mode ${mode}, want ${f.mode.toString(8)}`);
+  return problems.length ? `${f.vmPath}: ${problems.join('; ')}` : undefined;
+}
+
+/** Runs every first-boot check on a booted machine; returns the problems found. */
+export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string, vm: RenderedVm, opts: FirstBootCheckOptions = {}): Promise<string[]> {
+  const problems: string[] = [];
+  const ci = await cloudInitStatus(c, opts.waitForCloudInit ?? true);
+  if (ci.status !== 'done' || ci.errors.length > 0) problems.push(`cloud-init status ${ci.status}: ${[...ci.errors, ci.detail].join(' | ')}`);
+
+  const st = await c.exec(['cat', '/var/lib/vmonboard/status.json']);
+  if (!/"state":"ok"/.test(st.stdout)) problems.push(`vmonboard status file: ${st.stdout.trim() || st.stderr.trim()}`);
+
+  const units = await readUnitStates(c, [...AGENT_UNITS]);
+  for (const u of AGENT_UNITS) {
+    const s = units[u]!;
+    if (s.activeState !== 'active') problems.push(`${u} is ${s.activeState}/${s.subState}`);
+    if (s.nRestarts > 0) problems.push(`${u} restarted ${s.nRestarts} time(s) (its process failed)`);
+  }
+
+  const ev = env.control.events;
+  const since = opts.sinceSeq ?? 0;
+  const mine = ev.all().filter((e) => e.seq >= since);
+  for (const f of mine.filter((e) => e.event === 'fail')) problems.push(`stand-in ${f.agent} failed a check: ${JSON.stringify(f.detail)}`);
+  const socketReady = mine.find((e) => e.agent === 'spire-agent' && e.event === 'ready');
+  const pilotStart = mine.find((e) => e.agent === 'pilot-agent' && e.event === 'start');
+  if (!socketReady) problems.push('the SPIRE agent never opened its SDS socket');
+  if (!pilotStart) problems.push('pilot-agent never started');
+  if (socketReady && pilotStart && pilotStart.seq < socketReady.seq) problems.push('pilot-agent started before the SDS socket existed');
+  if (pilotStart && pilotStart.user !== 'istio-proxy') problems.push(`pilot-agent ran as ${pilotStart.user}, want istio-proxy`);
+  const otelStarts = mine.filter((e) => e.agent === 'otelcol-contrib' && e.event === 'start');
+  const spireStart = mine.find((e) => e.agent === 'spire-agent' && e.event === 'start');
+  if (otelStarts.length === 0) problems.push('the collector never started');
+  else if (spireStart && otelStarts.at(-1)!.seq < spireStart.seq) problems.push('the collector was (re)started with its config before the SPIRE agent started');
+  if (otelStarts.some((e) => e.user !== 'otelcol-contrib')) problems.push(`the collector ran as ${otelStarts.map((e) => e.user).join(',')}`);
+  if (!mine.some((e) => e.agent === 'pilot-agent' && e.event === 'did' && e.detail.action === 'istio-iptables')) problems.push('istio-start.sh never asked for istio-iptables');
+  const ready = mine.filter((e) => e.agent === 'pilot-agent' && e.event === 'ready').at(-1);
+  if (ready && ready.detail.xds_client_cert !== true) problems.push('pilot-agent found no readable PROV_CERT cert-chain.pem/key.pem (the SVID sync did not run before it)');
+
+  const files = await expectedAgentFiles(specPath, vm.workload, vm.platform);
+  for (const f of files.filter((x) => x.install !== 'hosts-block')) {
+    const p = await checkFile(c, f);
+    if (p) problems.push(p);
+  }
+  const hostsBlock = files.find((x) => x.install === 'hosts-block');
+  if (hostsBlock) {
+    const hosts = (await c.exec(['cat', '/etc/hosts'])).stdout;
+    const count = hosts.split(hostsBlock.content).length - 1;
+    if (count !== 1) problems.push(`/etc/hosts holds the managed block ${count} times, want once:\n${hosts}`);
+  }
+
+  if (!opts.skipVerify) {
+    const verify = await c.exec(['bash', '-c', 'cat >/root/verify.sh && VMONBOARD_VERIFY_WAIT=60 bash /root/verify.sh'], { input: vm.file('verify.sh'), timeoutMs: 120_000 });
+    if (verify.code !== 0) problems.push(`verify.sh exited ${verify.code}: ${(verify.stdout + verify.stderr).trim().split('\n').slice(-8).join(' / ')}`);
+  }
+
+  const canaries = await c.exec(['bash', '-c', `for f in ${CANARIES.join(' ')}; do [ -e "$f" ] && echo "$f"; done; true`]);
+  if (canaries.stdout.trim() !== '') problems.push(`canary file(s) exist, a value was executed: ${canaries.stdout.trim()}`);
+  return problems;
+}

@@ -79,14 +79,23 @@ export function listFirewallRules(model: Model): FirewallRule[] {
     const key = `${r.appliesTo}|${r.destination}|${r.port}`;
     if (!seen.has(key)) rules.push(r), seen.add(key);
   };
+  // Baked platforms download at image build time (bake.sh), so the rule is the image builder's.
+  const baked = model.platforms.filter((p) => p.bake).map((p) => p.name);
+  const booting = model.platforms.filter((p) => !p.bake).map((p) => p.name);
+  const downloaders = [
+    ...(booting.length > 0 ? [{ appliesTo: baked.length === 0 ? 'all VMs' : booting.join(', '), when: 'at first boot' }] : []),
+    ...(baked.length > 0 ? [{ appliesTo: `image builds of ${baked.join(', ')}`, when: 'by bake.sh' }] : []),
+  ];
   const proxy = model.artifacts.proxy.https ?? model.artifacts.proxy.http;
-  if (proxy) {
-    const p = origin(proxy);
-    addOnce({ appliesTo: 'all VMs', direction: 'outbound', destination: `proxy ${p.host}`, port: p.port, protocol: 'TCP', why: 'package downloads go through the configured proxy' });
-  } else {
+  for (const d of downloaders) {
+    if (proxy) {
+      const p = origin(proxy);
+      addOnce({ appliesTo: d.appliesTo, direction: 'outbound', destination: `proxy ${p.host}`, port: p.port, protocol: 'TCP', why: `package downloads ${d.when} go through the configured proxy` });
+      continue;
+    }
     for (const pin of model.artifacts.pins) {
       const o = origin(pin.url);
-      addOnce({ appliesTo: 'all VMs', direction: 'outbound', destination: o.host, port: o.port, protocol: 'TCP', why: 'pinned package downloads (first boot, or bake time with bake: true)' });
+      addOnce({ appliesTo: d.appliesTo, direction: 'outbound', destination: o.host, port: o.port, protocol: 'TCP', why: `pinned package downloads ${d.when}` });
     }
   }
   for (const t of [model.trust.meshRootCA, model.trust.spireBundle, model.telemetry.enabled ? model.telemetry.gateway.ca : undefined]) {

@@ -5,6 +5,8 @@
  * killed run left, so `<dir>` always ends up holding a complete bundle, old or new.
  * The id only names the scratch directories; it never reaches the written files.
  * Single output files (archives, lock files) get the same guarantee from writeFileAtomic.
+ * One render per target directory at a time: two concurrent runs can make each other fail
+ * (never leave a mix), because each one's recovery removes the other's scratch directory.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
@@ -45,8 +47,8 @@ export class NotABundleError extends Error {}
  * Writes `bundle` to `dir` atomically (see the file comment): recovers leftovers first, refuses
  * to replace anything but a missing or empty directory or a vmonboard bundle unless `force`
  * (and never a file or symlink), then swaps. Files get their bundle modes exactly (0755, 0644,
- * 0600, umask notwithstanding), MANIFEST.json is written last and every file is fsynced before
- * the swap. On a failure, the target is left as it was and the error is rethrown.
+ * 0600, umask notwithstanding), MANIFEST.json is written last and every file and directory is
+ * fsynced before the swap. On a failure, the target is left as it was and the error is rethrown.
  */
 export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteDirOptions = {}): Promise<WriteDirResult> {
   const target = resolve(dir);
@@ -90,7 +92,7 @@ export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteD
     }
     throw err;
   }
-  await syncDir(dirname(target));
+  await syncPath(dirname(target));
 
   const warnings: string[] = [];
   if (hadOld) {
@@ -104,14 +106,17 @@ export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteD
   return { files: bundle.size, recovered, warnings };
 }
 
-/** Writes every file under a fresh `root`, MANIFEST.json last, each fsynced, with exact modes. */
+/**
+ * Writes every file under a fresh `root` with exact modes, then fsyncs the files and directories
+ * (in parallel: one fsync per file in sequence costs more than rendering), then writes and syncs
+ * MANIFEST.json last, so a tree with a verifying manifest is complete and durable.
+ */
 async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path?: string) => Promise<void>): Promise<void> {
   await fsp.mkdir(root, { mode: 0o755 });
   await fsp.chmod(root, 0o755);
   const made = new Set<string>();
-  const order = [...bundle.keys()].filter((p) => p !== MANIFEST_FILE);
-  if (bundle.has(MANIFEST_FILE)) order.push(MANIFEST_FILE);
-  for (const path of order) {
+  const written: string[] = [];
+  const writeOne = async (path: string): Promise<void> => {
     const f = bundle.get(path)!;
     await step('write-file', path);
     const full = join(root, path);
@@ -121,10 +126,24 @@ async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path
     try {
       await fh.writeFile(f.content);
       await fh.chmod(f.mode);
-      await fh.sync();
     } finally {
       await fh.close();
     }
+    written.push(full);
+  };
+  for (const path of bundle.keys()) if (path !== MANIFEST_FILE) await writeOne(path);
+  await syncAll(written, [...made, root]);
+  if (bundle.has(MANIFEST_FILE)) {
+    await writeOne(MANIFEST_FILE);
+    await syncAll([join(root, MANIFEST_FILE)], [root]);
+  }
+}
+
+/** fsyncs files (an error is an error) and then directories, a few dozen at a time. */
+async function syncAll(files: string[], dirs: string[]): Promise<void> {
+  const all = [...files.map((p) => [p, false] as const), ...dirs.map((p) => [p, true] as const)];
+  for (let i = 0; i < all.length; i += 32) {
+    await Promise.all(all.slice(i, i + 32).map(([p, isDir]) => syncPath(p, isDir)));
   }
 }
 
@@ -165,14 +184,14 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** fsyncs a directory so the renames in it survive a power loss (a no-op where unsupported). */
-async function syncDir(dir: string): Promise<void> {
+/** fsyncs one file, or a directory (where a refusal is ignored: rename stays atomic, only less durable). */
+async function syncPath(path: string, isDir = true): Promise<void> {
   let fh;
   try {
-    fh = await fsp.open(dir, constants.O_RDONLY);
+    fh = await fsp.open(path, constants.O_RDONLY);
     await fh.sync();
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+  } catch (err) {
+    if (!isDir) throw err;
   } finally {
     await fh?.close();
   }

@@ -97,6 +97,7 @@ export function encodeUserData(req: UserDataRequest): EncodedUserData {
   if (req.encoding) {
     const r = measure(req.encoding, false);
     if (req.kind === 'gcp' && req.delivery === 'cloud-init' && req.encoding !== 'raw') notes.push(gcpBase64Note);
+    if (req.delivery === 'startup-script' && req.encoding === 'base64') notes.push('the GCE guest agent runs startup-script as is: decode this value before you set it, or it will not run');
     if (!fits(r)) throw tooLarge(req, budget!, [`${formatBytes(r.counted)} with --encoding ${req.encoding}`]);
     return r;
   }

@@ -11,7 +11,7 @@ import { MARKDOWN_HELPERS, codeSpan, escapeMarkdown, escapeMermaid } from '../..
 import { README_FILE, translateBundleReadme } from '../../src/bundle/readme.js';
 import { renderSpecFile, validateSpecFile } from '../../src/api.js';
 import type { Model } from '../../src/model/model.js';
-import { PROJECT_ROOT } from '../helpers/golden-cases.js';
+import { PROJECT_ROOT, goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 
 async function model(example: string): Promise<Model> {
   const v = await validateSpecFile(join(PROJECT_ROOT, 'examples', example));
@@ -96,6 +96,7 @@ describe('bundle README', () => {
     expect(rows.join('\n')).not.toMatch(new RegExp(`\\| (${p.webhook}|${p.status}) \\|`));
     expect(rows).toContainEqual(expect.stringMatching(/^\| ratings VMs \| inbound \| the VM, from east-west gateway 203\.0\.113\.10 \| 9080 \| TCP \|/));
     expect(rows).toContainEqual(expect.stringMatching(/^\| aws-prod \| outbound \| 169\.254\.169\.254 \(IMDSv2\) \| 80 \|/));
+    expect(rows).toContain('| all VMs | outbound | storage.googleapis.com | 443 | TCP | pinned package downloads at first boot |');
   });
 
   it('adds the Gloo port roles for flavor gloo, and only the proxy for downloads behind one', async () => {
@@ -103,7 +104,8 @@ describe('bundle README', () => {
     expect(gloo).toMatch(/\| outbound \| east-west gateway [^|]+ \| 31338 \| TCP \| cacert: /);
     expect(gloo).toMatch(/\| outbound \| east-west gateway [^|]+ \| 31339 \| TCP \| bootstrap: /);
     const air = readme(await model('airgapped.yaml'));
-    expect(air).toMatch(/\| all VMs \| outbound \| proxy proxy\.corp\.internal \| 3128 \| TCP \| package downloads go through the configured proxy \|/);
+    // airgapped bakes its only platform: the image build downloads, through the proxy.
+    expect(air).toMatch(/\| image builds of dc1 \| outbound \| proxy proxy\.corp\.internal \| 3128 \| TCP \| package downloads by bake\.sh go through the configured proxy \|/);
     expect(air).not.toContain('mirror.corp.internal |');
   });
 
@@ -117,6 +119,27 @@ describe('bundle README', () => {
     expect(fenced(text.slice(text.indexOf('## 5.')), 'sh')).toEqual(['sudo bash verify.sh']);
     expect(fenced(text.slice(text.indexOf('## 6.')), 'sh')).toEqual(['sudo bash uninstall.sh']);
     expect(text).toContain('vmonboard render --check quickstart.yaml -o');
+  });
+
+  it('points only at files the bundle has (every flavor-istio golden case)', async () => {
+    for (const c of goldenCases()) {
+      const m = await goldenModel(c);
+      if (m.flavor !== 'istio') continue; // the payload renderer covers flavor istio
+      const bundle = await goldenBundle(c);
+      const text = String(bundle.get(README_FILE)!.content);
+      const links = [...text.matchAll(/\]\(([^)]+)\)/g)].map((x) => decodeURI(x[1]!));
+      const spans = [...text.matchAll(/`((?:vms|cluster)\/[^`]+)`/g)].map((x) => x[1]!).filter((p) => !p.includes('<'));
+      for (const p of [...links, ...spans]) {
+        const isDir = [...bundle.keys()].some((k) => k.startsWith(`${p.replace(/\/$/, '')}/`));
+        expect(bundle.has(p) || isDir, `${c}: README names ${p}`).toBe(true);
+      }
+      for (const w of m.workloads) {
+        for (const pl of w.placements) {
+          for (const f of ['verify.sh', 'uninstall.sh']) expect(bundle.get(`vms/${w.name}/${pl.platform}/${f}`)?.mode, `${c} ${f}`).toBe(0o755);
+          if (m.platforms.find((p) => p.name === pl.platform)!.bake) expect(bundle.has(`vms/${w.name}/${pl.platform}/bake.sh`)).toBe(true);
+        }
+      }
+    }
   });
 
   it('escapes spec text: a hostile description cannot add headings, links, HTML or table cells', async () => {

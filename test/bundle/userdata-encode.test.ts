@@ -131,6 +131,12 @@ describe('explicit --encoding', () => {
     expect(() => encodeUserData(req(p, { kind: 'gcp', encoding: 'base64' }))).toThrow(/GCE metadata user-data \(counted as sent\) allows at most 262,144 bytes/);
   });
 
+  it('obeys base64 for a startup-script but warns that the guest agent will not decode it', () => {
+    const r = encodeUserData(req(Buffer.from('#!/bin/bash\necho hi\n'), { kind: 'gcp', delivery: 'startup-script', encoding: 'base64' }));
+    expect(r.bytes.toString('latin1')).toBe(Buffer.from('#!/bin/bash\necho hi\n').toString('base64'));
+    expect(r.notes).toEqual([expect.stringMatching(/runs startup-script as is: decode this value/)]);
+  });
+
   it('refuses raw gzip on GCE and MIME for a startup-script as command-line mistakes', () => {
     const p = cloudConfig('x\n');
     expect(() => encodeUserData(req(p, { kind: 'gcp', encoding: 'gzip' }))).toThrow(expect.objectContaining({ reason: 'unsupported' }));

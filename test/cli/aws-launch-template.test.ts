@@ -177,6 +177,15 @@ describe('vmonboard aws launch-template (CLI, SDK default chain)', () => {
     expect(r.stderr).toMatch(/error: no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile/);
   });
 
+  it('has help for the nested command, on stdout with exit 0, and usage errors exit 2', async () => {
+    const help = await runBinary(['aws', 'launch-template', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.toString('utf8')).toContain('--source-version <version>');
+    const missing = await runBinary(['aws', 'launch-template', join(GOLDEN_DIR, 'aws-cloudinit', 'spec.yaml'), '--workload', 'ratings', '--platform', 'aws-prod']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/required option '--template <id\|name>' not specified/);
+  });
+
   it('refuses a platform that is not aws (exit 2)', async () => {
     const r = await run('azure-cloudinit', 'azure-prod', '--region', 'us-east-1');
     expect(r.code).toBe(2);

@@ -14,6 +14,7 @@ import { budgetFor } from '../../src/userdata/budget.js';
 import { GOLDEN_DIR, GOLDEN_FILES, goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
 import { parseWithCloudInit } from '../bundle/cloud-init-parser.js';
+import { runCloudInitSchema } from '../validators/cloud-config.js';
 import { runBinary } from './binary-io.js';
 
 const spec = (c: string): string => join(GOLDEN_DIR, c, 'spec.yaml');
@@ -52,6 +53,8 @@ describe('vmonboard userdata on the golden cases', () => {
         const parts = await parseWithCloudInit(r.stdout);
         expect(parts.map((p) => p.type), label).toEqual(['text/cloud-config']);
         expect(parts[0]!.payload.equals(Buffer.from(file.content)), label).toBe(true);
+        // What cloud-init unpacked from the (possibly gzipped) output is still a valid cloud-config.
+        if (r.stdout[0] === 0x1f) expect((await runCloudInitSchema(parts[0]!.payload.toString('utf8'))).exitCode, label).toBe(0);
       }
     }
     // The golden AWS payloads are over 16 KB raw: the automatic gzip path is exercised for real.

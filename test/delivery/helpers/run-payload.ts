@@ -22,13 +22,14 @@ export function createSdsSocket(sb: Sandbox): void {
 }
 
 /** Renders the bootstrap, stages what write_files would, writes the script and runs it. */
-export async function runPayload(sb: Sandbox, vm: VmInputs, mode: 'full' | 'firstboot' = 'full', env: Record<string, string> = {}): Promise<BashResult & { boot: RenderedBootstrap }> {
+export async function runPayload(sb: Sandbox, vm: VmInputs, mode: 'full' | 'firstboot' = 'full', env: Record<string, string> = {}): Promise<BashResult & { boot: RenderedBootstrap; output: string }> {
   const boot = renderBootstrap(vm, mode);
   for (const s of boot.staged) sb.write(`${STAGED_DIR}/${s.rel}`, s.content, 0o600);
   const script = join(sb.dir, `bootstrap-${boot.payloadHash.slice(0, 8)}.sh`);
   writeFileSync(script, boot.script, { mode: 0o700 });
   const r = await runBash([script], { ...sb.env, VMONBOARD_TEST_METADATA_URL: 'http://127.0.0.1:9', ...env });
-  return { ...r, boot };
+  // The bootstrap sends stderr to stdout (both are copied to the log), so tests read `output`.
+  return { ...r, boot, output: r.stdout + r.stderr };
 }
 
 /** The shim calls of one program, as argument lists. */

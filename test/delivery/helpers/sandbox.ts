@@ -44,7 +44,7 @@ const SPECIAL: Record<string, string> = {
     'if [[ -n ${SHIM_REAL_CURL:-} ]]; then exec /usr/bin/curl "$@"; fi',
     'out="" url="" prev=""',
     'for a; do [[ $prev == -o ]] && out=$a; case $a in http://*|https://*) url=$a ;; esac; prev=$a; done',
-    'if [[ -n $out ]]; then',
+    'if [[ -n $out && $url == https://mirror.test/* ]]; then',
     '  src="$SHIM_FILES/${url##*/}"',
     '  [[ -f $src ]] || { echo "curl: (22) 404 $url" >&2; exit 22; }',
     '  cp "$src" "$out"; exit 0',

@@ -150,6 +150,12 @@ export class Container {
     return this.exec(['bash', '-c', script], opts);
   }
 
+  /** Writes a file inside as root (parents created 0755), with `mode` (octal string, e.g. '0600'). */
+  async writeFile(file: string, content: string, mode = '0644'): Promise<void> {
+    const r = await this.exec(['bash', '-c', 'mkdir -p "$(dirname "$1")" && (umask 077 && cat >"$1") && chmod "$2" "$1"', 'write-file', file, mode], { input: content });
+    if (r.code !== 0) throw new Error(`cannot write ${file} inside ${this.opts.name}: ${r.stderr}`);
+  }
+
   /** The container's journal (optionally one unit), for assertions and failure messages. */
   async journal(unit?: string): Promise<string> {
     const r = await this.exec(['journalctl', '--no-pager', '-o', 'short-monotonic', ...(unit ? ['-u', unit] : [])]);

@@ -10,6 +10,7 @@ import { parseHcl } from '../../harness/go-harness.js';
 import { validateOtelConfig } from '../../validators/otel-config.js';
 import { checkSpireAgentConfig } from '../../validators/spire-agent-config.js';
 import { isPlainObject } from '../../validators/upstream.js';
+import { collectorView } from './collector-expansion.js';
 import { checkClusterEnv, checkMeshConfig, compareSourcedEnv } from './istio-sidecar-checks.js';
 
 /** What a validation returns to the stand-in: problems (empty: accepted) and the decoded file. */
@@ -34,9 +35,10 @@ export async function validateForStandin(kind: string, body: string): Promise<Va
   try {
     switch (kind) {
       case 'otel-config': {
-        // The collector decodes YAML into a generic map first; js-yaml's load is what the unit tests use.
+        // The collector decodes YAML into a generic map first; js-yaml's load is what the unit
+        // tests use. The decoded view handed back is after the collector's $-expansion.
         const doc = jsYaml.load(body);
-        return { errors: validateOtelConfig(doc), decoded: doc };
+        return { errors: validateOtelConfig(doc), decoded: collectorView(doc) };
       }
       case 'spire-agent-config': {
         // SPIRE parses agent.conf with HCL v1 (which also reads JSON): use that very parser.

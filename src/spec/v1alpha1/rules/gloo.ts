@@ -5,6 +5,7 @@
 import type { Rule } from './rule.js';
 import { attestationKeyOf } from './platforms.js';
 import { OS_FORMAT } from '../../../artifacts/catalog.js';
+import { GLOO_MIN_VERSION, compareVersions } from '../../../gloo/facts.js';
 
 /** The gloo section is present exactly when flavor is gloo. */
 export const glooSection: Rule = {
@@ -19,12 +20,33 @@ export const glooSection: Rule = {
   },
 };
 
-/** Gloo platforms use join tokens on amd64 Debian/Ubuntu only, as far as public sources show. */
+/**
+ * Gloo platforms use join tokens on amd64 Debian/Ubuntu only, as far as public sources show; the
+ * onboarding command needs a Gloo 2.5+ release and an Istio revision, and installs the packages
+ * itself, so there is nothing to bake into an image.
+ */
 export const glooSupport: Rule = {
   name: 'gloo-support',
   check({ spec, report }) {
     if (spec.mesh.flavor !== 'gloo') return;
+    if (spec.gloo && compareVersions(spec.gloo.version, GLOO_MIN_VERSION) < 0) {
+      report('GLOO_UNSUPPORTED', '/gloo/version', `gloo ${spec.gloo.version} predates the ExternalWorkload onboarding flow, which public sources show from Gloo ${GLOO_MIN_VERSION} on`, {
+        hint: `use Gloo ${GLOO_MIN_VERSION} or newer, or flavor istio (see docs/gloo.md)`,
+      });
+    }
+    if (!spec.mesh.istio.revision) {
+      // Every sourced `meshctl ew onboard` passes --istio-rev (gloo-vm-facts.md §1.2); its default is not documented.
+      report('GLOO_UNSUPPORTED', '/mesh/istio', 'flavor gloo needs mesh.istio.revision: every documented meshctl external-workload onboard call passes --istio-rev, and its default is not documented', {
+        hint: 'set mesh.istio.revision to the revision of the workload cluster\'s istiod (for example 1-25)',
+      });
+    }
     spec.platforms.forEach((p, i) => {
+      if (p.bake === true) {
+        report('GLOO_UNSUPPORTED', `/platforms/${i}/bake`, `platform "${p.name}": meshctl installs the Gloo packages while it onboards (--install, the only documented form), so there is nothing to bake into an image`, {
+          atKey: true,
+          hint: 'set bake: false, or use flavor istio for image pipelines',
+        });
+      }
       const att = attestationKeyOf(p);
       if (att !== undefined && att !== 'joinToken') {
         report('GLOO_UNSUPPORTED', `/platforms/${i}/${att}`, `meshctl external-workload onboard is only documented with --attestor token; ${att} attestation under flavor gloo is not publicly documented`, {

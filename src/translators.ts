@@ -10,6 +10,8 @@ import { translateBundleReadme } from './bundle/readme.js';
 import { translateAgentFiles } from './vm/translate-agent-files.js';
 import { translateCluster } from './cluster/translate.js';
 import { translatePayloads } from './delivery/translate.js';
+import { translateGlooCluster } from './cluster/gloo/translate.js';
+import { translateGlooPayloads } from './delivery/gloo/translate.js';
 
 /** A pure translator. */
 export type Translator = (model: Model, out: BundleBuilder) => Array<Diagnostic & { atKey?: boolean }>;
@@ -26,4 +28,9 @@ export const translators: Array<{ name: string; run: Translator }> = [
   // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart. After
   // vm-agent-files on purpose: its consistency check reads the VM files from the bundle.
   { name: 'cluster', run: translateCluster },
+  // Cluster side, flavor gloo (issue 10): cluster/ gloo-platform values, istiod and gateway values,
+  // ExternalWorkloads and the east-west Service through our chart, README. Flavor istio renders nothing here.
+  { name: 'cluster-gloo', run: translateGlooCluster },
+  // First-boot payloads, flavor gloo (issue 10): vms/<workload>/<platform>/ payload (meshctl ew onboard), verify.sh, uninstall.sh.
+  { name: 'vm-payloads-gloo', run: translateGlooPayloads },
 ];

@@ -45,7 +45,7 @@ export function checkBudget(payload: string, platform: PlatformModel, pointer: s
   if (budget.gzipAllowed && gz <= budget.bytes) {
     return [{ severity: 'info', code: 'PAYLOAD_GZIP_REQUIRED', pointer, message: `the ${label} payload is ${raw} bytes, over the ${budget.field} limit of ${budget.bytes}; it fits gzipped (${gz} bytes): vmonboard userdata gzips it, or attach it gzipped (gzip -9)` }];
   }
-  return [{ severity: 'error', code: 'PAYLOAD_TOO_LARGE', pointer, message: `the ${label} payload is ${raw} bytes (${gz} gzipped), over the ${budget.field} limit of ${budget.bytes}; serve large trust material by URL or shorten the configuration` }];
+  return [{ severity: 'error', code: 'USERDATA_TOO_LARGE', pointer, message: `the ${label} payload is ${raw} bytes (${gz} gzipped), over the ${budget.field} limit of ${budget.bytes}; serve large trust material by URL or shorten the configuration` }];
 }
 
 /** Renders every payload file of one workload on one platform (flavor istio). */

@@ -9,7 +9,7 @@ import { SPIRE_PATHS } from '../vm/paths.js';
 import { metadataFor } from '../platforms/facts.js';
 import { renderShell } from './shell-helpers.js';
 import { selectPins } from './pins.js';
-import { orderUnits } from './units.js';
+import { allUnits } from './units.js';
 import type { PayloadFiles } from './vm-files.js';
 import type { VmInputs } from './bootstrap.js';
 import { headerText, metadataContext } from './context.js';
@@ -61,7 +61,7 @@ export function renderUninstall(vm: VmInputs, files: PayloadFiles): string {
     metadata: metadataContext(platform),
     agentId: agentIdSource(model, platform),
     // Stop in reverse start order: the collector, the sidecar, the SPIRE agent.
-    units: orderUnits(files.all).reverse(),
+    units: allUnits(files.all).reverse(),
     istioStart: ISTIO_START_SCRIPT,
     packageNames: selectPins(model, platform).packages[0]?.packages.map((p) => p.component) ?? [],
     files: files.placed.map((p) => p.vmPath),

@@ -46,14 +46,32 @@ export function spireUnits(files: readonly AgentFile[]): string[] {
   return unitsOfAgent(files, 'spire').filter((u) => u !== PACKAGE_UNIT['istio-sidecar']);
 }
 
+/** The unit file a payload writes for `unit`, if any (drop-ins are not unit files). */
+function unitFile(files: readonly AgentFile[], unit: string): AgentFile | undefined {
+  return files.find((f) => f.vmPath === `/etc/systemd/system/${unit}`);
+}
+
+/**
+ * Every unit of the VM: those some file restarts, in start order, then units whose files are
+ * written but that nothing restarts (the boot-time hosts oneshot), by name.
+ */
+export function allUnits(files: readonly AgentFile[]): string[] {
+  const ordered = orderUnits(files);
+  const extra = files
+    .map((f) => /^\/etc\/systemd\/system\/([^/]+\.(?:service|timer))$/.exec(f.vmPath)?.[1])
+    .filter((u): u is string => u !== undefined && !ordered.includes(u))
+    .sort(byName);
+  return [...ordered, ...extra];
+}
+
 /**
  * Units to `systemctl enable`: a unit whose file the payload writes is enabled only when it has
  * an [Install] section (a oneshot pulled in by another unit or a timer has none, and enabling it
  * would only warn); a unit from a package (istio.service, otelcol-contrib.service) always is.
  */
 export function unitsToEnable(files: readonly AgentFile[]): string[] {
-  return orderUnits(files).filter((u) => {
-    const file = files.find((f) => f.vmPath.endsWith(`/systemd/system/${u}`));
+  return allUnits(files).filter((u) => {
+    const file = unitFile(files, u);
     return file === undefined || /^\[Install\]\s*$/m.test(file.content);
   });
 }

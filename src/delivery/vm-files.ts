@@ -33,12 +33,16 @@ export interface FetchedEntry extends Omit<StagedEntry, 'content'> {
   url: string;
 }
 
-/** The hosts refresher's units (DNS-named gateway only): at every boot before the sidecar, and every 5 minutes. */
+/**
+ * The hosts refresher's units: a oneshot at every boot before the sidecar (something may rewrite
+ * /etc/hosts at boot, cloud-init's update_etc_hosts for one) and, for a DNS-named gateway, a
+ * timer every 5 minutes, because a load balancer's addresses change (issue 5).
+ */
 function hostsUnits(): { service: string; timer: string } {
   return {
     service: [
       '[Unit]',
-      'Description=vmonboard: resolve the east-west gateway into the managed /etc/hosts block',
+      'Description=vmonboard: the managed east-west gateway block of /etc/hosts',
       'Wants=network-online.target',
       'After=network-online.target',
       `Before=${ISTIO_PATHS.unit}`,
@@ -51,7 +55,6 @@ function hostsUnits(): { service: string; timer: string } {
       'WantedBy=multi-user.target',
       '',
     ].join('\n'),
-    // A load balancer's addresses change (issue 5), so re-resolve every 5 minutes.
     timer: ['[Unit]', 'Description=vmonboard: re-resolve the east-west gateway', '', '[Timer]', 'OnBootSec=5min', 'OnUnitActiveSec=5min', '', '[Install]', 'WantedBy=timers.target', ''].join('\n'),
   };
 }
@@ -93,7 +96,7 @@ export function hostsMerge(model: Model, rel: string): HostsMerge {
   return { rel, blockPath: `${STAGED_DIR}/${rel}`, begin: HOSTS_BLOCK_BEGIN, end: HOSTS_BLOCK_END, resolve: hostsBlockResolution(model) ?? false };
 }
 
-/** Renders vmonboard-hosts, which re-resolves a DNS-named gateway into the hosts block (run by a timer). */
+/** Renders vmonboard-hosts, which merges the hosts block into /etc/hosts (re-resolving a DNS-named gateway). */
 export function renderHostsScript(model: Model, rel: string): string {
   return renderShell('vm/hosts.sh.hbs', { header: header(model), hostsMerge: hostsMerge(model, rel) });
 }
@@ -126,12 +129,13 @@ export function payloadFiles(model: Model, workload: WorkloadModel, _placement: 
     own.push({ agent: 'vmonboard', bundlePath: `vmonboard/${name}`, vmPath, content, owner: 'root', group: 'root', mode, restarts });
   };
   add('vmonboard-verify', VERIFY_VM_PATH, renderVerify(model, workload, platform, agentFiles), 0o755, []);
-  // An IP gateway needs no refresher: the bootstrap merges the block itself.
-  if (hosts && hostsBlockResolution(model)) {
-    add('vmonboard-hosts', HOSTS_SCRIPT_VM_PATH, renderHostsScript(model, hosts.bundlePath), 0o755, []);
+  if (hosts) {
     const u = hostsUnits();
-    add(VMONBOARD_UNITS.hostsService, `${UNIT_DIR}/${VMONBOARD_UNITS.hostsService}`, u.service, 0o644, [VMONBOARD_UNITS.hostsService]);
-    add(VMONBOARD_UNITS.hostsTimer, `${UNIT_DIR}/${VMONBOARD_UNITS.hostsTimer}`, u.timer, 0o644, [VMONBOARD_UNITS.hostsTimer]);
+    add('vmonboard-hosts', HOSTS_SCRIPT_VM_PATH, renderHostsScript(model, hosts.bundlePath), 0o755, []);
+    // The bootstrap runs the script itself; the units only need enabling (restarting the oneshot
+    // would merely run it again).
+    add(VMONBOARD_UNITS.hostsService, `${UNIT_DIR}/${VMONBOARD_UNITS.hostsService}`, u.service, 0o644, []);
+    if (hostsBlockResolution(model)) add(VMONBOARD_UNITS.hostsTimer, `${UNIT_DIR}/${VMONBOARD_UNITS.hostsTimer}`, u.timer, 0o644, [VMONBOARD_UNITS.hostsTimer]);
   }
   const fetched: FetchedEntry[] = fetches
     .filter((f): f is AgentFetch & { source: { kind: 'https'; url: string } } => f.source.kind === 'https')

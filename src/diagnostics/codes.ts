@@ -59,7 +59,7 @@ const catalog = {
   GLOO_GRPC_PROBE: { severity: 'error', stage: 'rules', summary: 'Gloo ExternalWorkload has no grpc probe; use httpGet, tcpSocket or exec.' },
   GLOO_SECTION_MISSING: { severity: 'error', stage: 'rules', summary: 'flavor gloo needs the gloo section.' },
   GLOO_SECTION_UNUSED: { severity: 'warning', stage: 'rules', summary: 'The gloo section or a Gloo-only port role is set but flavor is istio; it is ignored.' },
-  GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64); see docs/gloo.md.' },
+  GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64, bake, no Istio revision, Gloo before 2.5.0); see docs/gloo.md.' },
   DELIVERY_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'The platform delivery cannot work for its kind or targets (for example cloud-init on GCE images without cloud-init).' },
   URL_NOT_HTTPS: { severity: 'error', stage: 'rules', summary: 'Downloads must use HTTPS.' },
   URL_CREDENTIALS: { severity: 'error', stage: 'rules', summary: 'A URL carries user:password credentials, which would end up in user data.' },
@@ -92,8 +92,13 @@ const catalog = {
   CLUSTER_NETWORK_MISMATCH: { severity: 'error', stage: 'render', summary: 'A rendered cluster artifact names another network than the cluster or VM network of the spec.' },
   CLUSTER_REVISION_MISMATCH: { severity: 'error', stage: 'render', summary: 'A rendered cluster artifact uses another istiod revision than the VMs.' },
   CLUSTER_REGISTRATION_MISSING: { severity: 'error', stage: 'render', summary: 'A SPIRE entry or WorkloadGroup a VM needs is missing from the rendered cluster artifacts.' },
-  // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7).
-  PAYLOAD_TOO_LARGE: { severity: 'error', stage: 'render', summary: 'A VM payload exceeds its platform\'s user-data limit even gzipped; move large files to a URL (mirror) or split the workload.' },
+  // Flavor gloo (issue 10, src/cluster/gloo, src/delivery/gloo): what the rendered Gloo artifacts
+  // could not express without an unsourced key.
+  GLOO_SPIRE_DB_PASSWORD: { severity: 'warning', stage: 'render', summary: 'No documented gloo-platform key reads the SPIRE PostgreSQL password from an existing Secret; gloo-platform.values.yaml leaves it empty with a comment, and cluster/README.md passes it at install time from a Secret of your own.' },
+  GLOO_MESHCTL_MIRROR_CA: { severity: 'warning', stage: 'render', summary: 'meshctl downloads the Gloo packages from the mirror itself, and no source says it accepts a CA file: the mirror CA must be in the VM\'s system trust store.' },
+  GLOO_VM_UNSUPPORTED: { severity: 'error', stage: 'render', summary: 'A VM of flavor gloo would need an onboarding step no public source documents (for example a cloud --attestor); use a join-token platform or flavor istio.' },
+  // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7);
+  // a payload that cannot fit even gzipped is USERDATA_TOO_LARGE (above).
   PAYLOAD_GZIP_REQUIRED: { severity: 'info', stage: 'render', summary: 'A VM payload exceeds its platform\'s raw user-data limit but fits gzipped; vmonboard userdata gzips it, or attach it gzipped yourself (gzip -9).' },
   // Rendering and the CLI.
   BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },

@@ -79,8 +79,9 @@ describe('optional parts', () => {
 });
 
 describe('flavor gloo', () => {
-  it('renders no cluster/ files yet (its own issue adds them)', async () => {
-    const bundle = await goldenBundle('gloo-onprem');
-    expect([...bundle.keys()].filter((p) => p.startsWith('cluster/'))).toEqual([]);
+  it('renders its own cluster/ files (src/cluster/gloo; checked in depth by test/gloo), no spire chart values', async () => {
+    const files = [...(await goldenBundle('gloo-onprem')).keys()].filter((p) => p.startsWith('cluster/'));
+    expect(files).toContain('cluster/gloo-platform.values.yaml');
+    expect(files).not.toContain('cluster/spire.values.yaml');
   });
 });

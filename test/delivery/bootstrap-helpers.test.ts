@@ -67,7 +67,10 @@ describe('retry', () => {
     expect(r.out).toContain('giving up after 4 attempts: false');
     const delays = callsOf(sb, 'sleep').map((a) => Number(a[0]));
     expect(delays).toHaveLength(3);
-    [2, 4, 8].forEach((base, i) => expect(delays[i]).toBeGreaterThanOrEqual(base) && expect(delays[i]).toBeLessThanOrEqual(base + 2));
+    [2, 4, 8].forEach((base, i) => {
+      expect(delays[i]).toBeGreaterThanOrEqual(base);
+      expect(delays[i]).toBeLessThanOrEqual(base + 2);
+    });
   });
 
   it('returns as soon as an attempt succeeds', async () => {
@@ -123,13 +126,15 @@ describe('managed /etc/hosts block', () => {
   const block = (ip: string): string => `# BEGIN vmonboard istiod\n${ip} istiod-1-27.istio-system.svc\n# END vmonboard istiod\n`;
   it('replaces the previous block in place, never appends, and keeps the rest of the file', async () => {
     const r = await call('aws-cloudinit', [
+      'stage_files',
+      'H="$STG/vmonboard/vmonboard-hosts"',
       'mkdir -p "$STG/istio"',
       `printf '%s' '${block('203.0.113.10')}' >"$STG/istio/hosts"`,
-      'merge_hosts "$STG/istio/hosts"; merge_hosts "$STG/istio/hosts"',
+      'bash "$H"; bash "$H"',
       `printf '%s' '${block('198.51.100.7')}' >"$STG/istio/hosts"`,
-      'merge_hosts "$STG/istio/hosts"',
+      'bash "$H"',
       'echo "10.0.0.1 other" >>"$R/etc/hosts"',
-      'merge_hosts "$STG/istio/hosts"',
+      'bash "$H"',
     ].join('\n'));
     expect(r.code, r.out).toBe(0);
     expect(sb.read('/etc/hosts')).toBe(`127.0.0.1 localhost\n::1 localhost\n10.0.0.1 other\n${block('198.51.100.7')}`);
@@ -185,7 +190,7 @@ describe('units', () => {
     expect(r.code, r.out).toBe(0);
     expect(callsOf(sb, 'systemctl')).toEqual([
       ['daemon-reload'],
-      ['enable', '-q', 'spire-agent.service', 'istio.service', 'otelcol-contrib.service', 'vmonboard-svid-sync.timer'],
+      ['enable', '-q', 'spire-agent.service', 'istio.service', 'otelcol-contrib.service', 'vmonboard-svid-sync.timer', 'vmonboard-hosts.service'],
       ['restart', '--no-block', 'spire-agent.service'],
       ['restart', '--no-block', 'otelcol-contrib.service'],
     ]);

@@ -13,7 +13,7 @@ const BLOCKS = new Set(['if', 'unless', 'each']);
 type Node = hbs.AST.Node & { type: string };
 
 /** Returns one message per interpolation that is not a helper call, partial or allowed block. */
-export function lintTemplate(text: string): string[] {
+function lintTemplate(text: string): string[] {
   const problems: string[] = [];
   const visit = (node: Node | undefined | null): void => {
     if (!node) return;

@@ -82,7 +82,7 @@ describe('uninstall.sh', () => {
     sb.resetCalls();
     const r = await runBash([script(vm, 'uninstall.sh', sb)], sb.env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(callsOf(sb, 'systemctl')[0]).toEqual(['disable', '--now', 'vmonboard-svid-sync.timer', 'vmonboard-svid-sync.service', 'vmonboard-hosts.timer', 'vmonboard-hosts.service', 'otelcol-contrib.service', 'istio.service', 'spire-agent.service']);
+    expect(callsOf(sb, 'systemctl')[0]).toEqual(['disable', '--now', 'vmonboard-hosts.service', 'vmonboard-svid-sync.timer', 'vmonboard-svid-sync.service', 'vmonboard-hosts.timer', 'otelcol-contrib.service', 'istio.service', 'spire-agent.service']);
     expect(sb.calls().map((c) => c.join(' '))).toContain('istio-start clean');
     expect(callsOf(sb, 'apt-get')).toEqual([['-q', '-y', '-o', 'DPkg::Lock::Timeout=300', 'purge', 'istio-sidecar', 'otelcol-contrib']]);
     for (const f of vm.agentFiles.filter((x) => x.install !== 'hosts-block')) expect(sb.read(f.vmPath), f.vmPath).toBeUndefined();

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 /** Everything the payload or the packages add that must be gone (besides each agent file). */
 const LEFTOVER_PATHS = [
-  '/opt/spire', '/usr/local/bin/spire-agent', '/etc/spire', '/var/lib/spire',
+  '/opt/spire', '/usr/local/bin/spire-agent', '/etc/spire', '/var/lib/spire/agent',
   '/usr/local/bin/pilot-agent', '/usr/local/bin/envoy', '/usr/local/bin/istio-start.sh', '/lib/systemd/system/istio.service', '/var/lib/istio/envoy',
   '/usr/bin/otelcol-contrib', '/lib/systemd/system/otelcol-contrib.service', '/etc/otelcol-contrib', '/var/lib/otelcol-contrib',
   '/etc/systemd/system/istio.service.d', '/etc/systemd/system/spire-agent.service', '/etc/systemd/system/vmonboard-svid-sync.service', '/etc/systemd/system/vmonboard-svid-sync.timer',

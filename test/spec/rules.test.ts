@@ -74,7 +74,7 @@ const cases: Case[] = [
   { name: 'gloo with grpc probe', mutate: (s) => { s.mesh.flavor = 'gloo'; s.mesh.istio.revision = '1-27'; s.gloo = { version: '2.9.1' }; toTokens(s); s.workloads[0].probe = { grpc: { port: 9080 } }; }, want: [['GLOO_GRPC_PROBE', '/workloads/0/probe/grpc']] },
   { name: 'gloo without an istio revision', mutate: (s) => { s.mesh.flavor = 'gloo'; s.gloo = { version: '2.9.1' }; toTokens(s); }, want: [['GLOO_UNSUPPORTED', '/mesh/istio']] },
   { name: 'gloo before 2.5.0', mutate: (s) => { s.mesh.flavor = 'gloo'; s.mesh.istio.revision = '1-27'; s.gloo = { version: '2.5.0-rc3' }; toTokens(s); }, want: [['GLOO_UNSUPPORTED', '/gloo/version']] },
-  { name: 'gloo 2.5.0 is fine', mutate: (s) => { s.mesh.flavor = 'gloo'; s.mesh.istio.revision = '1-27'; s.gloo = { version: '2.5.0' }; toTokens(s); }, want: [] },
+  { name: 'gloo 2.5.0 is fine', mutate: (s) => { s.mesh.flavor = 'gloo'; s.mesh.istio.revision = '1-27'; s.gloo = { version: '2.5.0' }; toTokens(s); s.artifacts = { components: { 'istio-sidecar': { urls: { 'deb/amd64': 'https://mirror.example.com/istio-sidecar.deb' } }, meshctl: { urls: { 'bin/amd64': 'https://mirror.example.com/meshctl' } } } }; }, want: [] },
   { name: 'gloo with bake', mutate: (s) => { s.mesh.flavor = 'gloo'; s.mesh.istio.revision = '1-27'; s.gloo = { version: '2.9.1' }; toTokens(s); s.platforms[1].bake = true; }, want: [['GLOO_UNSUPPORTED', '/platforms/1/bake']] },
   // names (schema pattern mapped to its own code)
   { name: 'platform name with capitals', mutate: (s) => (s.platforms[0].name = 'AWS'), want: [['NAME_NOT_DNS1123', '/platforms/0/name']] },

@@ -41,6 +41,7 @@ const SPECIAL: Record<string, string> = {
   rpm: '[[ " ${SHIM_INSTALLED:-} " == *" ${!#} "* ]]',
   curl: [
     'for a; do case $a in *169.254.169.254*|*metadata.google.internal*) echo "FORBIDDEN metadata URL $a" >&2; exit 99 ;; esac; done',
+    'printf "curl-env\\thttps_proxy=%s\\tNO_PROXY=%s\\n" "${https_proxy:-}" "${NO_PROXY:-}" >>"$SHIM_LOG"',
     'if [[ -n ${SHIM_REAL_CURL:-} ]]; then exec /usr/bin/curl "$@"; fi',
     'out="" url="" prev=""',
     'for a; do [[ $prev == -o ]] && out=$a; case $a in http://*|https://*) url=$a ;; esac; prev=$a; done',

@@ -35,7 +35,7 @@ export interface SeedOptions {
 export interface MachineOptions extends SeedOptions {
   /** Called with the tree's path after seeding and before booting (extra files, drop-ins). */
   beforeBoot?: (root: string) => void | Promise<void>;
-  /** Wait for systemd to finish booting (default true); see BootOptions.waitUntilBooted. */
+  /** Wait until the container's systemd answers (default true); see BootOptions.waitUntilBooted. */
   waitUntilBooted?: boolean;
 }
 

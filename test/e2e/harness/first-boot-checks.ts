@@ -52,6 +52,23 @@ export async function cloudInitStatus(c: Container, wait: boolean): Promise<{ st
   }
 }
 
+/**
+ * Waits for cloud-init to finish, but gives up early once a stand-in has reported a failed
+ * check and `graceMs` passed: a broken payload otherwise keeps cloud-final in its verify step
+ * for the payload's whole deadline (300 s) before cloud-init reports anything.
+ */
+export async function waitForCloudInit(c: Container, env: E2eEnv, sinceSeq: number, timeoutMs = 400_000, graceMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let firstFailureAt: number | undefined;
+  while (Date.now() < deadline) {
+    const s = await cloudInitStatus(c, false);
+    if (s.status !== 'running' && s.status !== 'not run' && s.status !== 'unreadable') return;
+    if (firstFailureAt === undefined && env.control.events.all().some((e) => e.seq >= sinceSeq && e.event === 'fail')) firstFailureAt = Date.now();
+    if (firstFailureAt !== undefined && Date.now() - firstFailureAt > graceMs) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 /** Compares one placed file with its AgentFile: existence, bytes, owner:group, mode. */
 async function checkFile(c: Container, f: AgentFile): Promise<string | undefined> {
   const r = await c.exec(['stat', '-c', '%U:%G %a', f.vmPath]);
@@ -69,7 +86,9 @@ async function checkFile(c: Container, f: AgentFile): Promise<string | undefined
 /** Runs every first-boot check on a booted machine; returns the problems found. */
 export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string, vm: RenderedVm, opts: FirstBootCheckOptions = {}): Promise<string[]> {
   const problems: string[] = [];
-  const ci = await cloudInitStatus(c, opts.waitForCloudInit ?? true);
+  const since = opts.sinceSeq ?? 0;
+  if (opts.waitForCloudInit ?? true) await waitForCloudInit(c, env, since);
+  const ci = await cloudInitStatus(c, false);
   if (ci.status !== 'done' || ci.errors.length > 0) problems.push(`cloud-init status ${ci.status}: ${[...ci.errors, ci.detail].join(' | ')}`);
 
   const st = await c.exec(['cat', '/var/lib/vmonboard/status.json']);
@@ -82,10 +101,14 @@ export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string
     if (s.nRestarts > 0) problems.push(`${u} restarted ${s.nRestarts} time(s) (its process failed)`);
   }
 
-  const ev = env.control.events;
-  const since = opts.sinceSeq ?? 0;
-  const mine = ev.all().filter((e) => e.seq >= since);
-  for (const f of mine.filter((e) => e.event === 'fail')) problems.push(`stand-in ${f.agent} failed a check: ${JSON.stringify(f.detail)}`);
+  const mine = env.control.events.all().filter((e) => e.seq >= since);
+  // A failing agent is restarted again and again: report each distinct failure once, with its count.
+  const failures = new Map<string, number>();
+  for (const f of mine.filter((e) => e.event === 'fail')) {
+    const key = `stand-in ${f.agent} failed a check: ${JSON.stringify(f.detail)}`;
+    failures.set(key, (failures.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of failures) problems.push(n > 1 ? `${key} (×${n})` : key);
   const socketReady = mine.find((e) => e.agent === 'spire-agent' && e.event === 'ready');
   const pilotStart = mine.find((e) => e.agent === 'pilot-agent' && e.event === 'start');
   if (!socketReady) problems.push('the SPIRE agent never opened its SDS socket');
@@ -121,4 +144,11 @@ export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string
   const canaries = await c.exec(['bash', '-c', `for f in ${CANARIES.join(' ')}; do [ -e "$f" ] && echo "$f"; done; true`]);
   if (canaries.stdout.trim() !== '') problems.push(`canary file(s) exist, a value was executed: ${canaries.stdout.trim()}`);
   return problems;
+}
+
+/** A compact account of a machine for assertion messages: the bootstrap log's tail, failed units, the stand-ins' last reports. */
+export async function diagnose(c: Container, env: E2eEnv): Promise<string> {
+  const log = await c.exec(['bash', '-c', 'tail -n 40 /var/log/vmonboard/bootstrap.log 2>/dev/null; systemctl --failed --no-legend 2>/dev/null; true']);
+  const events = env.control.events.transcript().split('\n').slice(-25).join('\n');
+  return `--- bootstrap.log (tail) and failed units ---\n${log.stdout}\n--- stand-in reports (last 25) ---\n${events}`;
 }

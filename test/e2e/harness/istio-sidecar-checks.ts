@@ -10,8 +10,19 @@
 import { parse as parseYaml } from 'yaml';
 import { isPlainObject } from '../../validators/upstream.js';
 
-/** A cluster.env line as istioctl writes it: KEY='value' with ' written as '\'' . */
-const LINE = /^([A-Z_][A-Z0-9_]*)='((?:[^']|'\\'')*)'$/;
+/**
+ * A cluster.env line: KEY=<one shell word made only of single-quoted parts>, where a literal '
+ * is written as "'" (alessio/shellescape, which istioctl uses) or \' . Nothing in such a word
+ * is expanded by the bash that sources the file.
+ */
+const LINE = /^([A-Z_][A-Z0-9_]*)=((?:'[^']*'|"'"|\\')+)$/;
+
+/** Decodes a word LINE accepted into the value bash assigns. */
+function decodeWord(word: string): string {
+  let out = '';
+  for (const m of word.matchAll(/'([^']*)'|"'"|\\'/g)) out += m[1] ?? "'";
+  return out;
+}
 
 /** Result of checking cluster.env: problems, and the values as a shell that sources it would see them. */
 export interface ClusterEnvResult {
@@ -20,8 +31,8 @@ export interface ClusterEnvResult {
 }
 
 /**
- * Checks cluster.env text: every line KEY='value' in istioctl's quoting, keys sorted and
- * unique. A generated-file header comment is allowed.
+ * Checks cluster.env text: every line KEY='value' in shell single quotes (istioctl's
+ * shellescape quoting), keys sorted and unique. A generated-file header comment is allowed.
  */
 export function checkClusterEnv(text: string): ClusterEnvResult {
   const errors: string[] = [];
@@ -32,12 +43,12 @@ export function checkClusterEnv(text: string): ClusterEnvResult {
     if (line === '' || line.startsWith('#')) return;
     const m = LINE.exec(line);
     if (!m) {
-      errors.push(`cluster.env:${i + 1}: not KEY='value' with single-quote escaping: ${JSON.stringify(line)}`);
+      errors.push(`cluster.env:${i + 1}: not KEY='value' (single-quoted shell word): ${JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line)}`);
       return;
     }
     const [, key, raw] = m as unknown as [string, string, string];
     if (Object.hasOwn(values, key)) errors.push(`cluster.env:${i + 1}: ${key} set twice`);
-    values[key] = raw.replaceAll("'\\''", "'");
+    values[key] = decodeWord(raw);
     keysInOrder.push(key);
   });
   const sorted = [...keysInOrder].sort();

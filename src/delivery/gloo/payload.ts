@@ -1,0 +1,55 @@
+/**
+ * Every payload file of one Gloo VM (workload × platform), in its delivery's form, reusing the
+ * delivery wrappers and budget check of issue 5 (src/delivery/payloads.ts, cloud-config.ts):
+ * - cloud-init: user-data.yaml (`#cloud-config` with the bootstrap in write_files and one runcmd)
+ *   plus bootstrap.sh, the readable copy;
+ * - startup-script: startup-script.sh; shell (on-prem, bare metal): install.sh;
+ * - always verify.sh and uninstall.sh.
+ * The payload hash, the version marker the bootstrap records, is the sha256 of the script rendered
+ * with an empty hash: the script embeds everything it stages (only the mirror CA), so nothing else
+ * can change without changing it.
+ */
+import { createHash } from 'node:crypto';
+import type { Model, Placement, PlatformModel, WorkloadModel } from '../../model/model.js';
+import { safeHeader } from '../../vm/safe-header.js';
+import { renderShell } from '../shell-helpers.js';
+import { PAYLOAD_FILE, VM_SCRIPTS } from '../layout.js';
+import { buildCloudConfig, renderCloudConfig } from '../cloud-config.js';
+import { checkBudget, type VmPayload, type PayloadFile } from '../payloads.js';
+import { buildGlooContext } from './context.js';
+
+/** Templates of flavor gloo (under templates/bootstrap/). */
+export const GLOO_TEMPLATES = {
+  bootstrap: 'gloo/bootstrap.sh.hbs',
+  uninstall: 'gloo/uninstall.sh.hbs',
+  verify: 'gloo/verify.sh.hbs',
+} as const;
+
+/** Renders the Gloo bootstrap of one VM with its payload hash. */
+export function renderGlooBootstrap(model: Model, workload: WorkloadModel, platform: PlatformModel): { script: string; payloadHash: string } {
+  const context = buildGlooContext(model, workload, platform, 'bootstrap');
+  const payloadHash = createHash('sha256').update(renderShell(GLOO_TEMPLATES.bootstrap, context)).digest('hex');
+  return { script: renderShell(GLOO_TEMPLATES.bootstrap, { ...context, payloadHash }), payloadHash };
+}
+
+/** Renders every payload file of one workload on one platform (flavor gloo). */
+export function renderGlooVmPayload(model: Model, workload: WorkloadModel, placement: Placement, platform: PlatformModel): VmPayload {
+  const boot = renderGlooBootstrap(model, workload, platform);
+  const files: PayloadFile[] = [];
+  let payload: string;
+  if (platform.delivery === 'cloud-init') {
+    payload = renderCloudConfig(buildCloudConfig(boot.script, []), safeHeader(model));
+    files.push({ name: PAYLOAD_FILE['cloud-init'], content: payload, mode: 0o644 });
+    files.push({ name: VM_SCRIPTS.bootstrap, content: boot.script, mode: 0o755 });
+  } else {
+    payload = boot.script;
+    files.push({ name: PAYLOAD_FILE[platform.delivery], content: payload, mode: 0o755 });
+  }
+  files.push({ name: VM_SCRIPTS.verify, content: renderShell(GLOO_TEMPLATES.verify, buildGlooContext(model, workload, platform, 'verify')), mode: 0o755 });
+  files.push({ name: VM_SCRIPTS.uninstall, content: renderShell(GLOO_TEMPLATES.uninstall, buildGlooContext(model, workload, platform, 'uninstall')), mode: 0o755 });
+  return {
+    files: files.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    payloadHash: boot.payloadHash,
+    diagnostics: checkBudget(payload, platform, placement.pointer, `${workload.name}/${platform.name}`),
+  };
+}

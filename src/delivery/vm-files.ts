@@ -59,6 +59,15 @@ function hostsUnits(): { service: string; timer: string } {
   };
 }
 
+/**
+ * A drop-in that starts the collector last: `systemctl restart --no-block` only queues jobs, and
+ * queued jobs run in parallel unless an ordering dependency says otherwise. The sidecar's own
+ * drop-in already orders it after the SPIRE agent (src/vm/spire-units.ts).
+ */
+function collectorOrderDropIn(model: Model, after: string[]): string {
+  return `${safeHeader(model)}# Start the collector last, after ${after.join(' and ')} (architecture guide §5).\n\n[Unit]\nAfter=${after.join(' ')}\n`;
+}
+
 function header(model: Model): string {
   return safeHeader(model).replace(/^# /, '').trimEnd();
 }
@@ -129,6 +138,10 @@ export function payloadFiles(model: Model, workload: WorkloadModel, _placement: 
     own.push({ agent: 'vmonboard', bundlePath: `vmonboard/${name}`, vmPath, content, owner: 'root', group: 'root', mode, restarts });
   };
   add('vmonboard-verify', VERIFY_VM_PATH, renderVerify(model, workload, platform, agentFiles), 0o755, []);
+  if (model.telemetry.enabled) {
+    const after = [...spireUnits(agentFiles), ISTIO_PATHS.unit];
+    add('otelcol-order.conf', `${UNIT_DIR}/${OTEL_PATHS.unit}.d/10-vmonboard-order.conf`, collectorOrderDropIn(model, after), 0o644, [OTEL_PATHS.unit]);
+  }
   if (hosts) {
     const u = hostsUnits();
     add('vmonboard-hosts', HOSTS_SCRIPT_VM_PATH, renderHostsScript(model, hosts.bundlePath), 0o755, []);

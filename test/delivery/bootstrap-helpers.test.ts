@@ -191,8 +191,7 @@ describe('units', () => {
     expect(callsOf(sb, 'systemctl')).toEqual([
       ['daemon-reload'],
       ['enable', '-q', 'spire-agent.service', 'istio.service', 'otelcol-contrib.service', 'vmonboard-svid-sync.timer', 'vmonboard-hosts.service'],
-      ['restart', '--no-block', 'spire-agent.service'],
-      ['restart', '--no-block', 'otelcol-contrib.service'],
+      ['restart', '--no-block', 'spire-agent.service', 'otelcol-contrib.service'],
     ]);
   });
 });

@@ -22,8 +22,9 @@ function status(s: Sandbox): { state: string; step: string; payload: string; det
   return JSON.parse(s.read('/var/lib/vmonboard/status.json') ?? '{}') as { state: string; step: string; payload: string; detail: string };
 }
 
+/** Units restarted, in the order given to `systemctl restart --no-block`. */
 function restarts(s: Sandbox): string[] {
-  return callsOf(s, 'systemctl').filter((a) => a[0] === 'restart').map((a) => a[a.length - 1]!);
+  return callsOf(s, 'systemctl').filter((a) => a[0] === 'restart').flatMap((a) => a.slice(2));
 }
 
 async function freshVm(name: string, osRelease?: string): Promise<VmInputs> {
@@ -62,7 +63,7 @@ describe('bootstrap on a fresh VM', () => {
     expect(sb.read('/etc/hosts')).toContain(`${vm.model.gateway.address} ${vm.model.mesh.istiod.host}`);
     expect(sb.read('/var/lib/vmonboard/payload')).toBe(`${r.boot.payloadHash}\n`);
     expect(status(sb)).toMatchObject({ state: 'ok', step: 'verify', payload: r.boot.payloadHash });
-    expect(sb.read('/var/log/vmonboard/bootstrap.log')).toContain('restarting istio.service');
+    expect(sb.read('/var/log/vmonboard/bootstrap.log')).toContain('restarting spire-agent.service istio.service otelcol-contrib.service');
   });
 
   it('is a no-op when the same payload runs again (GCE runs startup-script on every boot)', async () => {
@@ -107,17 +108,20 @@ describe('bootstrap on a fresh VM', () => {
     expect(restarts(sb)).toEqual(['otelcol-contrib.service']);
   });
 
-  it('aborts on a checksum mismatch before installing anything, naming the artifact', async () => {
+  // Tampering the first download and the last one must both leave the host untouched: checking
+  // only as you go would already have installed the earlier packages when the last one fails.
+  it.each([['istio-sidecar', 'deb'], ['spire', 'tar.gz']])('aborts on a bad %s checksum before installing anything, naming the artifact', async (component, format) => {
     const vm = await freshVm('aws-cloudinit');
-    const pin = vm.model.artifacts.pins.find((p) => p.component === 'istio-sidecar' && p.format === 'deb')!;
+    const pin = vm.model.artifacts.pins.find((p) => p.component === component && p.format === format)!;
     writeFileSync(join(sb.files, pin.url.split('/').pop()!), 'tampered\n');
     const r = await runPayload(sb, vm);
     expect(r.code).toBe(1);
     expect(r.output).toContain(`sha256 mismatch for ${pin.url}`);
     expect(status(sb)).toMatchObject({ state: 'failed', step: 'install' });
     expect(status(sb).detail).toContain(pin.url);
-    expect(callsOf(sb, 'apt-get').filter((a) => a.includes('install'))).toEqual([]);
-    expect(existsSync(join(sb.root, 'var/lib/vmonboard/dl/istio-sidecar.deb.part'))).toBe(false);
+    expect(callsOf(sb, 'apt-get')).toEqual([]);
+    expect(existsSync(join(sb.root, 'opt/spire/bin/spire-agent'))).toBe(false);
+    expect(existsSync(join(sb.root, `var/lib/vmonboard/dl/${component === 'spire' ? 'spire.tar.gz' : 'istio-sidecar.deb'}.part`))).toBe(false);
     expect(existsSync(join(sb.root, 'var/lib/vmonboard/payload'))).toBe(false);
   });
 

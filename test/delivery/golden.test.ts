@@ -3,7 +3,8 @@
  * startup-script.sh or install.sh, bootstrap.sh, bake.sh, verify.sh, uninstall.sh) under
  * vms/<workload>/<platform>/ match test/fixtures/golden/<case>/expected/. Only these file names
  * are compared (the agent files there belong to the VM-config golden test); a missing or an
- * unexpected one among them fails. Refresh with `vitest -u`.
+ * unexpected one among them fails. Flavor istio only: flavor gloo's payloads have their own golden
+ * test. Refresh with `vitest -u`.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
@@ -35,13 +36,14 @@ describe('golden payloads', () => {
 
   it.each(cases)('%s', async (name) => {
     const model = await goldenModel(name);
+    // Flavor gloo's payloads (issue 10) have their own golden test.
+    if (model.flavor !== 'istio') return;
     const bundle = await goldenBundle(name);
     const updating = process.argv.includes('-u') || process.argv.includes('--update');
     for (const w of model.workloads) {
       for (const p of w.placements) {
         const dir = vmDir(w.name, p.platform);
         const rendered = [...bundle.keys()].filter((k) => k.startsWith(`${dir}/`) && PAYLOAD_NAMES.has(k.slice(dir.length + 1))).map((k) => k.slice(dir.length + 1)).sort();
-        if (model.flavor !== 'istio') expect(rendered, `${name}: flavor ${model.flavor} has no payload yet`).toEqual([]);
         for (const f of rendered) {
           const file = bundle.get(`${dir}/${f}`)!;
           await expect(String(file.content)).toMatchFileSnapshot(join(GOLDEN_DIR, name, 'expected', dir, f));

@@ -54,7 +54,7 @@ describe('e2e harness (hand-written cloud-config)', () => {
     } finally {
       await m.dispose();
     }
-  });
+  }, 600_000);
 
   it('can fail: a collector config with an undefined pipeline component is rejected by the stand-in', async () => {
     env.control.events.clear();
@@ -74,5 +74,5 @@ describe('e2e harness (hand-written cloud-config)', () => {
     } finally {
       await m.dispose();
     }
-  });
+  }, 600_000);
 });

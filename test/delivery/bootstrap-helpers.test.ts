@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { goldenModel } from '../helpers/golden-cases.js';
 import { createSandbox, runBash, writeLibrary, type Sandbox } from './helpers/sandbox.js';
-import { firstVm } from './helpers/vm-inputs.js';
+import { firstVm } from './helpers/corpus.js';
 import { callsOf } from './helpers/run-payload.js';
 import { renderBootstrap } from '../../src/delivery/bootstrap.js';
 

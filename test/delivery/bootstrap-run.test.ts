@@ -4,12 +4,12 @@
  * guard, and the first boot of a baked image.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goldenModel } from '../helpers/golden-cases.js';
 import { createSandbox, runBash, type Sandbox } from './helpers/sandbox.js';
 import { withSandboxArtifacts } from './helpers/artifacts.js';
-import { firstVm } from './helpers/vm-inputs.js';
+import { firstVm } from './helpers/corpus.js';
 import { callsOf, createSdsSocket, runPayload } from './helpers/run-payload.js';
 import { renderBake, type VmInputs } from '../../src/delivery/bootstrap.js';
 
@@ -123,6 +123,18 @@ describe('bootstrap on a fresh VM', () => {
     expect(existsSync(join(sb.root, 'opt/spire/bin/spire-agent'))).toBe(false);
     expect(existsSync(join(sb.root, `var/lib/vmonboard/dl/${component === 'spire' ? 'spire.tar.gz' : 'istio-sidecar.deb'}.part`))).toBe(false);
     expect(existsSync(join(sb.root, 'var/lib/vmonboard/payload'))).toBe(false);
+  });
+
+  it('gives up on an unreachable mirror after its retries, naming the URL', async () => {
+    const vm = await freshVm('aws-cloudinit');
+    const pin = vm.model.artifacts.pins.find((p) => p.component === 'otelcol-contrib' && p.format === 'deb')!;
+    rmSync(join(sb.files, pin.url.split('/').pop()!));
+    const r = await runPayload(sb, vm, 'full', { RETRIES: '3' });
+    expect(r.code).toBe(1);
+    expect(callsOf(sb, 'curl').filter((a) => a.includes(pin.url))).toHaveLength(3);
+    expect(callsOf(sb, 'sleep')).toHaveLength(2);
+    expect(status(sb)).toMatchObject({ state: 'failed', step: 'install', detail: `cannot download ${pin.url}` });
+    expect(callsOf(sb, 'apt-get')).toEqual([]);
   });
 
   it('takes the rpm branch on Amazon Linux 2023 and enables the collector explicitly', async () => {

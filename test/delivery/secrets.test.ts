@@ -12,7 +12,7 @@ import { parseSecretRef } from '../../src/spec/secret-ref.js';
 import { renderBootstrap } from '../../src/delivery/bootstrap.js';
 import { goldenModel } from '../helpers/golden-cases.js';
 import { createSandbox, runBash, writeLibrary, type Sandbox } from './helpers/sandbox.js';
-import { firstVm } from './helpers/vm-inputs.js';
+import { firstVm } from './helpers/corpus.js';
 import { callsOf } from './helpers/run-payload.js';
 import { startSecretStub, STUB, type SecretStub } from './helpers/stub-server.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { goldenModel, GOLDEN_FILES } from '../helpers/golden-cases.js';
 import { createSandbox, runBash, type Sandbox } from './helpers/sandbox.js';
 import { withSandboxArtifacts } from './helpers/artifacts.js';
-import { firstVm } from './helpers/vm-inputs.js';
+import { firstVm } from './helpers/corpus.js';
 import { callsOf, createSdsSocket, runPayload } from './helpers/run-payload.js';
 import { startSecretStub, type SecretStub } from './helpers/stub-server.js';
 import { renderVmPayload } from '../../src/delivery/payloads.js';

@@ -31,6 +31,9 @@ const LEFTOVER_PATHS = [
   '/usr/local/sbin/vmonboard-verify', '/var/lib/vmonboard',
 ];
 
+/** Lists the stand-in agents by process name (-x), so the pgrep's own command line cannot match. */
+const AGENT_PROCESSES = "pgrep -l -x 'spire-agent|pilot-agent|envoy|otelcol-contrib' || true";
+
 describe('uninstall.sh', () => {
   it('leaves no unit, package, config, state, timer, process or hosts line behind', async () => {
     const spec = await renderE2eSpec(env);
@@ -38,6 +41,9 @@ describe('uninstall.sh', () => {
     const m = await env.boot({ userData: vm.file('user-data.yaml') });
     try {
       expect(await checkFirstBoot(m.container, env, spec.specPath, vm, { skipVerify: true })).toEqual([]);
+      // The process check below must be able to see the agents: before uninstalling, it does.
+      const running = await m.container.exec(['bash', '-c', AGENT_PROCESSES]);
+      expect(running.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[1]).sort()).toEqual(expect.arrayContaining(['otelcol-contrib', 'pilot-agent', 'spire-agent']));
       await m.container.writeFile('/root/uninstall.sh', vm.file('uninstall.sh'), '0755');
       const r = await m.container.exec(['bash', '/root/uninstall.sh'], { env: { HOME: '/root', VMONBOARD_TEST_METADATA_URL: env.control.url }, timeoutMs: 300_000 });
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -53,7 +59,7 @@ describe('uninstall.sh', () => {
       // /etc/hosts is back to what the image had.
       const original = readFileSync(path.join((await ensureRootfs()).rootfs, 'etc/hosts'), 'utf8');
       expect(await c.sh('cat /etc/hosts')).toBe(original);
-      const procs = await c.exec(['bash', '-c', "pgrep -a -f 'spire-agent|pilot-agent|otelcol-contrib' || true"]);
+      const procs = await c.exec(['bash', '-c', AGENT_PROCESSES]);
       expect(procs.stdout.trim(), 'agent processes still run').toBe('');
     } finally {
       await m.dispose();

@@ -1,6 +1,8 @@
 /**
- * Every payload the tests judge: all golden cases plus examples/quickstart.yaml, rendered once per
- * test file, with the scripts the bootstrap carries for the VM (verify, the hosts refresher).
+ * The VMs the payload tests use: each workload × placement of a model with the real agent files
+ * and fetches (src/vm/), exactly as the payload translator passes them; and the corpus every
+ * static test judges, all golden cases plus examples/quickstart.yaml, rendered once per test
+ * file with the scripts the bootstrap carries for the VM (verify, the hosts refresher).
  */
 import { join } from 'node:path';
 import { validateSpecFile } from '../../../src/api.js';
@@ -8,8 +10,34 @@ import type { Model } from '../../../src/model/model.js';
 import { renderVmPayload, type PayloadFile, type VmPayload } from '../../../src/delivery/payloads.js';
 import { payloadFiles } from '../../../src/delivery/vm-files.js';
 import { goldenCases, goldenModel, PROJECT_ROOT } from '../../helpers/golden-cases.js';
-import { vmsOf } from './vm-inputs.js';
+import { listAgentFiles } from '../../../src/vm/agent-files.js';
+import { listAgentFetches } from '../../../src/vm/agent-fetches.js';
 import type { VmInputs } from '../../../src/delivery/bootstrap.js';
+
+/** Every VM (workload × placement) of a model. */
+export function vmsOf(model: Model): VmInputs[] {
+  return model.workloads.flatMap((workload) =>
+    workload.placements.map((placement) => {
+      const platform = model.platforms.find((p) => p.name === placement.platform);
+      if (!platform) throw new Error(`no platform ${placement.platform}`);
+      return {
+        model,
+        workload,
+        placement,
+        platform,
+        agentFiles: listAgentFiles(model, workload, placement),
+        fetches: listAgentFetches(model, workload, placement),
+      };
+    }),
+  );
+}
+
+/** The first VM of a model. */
+export function firstVm(model: Model): VmInputs {
+  const vm = vmsOf(model)[0];
+  if (!vm) throw new Error(`model ${model.name} has no VM`);
+  return vm;
+}
 
 /** One rendered VM of the corpus. */
 export interface CorpusVm {

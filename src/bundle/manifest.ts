@@ -42,9 +42,17 @@ export function formatMode(mode: FileMode | number): string {
 /** Builds the manifest of a bundle (MANIFEST.json itself excluded), serialized deterministically. */
 export function formatManifest(bundle: Bundle, specName: string): string {
   const files: Record<string, ManifestEntry> = {};
+  // Fleets repeat the same content (units, certificates) thousands of times: hash each text once.
+  const memo = new Map<string, string>();
+  const hashOf = (c: string | Uint8Array): string => {
+    if (typeof c !== 'string') return sha256Hex(c);
+    let h = memo.get(c);
+    if (h === undefined) memo.set(c, (h = sha256Hex(c)));
+    return h;
+  };
   for (const [path, f] of bundle) {
     if (path === MANIFEST_FILE) continue;
-    files[path] = { sha256: sha256Hex(f.content), mode: formatMode(f.mode), source: f.source };
+    files[path] = { sha256: hashOf(f.content), mode: formatMode(f.mode), source: f.source };
   }
   const manifest: Manifest = { apiVersion: MANIFEST_API_VERSION, kind: 'BundleManifest', spec: specName, files };
   return `${JSON.stringify(manifest, null, 2)}\n`;

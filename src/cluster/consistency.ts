@@ -27,11 +27,6 @@ export interface ClusterArtifacts {
   mesh: unknown;
 }
 
-function sameSet(a: unknown, b: string[]): boolean {
-  const x = list(a).map(String).sort();
-  return x.length === b.length && [...b].sort().every((v, i) => v === x[i]);
-}
-
 /**
  * Checks the rendered cluster artifacts against what the VMs use; returns findings with a pointer
  * into the spec, one per code and pointer. `usage` is what the VM files say (vm-usage.ts); without
@@ -116,7 +111,10 @@ function declaredEntries(model: Model, a: ClusterArtifacts): Array<Record<string
 function checkRegistration(model: Model, a: ClusterArtifacts, report: (c: DiagnosticCode, p: string, m: string) => void): void {
   const declared = declaredEntries(model, a);
   const where = model.mesh.registration === 'chart-values' ? 'spire.values.yaml clusterStaticEntries' : `mesh-registration.values.yaml spire.staticEntries (class ${model.spire.className})`;
-  const has = (e: SpireEntry): boolean => declared.some((d) => d.spiffeID === e.spiffeID && d.parentID === e.parentID && sameSet(d.selectors, e.selectors));
+  // Indexed, not scanned: a fleet has thousands of entries and a nested scan is quadratic.
+  const keyOf = (spiffeID: unknown, parentID: unknown, selectors: unknown): string => JSON.stringify([spiffeID, parentID, [...list(selectors)].map(String).sort()]);
+  const declaredKeys = new Set(declared.map((d) => keyOf(d.spiffeID, d.parentID, d.selectors)));
+  const has = (e: SpireEntry): boolean => declaredKeys.has(keyOf(e.spiffeID, e.parentID, e.selectors));
   for (const e of listSpireEntries(model)) {
     if (!has(e)) report('CLUSTER_REGISTRATION_MISSING', e.pointer, `no ${e.kind} entry for ${e.spiffeID} with parent ${e.parentID} and selectors ${e.selectors.join(', ') || '(none)'} in ${where}, so the VM ${e.kind === 'sidecar' ? 'sidecar gets no certificate' : 'is never mapped to its alias'}`);
     if (!e.spiffeID.startsWith(`spiffe://${model.mesh.trustDomain}/`)) report('CLUSTER_TRUST_DOMAIN_MISMATCH', e.pointer, `${e.spiffeID} is outside trust domain ${model.mesh.trustDomain}`);

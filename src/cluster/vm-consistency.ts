@@ -33,6 +33,13 @@ export function checkVmUsage(model: Model, a: ClusterArtifacts, usage: VmUsage[]
   const groups = asList(dig(a.mesh, 'workloads'));
   const entries = sidecarEntries(model, a);
   const gw = model.gateway.address;
+  // Indexes instead of scans: with thousands of VMs, find/some per VM would be quadratic.
+  const groupsByName = new Map<string, unknown>();
+  for (const g of groups) {
+    const key = `${String(dig(g, 'namespace'))}/${String(dig(g, 'name'))}`;
+    if (!groupsByName.has(key)) groupsByName.set(key, g);
+  }
+  const entryKeys = new Set(entries.map((e) => `${String(e.spiffeID)}|${String(e.parentID)}`));
   for (const u of usage) {
     const who = `VM ${u.workload.namespace}/${u.workload.name} on ${u.placement.platform}`;
     for (const t of u.trustDomains) if (t !== td) report('CLUSTER_TRUST_DOMAIN_MISMATCH', '/mesh/trustDomain', `${who} uses trust domain "${t}" but SPIRE serves ${JSON.stringify(td ?? null)}`);
@@ -60,12 +67,12 @@ export function checkVmUsage(model: Model, a: ClusterArtifacts, usage: VmUsage[]
     const mapped = u.hosts[u.istiod.host];
     if (mapped === undefined || (model.gateway.addressKind !== 'dns' && mapped !== gw)) report('CLUSTER_ROUTE_MISSING', '/eastWestGateway/address', `${who} does not map ${u.istiod.host} to the east-west gateway ${gw} in /etc/hosts`);
 
-    const group = groups.find((g) => dig(g, 'namespace') === u.namespace && dig(g, 'name') === (u.autoRegisterGroup ?? u.workload.name));
+    const group = groupsByName.get(`${u.namespace}/${u.autoRegisterGroup ?? u.workload.name}`);
     if (!group || dig(group, 'serviceAccount') !== u.serviceAccount) report('CLUSTER_REGISTRATION_MISSING', u.workload.pointer, `${who} registers as ${u.namespace}/${u.autoRegisterGroup ?? u.workload.name} with service account ${u.serviceAccount}, but no such WorkloadGroup is rendered`);
     else if (dig(group, 'network') !== u.network) report('CLUSTER_NETWORK_MISMATCH', '/mesh/vmNetwork', `${who} announces network "${u.network}" but its WorkloadGroup says ${JSON.stringify(dig(group, 'network') ?? null)}`);
 
     const id = `spiffe://${String(td)}/ns/${u.namespace}/sa/${u.serviceAccount}`;
-    if (!entries.some((e) => e.spiffeID === id && e.parentID === u.placement.nodeAliasId)) report('CLUSTER_REGISTRATION_MISSING', u.placement.pointer, `${who} runs as ${id} under ${u.placement.nodeAliasId}, but no sidecar entry issues that identity there`);
+    if (!entryKeys.has(`${id}|${u.placement.nodeAliasId}`)) report('CLUSTER_REGISTRATION_MISSING', u.placement.pointer, `${who} runs as ${id} under ${u.placement.nodeAliasId}, but no sidecar entry issues that identity there`);
   }
   return out;
 }

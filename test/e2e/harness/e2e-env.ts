@@ -76,14 +76,25 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
   requireE2eHost();
   const { rootfs, built, ms } = await ensureRootfs();
   const workDir = mkdtempSync(path.join(process.env.VMONBOARD_E2E_WORKDIR ?? tmpdir(), 'vmonboard-e2e-'));
-  mkdirSync(path.join(workDir, 'logs'), { recursive: true });
-  const ca = await createTestCA(path.join(workDir, 'ca'));
-  const artifacts = await buildStandins(path.join(workDir, 'standins'), versions);
-  const mirror = await ArtifactMirror.start(ca);
-  for (const a of artifacts) mirror.put(a.mirrorPath, a.bytes);
-  const control = await ControlServer.start();
-  const gateway = await GatewayStub.start();
-  const onprem = await createOnpremPki(path.join(workDir, 'onprem'), 'ratings-vm');
+  // Undo what was set up so far if a later step fails: no server or scratch directory may outlive a failed setup.
+  const undo: Array<() => Promise<void> | void> = [() => rmSync(workDir, { recursive: true, force: true })];
+  let ca: TestCA, artifacts: StandinArtifact[], mirror: ArtifactMirror, control: ControlServer, gateway: GatewayStub, onprem: OnpremPki;
+  try {
+    mkdirSync(path.join(workDir, 'logs'), { recursive: true });
+    ca = await createTestCA(path.join(workDir, 'ca'));
+    artifacts = await buildStandins(path.join(workDir, 'standins'), versions);
+    mirror = await ArtifactMirror.start(ca);
+    undo.push(() => mirror.close());
+    for (const a of artifacts) mirror.put(a.mirrorPath, a.bytes);
+    control = await ControlServer.start();
+    undo.push(() => control.close());
+    gateway = await GatewayStub.start();
+    undo.push(() => gateway.close());
+    onprem = await createOnpremPki(path.join(workDir, 'onprem'), 'ratings-vm');
+  } catch (err) {
+    for (const u of undo.reverse()) await Promise.resolve(u()).catch(() => undefined);
+    throw err;
+  }
   const machines = new Set<Machine>();
 
   /** Files every booted tree gets from the harness (never from the payload under test). */

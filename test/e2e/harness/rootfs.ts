@@ -111,7 +111,8 @@ export async function ensureRootfs(): Promise<CachedRootfs> {
   requireHostTool('debootstrap');
   requireHostTool('flock');
   mkdirSync(CACHE_ROOT, { recursive: true });
-  const log = `${dir}.build.log`;
+  // Not `${dir}.build.*`: the build script removes leftovers of killed builds by that pattern.
+  const log = `${dir}.log`;
   const r = await run(
     'flock',
     [

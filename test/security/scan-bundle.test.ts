@@ -58,3 +58,22 @@ describe('scanBundle', () => {
     expect(diags[0]!.message).toContain('JSON Web Token');
   });
 });
+
+describe('every render is scanned', () => {
+  it('refuses a spec whose free-form field carries a JWT, pointing at that field', async () => {
+    const { validateSpec } = await import('../../src/spec/validate-spec.js');
+    const { buildBundle } = await import('../../src/build-bundle.js');
+    const { memoryFileSource } = await import('../../src/spec/files.js');
+    const jsYaml = (await import('js-yaml')).default;
+    const spec = jsYaml.load(readFileSync(join(PROJECT_ROOT, 'test/fixtures/golden/aws-cloudinit/spec.yaml'), 'utf8')) as Record<string, any>;
+    spec.workloads[0].labels.token = JWT;
+    const cert = readFileSync(join(GOLDEN_FILES, 'mesh-root-ca.pem'), 'utf8');
+    const v = validateSpec({ text: jsYaml.dump(spec), file: 's.yaml', lockFile: 'x', files: memoryFileSource({ 'mesh-root-ca.pem': cert, 'spire-bundle.pem': cert }), ignoreLock: true });
+    expect(v.model, v.diagnostics.map((d) => d.message).join('\n')).toBeDefined();
+    const { diagnostics } = buildBundle(v.model!);
+    const secrets = diagnostics.filter((d) => d.code === 'BUNDLE_SECRET');
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(secrets.every((d) => d.pointer.startsWith('/workloads'))).toBe(true);
+    expect(secrets.map((d) => d.message).join('\n')).toContain('user-data.yaml');
+  });
+});

@@ -7,6 +7,7 @@ import type { Model } from './model/model.js';
 import { BundleBuilder, type Bundle } from './bundle/bundle.js';
 import { addManifest } from './bundle/manifest.js';
 import { translators } from './translators.js';
+import { BuildCache } from './build-cache.js';
 import { scanBundle, secretFindingsToDiagnostics } from './security/scan-bundle.js';
 
 /**
@@ -17,7 +18,8 @@ import { scanBundle, secretFindingsToDiagnostics } from './security/scan-bundle.
 export function buildBundle(model: Model): { bundle: Bundle; diagnostics: Array<Diagnostic & { atKey?: boolean }> } {
   const out = new BundleBuilder();
   const diagnostics: Array<Diagnostic & { atKey?: boolean }> = [];
-  for (const t of translators) diagnostics.push(...t.run(model, out));
+  const cache = new BuildCache();
+  for (const t of translators) diagnostics.push(...t.run(model, out, cache));
   const built = out.build();
   diagnostics.push(...secretFindingsToDiagnostics(scanBundle(built), built));
   return { bundle: addManifest(built, model.sourceName), diagnostics };

@@ -6,25 +6,37 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Model } from './model/model.js';
 import type { BundleBuilder } from './bundle/bundle.js';
+import type { BuildCache } from './build-cache.js';
+import type { PerVmTranslator } from './per-vm.js';
 import { translateBundleReadme } from './bundle/readme.js';
-import { translateAgentFiles } from './vm/translate-agent-files.js';
+import { agentFilesPerVm, translateAgentFiles } from './vm/translate-agent-files.js';
 import { translateCluster } from './cluster/translate.js';
-import { translatePayloads } from './delivery/translate.js';
+import { payloadsPerVm, translatePayloads } from './delivery/translate.js';
 import { translateGlooCluster } from './cluster/gloo/translate.js';
-import { translateGlooPayloads } from './delivery/gloo/translate.js';
+import { glooPayloadsPerVm, translateGlooPayloads } from './delivery/gloo/translate.js';
 
-/** A pure translator. */
-export type Translator = (model: Model, out: BundleBuilder) => Array<Diagnostic & { atKey?: boolean }>;
+/** A pure translator; `cache` is the build's memo (one build, one cache), absent when run alone. */
+export type Translator = (model: Model, out: BundleBuilder, cache?: BuildCache) => Array<Diagnostic & { atKey?: boolean }>;
+
+/**
+ * One registered translator. `perVm`, when present, is the same translator VM by VM (`run` is its
+ * loop): the parallel renderer shards it across worker threads; everything else runs once.
+ */
+export interface TranslatorEntry {
+  name: string;
+  run: Translator;
+  perVm?: PerVmTranslator;
+}
 
 /** Registered translators (cluster side, VM agent configs, payloads, bundle README/manifest). */
-export const translators: Array<{ name: string; run: Translator }> = [
+export const translators: TranslatorEntry[] = [
   // Bundle README (issue 6). It reads only the model, so its place in this list does not matter;
   // MANIFEST.json is added by buildBundle after every translator ran.
   { name: 'bundle-readme', run: translateBundleReadme },
   // VM agent configs, flavor istio (issue 4): vms/<workload>/<platform>/{istio,spire,systemd,otel}/.
-  { name: 'vm-agent-files', run: translateAgentFiles },
+  { name: 'vm-agent-files', run: translateAgentFiles, perVm: agentFilesPerVm },
   // First-boot payloads, flavor istio (issue 5): vms/<workload>/<platform>/ payload, bake.sh, verify.sh, uninstall.sh.
-  { name: 'vm-payloads', run: translatePayloads },
+  { name: 'vm-payloads', run: translatePayloads, perVm: payloadsPerVm },
   // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart. After
   // vm-agent-files on purpose: its consistency check reads the VM files from the bundle.
   { name: 'cluster', run: translateCluster },
@@ -32,5 +44,5 @@ export const translators: Array<{ name: string; run: Translator }> = [
   // ExternalWorkloads and the east-west Service through our chart, README. Flavor istio renders nothing here.
   { name: 'cluster-gloo', run: translateGlooCluster },
   // First-boot payloads, flavor gloo (issue 10): vms/<workload>/<platform>/ payload (meshctl ew onboard), verify.sh, uninstall.sh.
-  { name: 'vm-payloads-gloo', run: translateGlooPayloads },
+  { name: 'vm-payloads-gloo', run: translateGlooPayloads, perVm: glooPayloadsPerVm },
 ];

@@ -8,18 +8,28 @@ import Handlebars from 'handlebars';
 import { readAsset } from '../assets.js';
 
 /**
+ * A CommonMark line ending: LF, CR or CR LF (spec §2.1). A lone CR ends a line too, so replacing
+ * only LF would let a value open a heading, a fence or raw HTML on a line of its own.
+ */
+const LINE_BREAK = /\r\n?|\n/g;
+
+/**
  * Escapes text for Markdown inline prose and table cells: no emphasis, code, links, HTML,
  * strikethrough or cell breaks. Only characters that open inline markup mid-line are escaped
  * (CommonMark §2.4 allows a backslash before any ASCII punctuation), so the raw file stays readable.
  */
 export function escapeMarkdown(text: string): string {
-  const inline = text.replace(/\r?\n/g, ' ').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
-  // At the start of a line these open a heading, a list or a setext underline (CommonMark §4.2,
-  // §4.3, §5.2: each needs a following space or the end of the line).
+  // Leading blanks go: four spaces or a tab would open an indented code block (CommonMark §4.4),
+  // and a paragraph drops them anyway.
+  const inline = text.replace(LINE_BREAK, ' ').replace(/^[ \t]+/, '').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  // At the start of a line these open a heading, a list, a thematic break (`---`, `- - -`) or a
+  // setext underline (CommonMark §4.1, §4.2, §4.3, §5.2). A leading + or - is always escaped: as
+  // `---` shows, looking only at the next character is not enough.
   return inline
-    .replace(/^(\s*)(#{1,6}|[+-])(?=\s|$)/, '$1\\$2')
-    .replace(/^(\s*)(\d{1,9})([.)])(?=\s|$)/, '$1$2\\$3')
-    .replace(/^(\s*)(=+\s*)$/, '$1\\$2');
+    .replace(/^(#{1,6})(?=\s|$)/, '\\$1')
+    .replace(/^([+-])/, '\\$1')
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2')
+    .replace(/^(=+\s*)$/, '\\$1');
 }
 
 /**
@@ -27,7 +37,7 @@ export function escapeMarkdown(text: string): string {
  * inside (CommonMark §6.1), and `|` is escaped so the span can sit in a GFM table cell.
  */
 export function codeSpan(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const flat = text.replace(LINE_BREAK, ' ').replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
@@ -36,7 +46,7 @@ export function codeSpan(text: string): string {
 
 /** Escapes text for a double-quoted Mermaid label (Mermaid entity codes: #quot; #lt; #gt;). */
 export function escapeMermaid(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return text.replace(LINE_BREAK, ' ').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
 /** Quotes one shell word with single quotes when it holds anything but plainly safe characters. */

@@ -11,6 +11,7 @@ import type { AgentFetch } from '../vm/agent-fetches.js';
 import { buildContext, type BootstrapContext } from './context.js';
 import { renderShell } from './shell-helpers.js';
 import { payloadFiles, type PayloadFiles } from './vm-files.js';
+import { renderHashed } from './hashed-render.js';
 
 /** Template of each flavor's bootstrap; flavor gloo is a later issue. */
 const BOOTSTRAP_TEMPLATE = 'istio.sh.hbs';
@@ -19,8 +20,6 @@ const BOOTSTRAP_TEMPLATE = 'istio.sh.hbs';
 export interface RenderedBootstrap {
   script: string;
   payloadHash: string;
-  /** Agent files the delivery stages itself (cloud-init write_files); empty when the script embeds them. */
-  staged: Array<{ rel: string; content: string }>;
   context: BootstrapContext;
   files: PayloadFiles;
 }
@@ -45,21 +44,22 @@ export interface VmInputs {
 
 /**
  * Renders the bootstrap of one workload × platform: `full` installs and configures; `firstboot`
- * (platform.bake) configures and starts what bake.sh installed and downloads no package. Under
- * cloud-init the agent files are staged by write_files, so the script does not embed them.
+ * (platform.bake) configures and starts what bake.sh installed and downloads no package. Every
+ * delivery gets the same self-contained script, agent files embedded: under cloud-init it travels
+ * gzipped in write_files (cloud-config.ts), which is what fits a VM in EC2's 16 KiB.
  */
-export function renderBootstrap(vm: VmInputs, mode: 'full' | 'firstboot'): RenderedBootstrap {
-  const files = payloadFiles(vm.model, vm.workload, vm.placement, vm.platform, vm.agentFiles, vm.fetches);
-  const viaWriteFiles = vm.platform.delivery === 'cloud-init';
-  const context = buildContext(vm.model, vm.workload, vm.platform, files, vm.fetches, mode, !viaWriteFiles);
-  const staged = viaWriteFiles ? files.agentStaged.map(({ rel, content }) => ({ rel, content })) : [];
-  const hash = payloadHash(renderShell(BOOTSTRAP_TEMPLATE, context), files.agentStaged);
-  const final = { ...context, payloadHash: hash };
-  return { script: renderShell(BOOTSTRAP_TEMPLATE, final), payloadHash: hash, staged, context: final, files };
+export function renderBootstrap(vm: VmInputs, mode: 'full' | 'firstboot', files: PayloadFiles = vmPayloadFiles(vm)): RenderedBootstrap {
+  const context = buildContext(vm.model, vm.workload, vm.platform, files, vm.fetches, mode);
+  const { script, hash } = renderHashed((h) => renderShell(BOOTSTRAP_TEMPLATE, { ...context, payloadHash: h }), (unhashed) => payloadHash(unhashed, files.agentStaged));
+  return { script, payloadHash: hash, context: { ...context, payloadHash: hash }, files };
+}
+
+/** The payload files of one VM (what its scripts stage, fetch and place). */
+export function vmPayloadFiles(vm: VmInputs): PayloadFiles {
+  return payloadFiles(vm.model, vm.workload, vm.placement, vm.platform, vm.agentFiles, vm.fetches);
 }
 
 /** Renders bake.sh: installs the pinned packages and the SPIRE agent into an image; no identity, no config. */
-export function renderBake(vm: VmInputs): string {
-  const files = payloadFiles(vm.model, vm.workload, vm.placement, vm.platform, vm.agentFiles, vm.fetches);
-  return renderShell('bake.sh.hbs', buildContext(vm.model, vm.workload, vm.platform, files, vm.fetches, 'bake', false));
+export function renderBake(vm: VmInputs, files: PayloadFiles = vmPayloadFiles(vm)): string {
+  return renderShell('bake.sh.hbs', buildContext(vm.model, vm.workload, vm.platform, files, vm.fetches, 'bake'));
 }

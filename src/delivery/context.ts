@@ -96,9 +96,9 @@ function unitsForPackage(files: readonly AgentFile[], component: keyof typeof PA
 }
 
 /**
- * Builds the context of one VM's script from its payload files. `embedAgentFiles` is false under
- * cloud-init, whose write_files stage the agent files; `payloadHash` is filled in by the caller
- * (bootstrap.ts renders once to hash, then with the hash).
+ * Builds the context of one VM's script from its payload files. Every delivery's bootstrap embeds
+ * the agent files and the payload's own helpers (bake.sh embeds none); `payloadHash` is filled in
+ * by the caller (bootstrap.ts renders once to hash, then with the hash).
  */
 export function buildContext(
   model: Model,
@@ -107,7 +107,6 @@ export function buildContext(
   vm: PayloadFiles,
   fetches: readonly AgentFetch[],
   mode: BootstrapMode,
-  embedAgentFiles: boolean,
 ): BootstrapContext {
   const pins = selectPins(model, platform);
   const packageNames = pins.packages[0]?.packages.map((p) => p.component) ?? [];
@@ -115,7 +114,7 @@ export function buildContext(
   const ca = model.artifacts.mirrorCA;
   const embedded: Array<{ rel: string; content: string }> = [];
   if (mode !== 'bake') {
-    if (embedAgentFiles) embedded.push(...vm.agentStaged.map(({ rel, content }) => ({ rel, content })));
+    embedded.push(...vm.agentStaged.map(({ rel, content }) => ({ rel, content })));
     embedded.push(...vm.ownStaged.map(({ rel, content }) => ({ rel, content })));
   }
   if (downloads && ca?.kind === 'inline') embedded.push({ rel: MIRROR_CA_REL, content: ca.content });

@@ -17,10 +17,11 @@ import type { FileMode } from '../bundle/bundle.js';
 import { safeHeader } from '../vm/safe-header.js';
 import { userDataBudget } from '../platforms/facts.js';
 import { PAYLOAD_FILE, VM_SCRIPTS } from './layout.js';
-import { renderBake, renderBootstrap, type VmInputs } from './bootstrap.js';
+import { renderBake, renderBootstrap, vmPayloadFiles, type VmInputs } from './bootstrap.js';
 import { buildCloudConfig, renderCloudConfig } from './cloud-config.js';
 import { renderVerify } from './vm-files.js';
 import { renderUninstall } from './uninstall.js';
+import { VERIFY_VM_PATH } from './vm-paths.js';
 
 /** One payload file, named relative to the VM's bundle directory. */
 export interface PayloadFile {
@@ -51,19 +52,22 @@ export function checkBudget(payload: string, platform: PlatformModel, pointer: s
 /** Renders every payload file of one workload on one platform (flavor istio). */
 export function renderVmPayload(vm: VmInputs): VmPayload {
   const { model, workload, placement, platform, agentFiles } = vm;
-  const boot = renderBootstrap(vm, platform.bake ? 'firstboot' : 'full');
+  const vmFiles = vmPayloadFiles(vm);
+  const boot = renderBootstrap(vm, platform.bake ? 'firstboot' : 'full', vmFiles);
   const files: PayloadFile[] = [];
   let payload: string;
   if (platform.delivery === 'cloud-init') {
-    payload = renderCloudConfig(buildCloudConfig(boot.script, boot.staged), safeHeader(model));
+    payload = renderCloudConfig(buildCloudConfig(boot.script), safeHeader(model));
     files.push({ name: PAYLOAD_FILE['cloud-init'], content: payload, mode: 0o644 });
     files.push({ name: VM_SCRIPTS.bootstrap, content: boot.script, mode: 0o755 });
   } else {
     payload = boot.script;
     files.push({ name: PAYLOAD_FILE[platform.delivery], content: payload, mode: 0o755 });
   }
-  if (platform.bake) files.push({ name: VM_SCRIPTS.bake, content: renderBake(vm), mode: 0o755 });
-  files.push({ name: VM_SCRIPTS.verify, content: renderVerify(model, workload, platform, agentFiles), mode: 0o755 });
+  if (platform.bake) files.push({ name: VM_SCRIPTS.bake, content: renderBake(vm, vmFiles), mode: 0o755 });
+  // The bundle's verify.sh is the script the payload installs as vmonboard-verify: render it once.
+  const verify = vmFiles.ownStaged.find((f) => f.vmPath === VERIFY_VM_PATH)?.content ?? renderVerify(model, workload, platform, agentFiles);
+  files.push({ name: VM_SCRIPTS.verify, content: verify, mode: 0o755 });
   files.push({ name: VM_SCRIPTS.uninstall, content: renderUninstall(vm, boot.files), mode: 0o755 });
   const label = `${workload.name}/${platform.name}`;
   return { files: files.sort((a, b) => (a.name < b.name ? -1 : 1)), payloadHash: boot.payloadHash, diagnostics: checkBudget(payload, platform, placement.pointer, label) };

@@ -8,31 +8,31 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
-import { listAgentFiles } from '../vm/agent-files.js';
-import { listAgentFetches } from '../vm/agent-fetches.js';
+import { BuildCache } from '../build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../per-vm.js';
 import { platformOf } from '../vm/platform-of.js';
 import { vmDir } from './layout.js';
 import { renderVmPayload } from './payloads.js';
 
+/** The payload files of one VM, with its byte-budget findings. */
+export const payloadsPerVm: PerVmTranslator = {
+  each(model, { workload, placement }, out, cache) {
+    if (model.flavor !== 'istio') return [];
+    const payload = renderVmPayload({
+      model,
+      workload,
+      placement,
+      platform: platformOf(model, placement),
+      agentFiles: cache.agentFiles(model, workload, placement),
+      fetches: cache.agentFetches(model, workload, placement),
+    });
+    const dir = vmDir(workload.name, placement.platform);
+    for (const f of payload.files) out.add(`${dir}/${f.name}`, f.content, { mode: f.mode, source: placement.pointer });
+    return payload.diagnostics;
+  },
+};
+
 /** Adds the payload files of every VM; returns the byte-budget findings. */
-export function translatePayloads(model: Model, out: BundleBuilder): Diagnostic[] {
-  if (model.flavor !== 'istio') return [];
-  const diagnostics: Diagnostic[] = [];
-  for (const workload of model.workloads) {
-    for (const placement of workload.placements) {
-      const platform = platformOf(model, placement);
-      const payload = renderVmPayload({
-        model,
-        workload,
-        placement,
-        platform,
-        agentFiles: listAgentFiles(model, workload, placement),
-        fetches: listAgentFetches(model, workload, placement),
-      });
-      const dir = vmDir(workload.name, placement.platform);
-      for (const f of payload.files) out.add(`${dir}/${f.name}`, f.content, { mode: f.mode, source: placement.pointer });
-      diagnostics.push(...payload.diagnostics);
-    }
-  }
-  return diagnostics;
+export function translatePayloads(model: Model, out: BundleBuilder, cache: BuildCache = new BuildCache()): Diagnostic[] {
+  return runPerVm(payloadsPerVm, model, out, cache);
 }

@@ -108,11 +108,11 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
     }
     return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics };
   }
-  // Size checks before converting to JS: a 100k-item list must fail fast and with a position.
-  let tooBig: Diagnostic | undefined;
+  // Size and NUL checks before converting to JS: a 100k-item list must fail fast and with a position.
+  let refused: Diagnostic | undefined;
   visit(doc, (_key, node) => {
     if (isSeq(node) && node.items.length > LIMITS.maxListItems) {
-      tooBig = {
+      refused = {
         severity: 'error',
         code: 'INPUT_TOO_LARGE',
         message: `a list has ${node.items.length} items; at most ${LIMITS.maxListItems} are accepted`,
@@ -121,8 +121,21 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
       };
       return visit.BREAK;
     }
+    // A NUL written as an escape ("\0", "\x00", "\u0000") passes the raw-text check above but is
+    // just as impossible to place: bash cannot hold it (cluster.env would be cut short) and shq
+    // refuses it. Keys are scalars too, so this covers them.
+    if (isScalar(node) && typeof node.value === 'string' && node.value.includes('\0')) {
+      refused = {
+        severity: 'error',
+        code: 'INPUT_NUL_CHARACTER',
+        message: 'a string contains a NUL character (written as an escape), which cannot be placed safely in any output; remove it',
+        pointer: '',
+        ...at(file, lineCounter, node.range?.[0] ?? 0),
+      };
+      return visit.BREAK;
+    }
     if (isScalar(node) && typeof node.value === 'string' && node.value.length > LIMITS.maxScalarChars) {
-      tooBig = {
+      refused = {
         severity: 'error',
         code: 'INPUT_TOO_LARGE',
         message: `a string has ${node.value.length} characters; at most ${LIMITS.maxScalarChars} are accepted`,
@@ -133,7 +146,7 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
     }
     return undefined;
   });
-  if (tooBig) return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics: [tooBig] };
+  if (refused) return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics: [refused] };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });

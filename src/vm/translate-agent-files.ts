@@ -7,8 +7,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
 import type { BundleBuilder, FileMode } from '../bundle/bundle.js';
 import type { AgentFile } from './agent-file.js';
+import { BuildCache } from '../build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../per-vm.js';
 import { vmDir } from '../delivery/layout.js';
-import { listAgentFiles } from './agent-files.js';
 import { findSpireExpansionHazards } from './spire-agent-config.js';
 
 /**
@@ -20,25 +21,28 @@ export function bundleModeOf(file: AgentFile): FileMode {
   return file.mode === 0o600 ? 0o600 : 0o644;
 }
 
-/** Adds the agent files of every workload × placement; flavor gloo is a later issue and adds nothing. */
-export function translateAgentFiles(model: Model, out: BundleBuilder): Diagnostic[] {
-  if (model.flavor !== 'istio') return [];
-  const diagnostics: Diagnostic[] = [];
-  for (const workload of model.workloads) {
-    for (const placement of workload.placements) {
-      for (const hazard of findSpireExpansionHazards(model, placement)) {
-        diagnostics.push({
-          severity: 'error',
-          code: 'RENDER_FAILED',
-          message: `this path contains "\${", which the spire agent config must never hold (it would become a variable reference under -expandEnv); rename the file or directory`,
-          pointer: hazard.pointer,
-        });
-      }
-      const dir = vmDir(workload.name, placement.platform);
-      for (const file of listAgentFiles(model, workload, placement)) {
-        out.add(`${dir}/${file.bundlePath}`, file.content, { mode: bundleModeOf(file), source: placement.pointer });
-      }
+/** The agent files of one VM; flavor gloo is a later issue and adds nothing. */
+export const agentFilesPerVm: PerVmTranslator = {
+  each(model, { workload, placement }, out, cache) {
+    if (model.flavor !== 'istio') return [];
+    const diagnostics: Diagnostic[] = [];
+    for (const hazard of findSpireExpansionHazards(model, placement)) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'RENDER_FAILED',
+        message: `this path contains "\${", which the spire agent config must never hold (it would become a variable reference under -expandEnv); rename the file or directory`,
+        pointer: hazard.pointer,
+      });
     }
-  }
-  return diagnostics;
+    const dir = vmDir(workload.name, placement.platform);
+    for (const file of cache.agentFiles(model, workload, placement)) {
+      out.add(`${dir}/${file.bundlePath}`, file.content, { mode: bundleModeOf(file), source: placement.pointer });
+    }
+    return diagnostics;
+  },
+};
+
+/** Adds the agent files of every workload × placement; flavor gloo is a later issue and adds nothing. */
+export function translateAgentFiles(model: Model, out: BundleBuilder, cache: BuildCache = new BuildCache()): Diagnostic[] {
+  return runPerVm(agentFilesPerVm, model, out, cache);
 }

@@ -57,8 +57,9 @@ describe('vmonboard userdata on the golden cases', () => {
         if (r.stdout[0] === 0x1f) expect((await runCloudInitSchema(parts[0]!.payload.toString('utf8'))).exitCode, label).toBe(0);
       }
     }
-    // The golden AWS payloads are over 16 KB raw: the automatic gzip path is exercised for real.
-    expect(gzipped).toBeGreaterThan(0);
+    // The golden payloads fit raw (the bootstrap travels gzipped inside write_files): nothing is
+    // gzipped again here. The automatic gzip path is exercised below, with a bigger CA bundle.
+    expect(gzipped).toBe(0);
   });
 
   it('wraps as MIME, gzips and base64s on request; cloud-init recovers the exact payload', async () => {
@@ -75,14 +76,6 @@ describe('vmonboard userdata on the golden cases', () => {
     expect((await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'aws-prod', '--mime', '--encoding', 'gzip+base64')).stdout.equals(r.stdout)).toBe(true);
   });
 
-  it('fails an explicit encoding that is over budget, with the sizes, located at the platform', async () => {
-    const r = await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'aws-prod', '--encoding', 'raw');
-    expect(r.code).toBe(1);
-    expect(r.stdout.length).toBe(0);
-    expect(r.stderr).toMatch(/error\[USERDATA_TOO_LARGE\]: user data for ratings on aws-prod \(user-data\.yaml\) is [\d,]{6} bytes with --encoding raw; EC2 UserData \(counted before base64\) allows at most 16,384 bytes\. Drop --encoding/);
-    expect(r.stderr).toMatch(/--> .*aws-cloudinit\/spec\.yaml:\d+:\d+ \(\/platforms\/0\/delivery\)/);
-  });
-
   it('names the valid choices for an unknown workload or platform (exit 2)', async () => {
     const w = await userdata('aws-cloudinit', '--workload', 'nope', '--platform', 'aws-prod');
     expect(w.code).toBe(2);
@@ -94,11 +87,13 @@ describe('vmonboard userdata on the golden cases', () => {
   });
 });
 
-describe('a payload that cannot fit', () => {
+describe('payloads over the raw budget', () => {
   let dir: string;
+  /** The aws-cloudinit spec with a mesh root CA file of `certs` distinct certificates. */
+  const bigSpec = (certs: number): string => join(dir, `spec-${certs}.yaml`);
   beforeAll(() => {
-    // The aws-cloudinit spec with a mesh root CA file of 40 distinct certificates: base64 DER
-    // barely compresses, so the payload cannot fit EC2's 16,384 bytes even gzipped.
+    // Base64 DER barely compresses: 20 distinct certificates put the user data over EC2's 16,384
+    // raw bytes while its gzip still fits; 40 fit no encoding.
     dir = mkdtempSync(join(tmpdir(), 'vmonboard-userdata-'));
     const openssl = requireExecutable('openssl', 'openssl');
     const pems: string[] = [];
@@ -107,15 +102,37 @@ describe('a payload that cannot fit', () => {
       pems.push(readFileSync(join(dir, 'c.pem'), 'utf8'));
     }
     rmSync(join(dir, 'k.pem'));
-    writeFileSync(join(dir, 'big-root-ca.pem'), pems.join(''));
     for (const f of ['spire-bundle.pem', 'mesh-root-ca.pem']) writeFileSync(join(dir, f), readFileSync(join(GOLDEN_FILES, f)));
-    writeFileSync(join(dir, 'spec.yaml'), readFileSync(spec('aws-cloudinit'), 'utf8').replace('file: mesh-root-ca.pem', 'file: big-root-ca.pem'));
-    writeFileSync(join(dir, 'spec.lock.yaml'), readFileSync(join(GOLDEN_DIR, 'aws-cloudinit', 'spec.lock.yaml')));
+    for (const n of [20, 40]) {
+      writeFileSync(join(dir, `root-ca-${n}.pem`), pems.slice(0, n).join(''));
+      writeFileSync(bigSpec(n), readFileSync(spec('aws-cloudinit'), 'utf8').replace('file: mesh-root-ca.pem', `file: root-ca-${n}.pem`));
+      writeFileSync(join(dir, `spec-${n}.lock.yaml`), readFileSync(join(GOLDEN_DIR, 'aws-cloudinit', 'spec.lock.yaml')));
+    }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('fails with the raw and gzipped sizes and the limit, and prints nothing', async () => {
-    const r = await runBinary(['userdata', join(dir, 'spec.yaml'), '--workload', 'ratings', '--platform', 'aws-prod']);
+  it('gzips a payload only gzip fits, says so, and cloud-init reads it back', async () => {
+    const r = await runBinary(['userdata', bigSpec(20), '--workload', 'ratings', '--platform', 'aws-prod']);
+    expect(r.code, r.stderr).toBe(0);
+    expect([r.stdout[0], r.stdout[1]]).toEqual([0x1f, 0x8b]);
+    expect(r.stdout.length).toBeLessThanOrEqual(16_384);
+    expect(r.stderr).toMatch(/^note: [\d,]+ bytes raw is over the 16,384 bytes limit .* so the output is gzip/m);
+    const parts = await parseWithCloudInit(r.stdout);
+    expect(parts.map((p) => p.type)).toEqual(['text/cloud-config']);
+    expect(gunzipSync(r.stdout).equals(parts[0]!.payload)).toBe(true);
+    expect((await runCloudInitSchema(parts[0]!.payload.toString('utf8'))).exitCode).toBe(0);
+  });
+
+  it('fails an explicit encoding that is over budget, with the sizes, located at the platform', async () => {
+    const r = await runBinary(['userdata', bigSpec(20), '--workload', 'ratings', '--platform', 'aws-prod', '--encoding', 'raw']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toMatch(/error\[USERDATA_TOO_LARGE\]: user data for ratings on aws-prod \(user-data\.yaml\) is [\d,]{6} bytes with --encoding raw; EC2 UserData \(counted before base64\) allows at most 16,384 bytes\. Drop --encoding/);
+    expect(r.stderr).toMatch(/--> .*spec-20\.yaml:\d+:\d+ \(\/platforms\/0\/delivery\)/);
+  });
+
+  it('fails with the raw and gzipped sizes and the limit when nothing fits, and prints nothing', async () => {
+    const r = await runBinary(['userdata', bigSpec(40), '--workload', 'ratings', '--platform', 'aws-prod']);
     expect(r.code).toBe(1);
     expect(r.stdout.length).toBe(0);
     // Whichever check reports it (the renderer's or userdata's), the message carries the numbers.

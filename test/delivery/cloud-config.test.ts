@@ -5,22 +5,24 @@
  * with), which must read back exactly the object we meant. Only top-level keys from a named
  * allow-list are used, each present in cloud-init 22.2 (Amazon Linux 2023's; cloud-init.md §1.5).
  */
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCloudInitSchema, validateCloudConfigSchema } from '../validators/cloud-config.js';
 import { readManyWithPyYAML, readWithPyYAML } from '../validators/pyyaml.js';
 import { buildCloudConfig, CLOUD_CONFIG_KEYS, renderCloudConfig, type CloudConfig } from '../../src/delivery/cloud-config.js';
 import { renderBootstrap } from '../../src/delivery/bootstrap.js';
-import { BOOTSTRAP_VM_PATH, STAGED_DIR } from '../../src/delivery/vm-paths.js';
+import { BOOTSTRAP_VM_PATH } from '../../src/delivery/vm-paths.js';
 import { corpus, type CorpusVm } from './helpers/corpus.js';
 
 /**
  * The allow-list, each key with where 22.2 has it:
  * - write_files: module cc_write_files (cloud-init.md §2.1 network stage, §2.2); of its item keys
- *   we use path, content, owner, permissions; never `defer` (21.4) or `source` (24.3, §1.5).
+ *   we use path, content, owner, permissions and encoding (gz+b64, in the 22.4.2 schema's enum and
+ *   decoded by 22.4.2 in §2.2's test); never `defer` (21.4) or `source` (24.3, §1.5).
  * - runcmd: module cc_runcmd (§2.2), run by scripts_user in the final stage.
  */
 const ALLOWED_TOP_LEVEL = ['write_files', 'runcmd'];
-const ALLOWED_WRITE_FILES_KEYS = ['path', 'owner', 'permissions', 'content'];
+const ALLOWED_WRITE_FILES_KEYS = ['path', 'owner', 'permissions', 'encoding', 'content'];
 
 interface Doc {
   vm: CorpusVm;
@@ -30,12 +32,21 @@ interface Doc {
 
 let docs: Doc[] = [];
 
+/** The files a bootstrap stages itself: here-documents and base64 strings, as [rel, content] in script order. */
+function embeddedFiles(script: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const m of script.matchAll(/^ *stage_file '([^']+)' <<'(VMONBOARD_EOF[_0-9]*)'\n([\s\S]*?)^\2$|^ *stage_b64 '([^']+)' '([A-Za-z0-9+/=]*)'$/gm)) {
+    out.push(m[1] !== undefined ? [m[1], m[3]!] : [m[4]!, Buffer.from(m[5]!, 'base64').toString('utf8')]);
+  }
+  return out;
+}
+
 beforeAll(async () => {
   for (const c of await corpus()) {
     const f = c.payload.files.find((x) => x.name === 'user-data.yaml');
     if (!f) continue;
     const boot = renderBootstrap(c.vm, c.vm.platform.bake ? 'firstboot' : 'full');
-    docs.push({ vm: c, text: f.content, intended: buildCloudConfig(boot.script, boot.staged) });
+    docs.push({ vm: c, text: f.content, intended: buildCloudConfig(boot.script) });
   }
 }, 120_000);
 
@@ -79,14 +90,14 @@ describe('#cloud-config payloads', () => {
     }
   });
 
-  it('stage each agent file once (write_files, not also in the script) and run the bootstrap with one runcmd', () => {
+  it('write only the bootstrap (gz+b64, decoding to bootstrap.sh), which carries each agent file once, and run it with one runcmd', () => {
     for (const d of docs) {
-      const staged = d.intended.write_files.filter((w) => w.path.startsWith(`${STAGED_DIR}/`));
-      expect(staged.map((w) => w.path.slice(STAGED_DIR.length + 1)), d.vm.id).toEqual(d.vm.vm.agentFiles.map((f) => f.bundlePath));
-      const boot = d.intended.write_files.find((w) => w.path === BOOTSTRAP_VM_PATH)!;
-      expect(boot.permissions).toBe('0700');
-      expect(boot.content).toBe(d.vm.payload.files.find((f) => f.name === 'bootstrap.sh')!.content);
-      for (const f of d.vm.vm.agentFiles) expect(boot.content.includes(f.content), `${d.vm.id}: ${f.bundlePath} also embedded`).toBe(false);
+      expect(d.intended.write_files.map((w) => [w.path, w.owner, w.permissions, w.encoding]), d.vm.id).toEqual([[BOOTSTRAP_VM_PATH, 'root:root', '0700', 'gz+b64']]);
+      const script = gunzipSync(Buffer.from(d.intended.write_files[0]!.content, 'base64')).toString('utf8');
+      expect(script, d.vm.id).toBe(d.vm.payload.files.find((f) => f.name === 'bootstrap.sh')!.content);
+      // Each agent file is staged by the script exactly once, byte for byte (and is in no other write_files item).
+      const embedded = embeddedFiles(script);
+      for (const f of d.vm.vm.agentFiles) expect(embedded.filter(([rel]) => rel === f.bundlePath), `${d.vm.id}: ${f.bundlePath}`).toEqual([[f.bundlePath, f.content]]);
       expect(d.intended.runcmd).toEqual([['/bin/bash', BOOTSTRAP_VM_PATH]]);
     }
   });
@@ -94,13 +105,13 @@ describe('#cloud-config payloads', () => {
 
 describe('the validators catch what we must never emit', () => {
   it('an unknown top-level key fails both ajv schemas', async () => {
-    const obj = await readWithPyYAML(`#cloud-config\n${renderCloudConfig(buildCloudConfig('#!/bin/bash\n', []), '').slice('#cloud-config\n'.length)}bootstrap: "x"\n`);
+    const obj = await readWithPyYAML(`#cloud-config\n${renderCloudConfig(buildCloudConfig('#!/bin/bash\n'), '').slice('#cloud-config\n'.length)}bootstrap: "x"\n`);
     expect(validateCloudConfigSchema(obj, 'v22.4.2')).toEqual(['/: unknown key "bootstrap"']);
     expect(validateCloudConfigSchema(obj, 'newest').join('\n')).toContain('bootstrap');
   });
 
   it('an unquoted octal mode fails cloud-init schema', async () => {
-    const text = renderCloudConfig(buildCloudConfig('#!/bin/bash\n', []), '').replace('"permissions": "0700"', 'permissions: 0700').replace('permissions: "0700"', 'permissions: 0700');
+    const text = renderCloudConfig(buildCloudConfig('#!/bin/bash\n'), '').replace('"permissions": "0700"', 'permissions: 0700').replace('permissions: "0700"', 'permissions: 0700');
     expect(text).toContain('permissions: 0700');
     expect((await runCloudInitSchema(text)).exitCode).toBe(1);
   });

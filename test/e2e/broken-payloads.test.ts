@@ -9,7 +9,6 @@ import { HOSTILE_LABELS } from './fixtures/hostile-values.js';
 import { startE2eEnv, type E2eEnv } from './harness/e2e-env.js';
 import { checkFirstBoot } from './harness/first-boot-checks.js';
 import { renderE2eSpec } from './harness/render-fixture.js';
-import type { StandinEvent } from './harness/standin-events.js';
 import { editUserData, stagedFile } from './harness/user-data-edit.js';
 
 let env: E2eEnv;
@@ -21,16 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-
-/** Waits until a stand-in reports something matching `pred` (or the timeout passes). */
-async function waitForEvent(pred: (e: StandinEvent) => boolean, timeoutMs: number): Promise<StandinEvent | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = env.control.events.all().find(pred);
-    if (hit || Date.now() > deadline) return hit;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('deliberately broken payloads are caught', () => {
   it('istio.service without the socket wait: pilot-agent starts before the SDS socket exists', async () => {
@@ -49,7 +38,7 @@ describe('deliberately broken payloads are caught', () => {
     env.control.events.clear();
     const m = await env.boot({ userData, waitUntilBooted: false });
     try {
-      const failure = await waitForEvent((e) => e.agent === 'pilot-agent' && e.event === 'fail', 120_000);
+      const failure = await env.control.events.waitFor((e) => e.agent === 'pilot-agent' && e.event === 'fail', 120_000);
       expect(failure, env.control.events.transcript()).toBeDefined();
       // istio.service restarts it (Restart=always), so the boot eventually "works": only the checks see the race.
       const problems = await checkFirstBoot(m.container, env, spec.specPath, vm, { skipVerify: true });
@@ -91,7 +80,7 @@ describe('deliberately broken payloads are caught', () => {
     env.control.events.clear();
     const m = await env.boot({ userData, waitUntilBooted: false });
     try {
-      await waitForEvent((e) => e.agent === 'pilot-agent' && e.event === 'fail', 120_000);
+      await env.control.events.waitFor((e) => e.agent === 'pilot-agent' && e.event === 'fail', 120_000);
       // The sidecar never gets ready, so the payload's verify would wait its full deadline: judge now.
       const problems = await checkFirstBoot(m.container, env, spec.specPath, vm, { waitForCloudInit: false, skipVerify: true });
       const text = problems.join('\n');

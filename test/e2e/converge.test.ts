@@ -3,13 +3,13 @@
  * payload converges: the changed file is replaced, the version marker moves, and only the unit
  * that reads that file restarts; the SPIRE agent and the sidecar keep running untouched.
  */
-import jsYaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_UNITS } from './harness/boot-timeline.js';
 import { startE2eEnv, type E2eEnv } from './harness/e2e-env.js';
 import { checkFirstBoot, expectedAgentFiles } from './harness/first-boot-checks.js';
 import { renderE2eSpec } from './harness/render-fixture.js';
 import { readUnitStates, waitForActive } from './harness/unit-state.js';
+import { readUserData } from './harness/user-data-edit.js';
 
 let env: E2eEnv;
 
@@ -33,8 +33,8 @@ describe('converging to a changed spec', () => {
 
       const changed = await renderE2eSpec(env, (doc) => doc.setIn(['telemetry', 'resourceAttributes', 'deployment.environment'], 'e2e-converged'));
       const vm2 = changed.vm('ratings', 'aws-e2e');
-      // Re-apply as cloud-init would deliver the new user data: its write_files, then its one runcmd.
-      const cfg = jsYaml.load(vm2.file('user-data.yaml')) as { write_files: Array<{ path: string; permissions: string; content: string }>; runcmd: string[][] };
+      // Re-apply as cloud-init would deliver the new user data: its write_files (decoded), then its one runcmd.
+      const cfg = readUserData(vm2.file('user-data.yaml')) as { write_files: Array<{ path: string; permissions: string; content: string }>; runcmd: string[][] };
       for (const f of cfg.write_files) await m.container.writeFile(f.path, f.content, f.permissions);
       expect(cfg.runcmd).toEqual([['/bin/bash', '/var/lib/vmonboard/bootstrap.sh']]);
       const seq = env.control.events.all().at(-1)!.seq + 1;

@@ -1,6 +1,6 @@
 /**
  * Scenario: the same bootstrap run again on a booted machine, as GCE's every-boot
- * startup-script or an operator would (cloud-init runs runcmd once per instance, so a second
+ * startup-script (the guest agent runs it as a child process) or an operator would (cloud-init runs runcmd once per instance, so a second
  * boot alone proves nothing). The version marker must make it a no-op: nothing downloaded or
  * reinstalled, no hosts line duplicated, no unit restarted. Then a reboot: all three units
  * come back, in the right order, with no failed check.
@@ -41,13 +41,16 @@ describe('re-running the bootstrap', () => {
       const since = Date.now();
       const seq = env.control.events.all().at(-1)!.seq + 1;
 
-      // As google-startup-scripts.service would: a root service of its own, no HOME, no terminal.
+      // As GCE's guest agent runs a startup-script: a child process as root, no HOME, its output
+      // read until EOF (the metadata override is the only variable the test adds).
+      const logBefore = (await m.container.sh('wc -c </var/log/vmonboard/bootstrap.log')).trim();
       const rerun = await m.container.exec(
-        ['systemd-run', '--wait', '--pipe', '--collect', '--quiet', '--unit=e2e-startup-script', `--setenv=VMONBOARD_TEST_METADATA_URL=${env.control.url}`, '/bin/bash', '/var/lib/vmonboard/bootstrap.sh'],
+        ['env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `VMONBOARD_TEST_METADATA_URL=${env.control.url}`, '/bin/bash', '/var/lib/vmonboard/bootstrap.sh'],
         { timeoutMs: 300_000 },
       );
       expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
       expect(rerun.stdout + rerun.stderr).toMatch(/already applied; nothing to do/);
+      expect(await m.container.sh(`tail -c +$((${logBefore} + 1)) /var/log/vmonboard/bootstrap.log`)).toMatch(/already applied; nothing to do/);
 
       const after = await readUnitStates(m.container, [...AGENT_UNITS]);
       for (const u of AGENT_UNITS) {
@@ -62,6 +65,10 @@ describe('re-running the bootstrap', () => {
       await m.container.reboot();
       const states = await waitForActive(m.container, [...AGENT_UNITS], 120_000);
       expect(Object.values(states).map((s) => `${s.unit} ${s.activeState}`)).toEqual(AGENT_UNITS.map((u) => `${u} active`));
+      // A unit is active as soon as its main process runs; the agents report ready a little later.
+      for (const agent of ['pilot-agent', 'otelcol-contrib'] as const) {
+        expect(await env.control.events.waitFor((e) => e.seq >= rebootSeq && e.agent === agent && e.event === 'ready', 60_000), `${agent} ready after the reboot`).toBeDefined();
+      }
       const ev = env.control.events.all().filter((e) => e.seq >= rebootSeq);
       const socket = ev.find((e) => e.agent === 'spire-agent' && e.event === 'ready');
       const pilot = ev.find((e) => e.agent === 'pilot-agent' && e.event === 'start');

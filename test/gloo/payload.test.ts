@@ -12,6 +12,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, 
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expectGoldenPrefix, goldenBundle, goldenModel } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
 import { readWithPyYAML } from '../validators/pyyaml.js';
@@ -59,8 +60,9 @@ describe.each(GLOO_CASES)('gloo case %s: VM side', (name) => {
         if (k.endsWith('user-data.yaml')) {
           const text = String(f.content);
           expect(text.startsWith('#cloud-config\n')).toBe(true);
-          const doc = (await readWithPyYAML(text)) as { write_files: Array<{ content: string }>; runcmd: unknown };
-          expect(doc.write_files.at(-1)!.content).toBe(String(bundle.get(k.replace('user-data.yaml', 'bootstrap.sh'))!.content));
+          const doc = (await readWithPyYAML(text)) as { write_files: Array<{ content: string; encoding: string }>; runcmd: unknown };
+          expect(doc.write_files.at(-1)!.encoding).toBe('gz+b64');
+          expect(gunzipSync(Buffer.from(doc.write_files.at(-1)!.content, 'base64')).toString('utf8')).toBe(String(bundle.get(k.replace('user-data.yaml', 'bootstrap.sh'))!.content));
           expect(doc.runcmd).toEqual([['/bin/bash', '/var/lib/vmonboard/bootstrap.sh']]);
         }
       }

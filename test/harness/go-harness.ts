@@ -124,6 +124,17 @@ export async function parseHcl(text: string): Promise<unknown> {
   return JSON.parse(stdout) as unknown;
 }
 
+/**
+ * Parses many HCL v1 (or JSON) texts in one harness process, in order: each result is the decoded
+ * value or the parser's error, so one bad text does not hide the verdict on the others.
+ */
+export async function parseManyHcl(texts: string[]): Promise<Array<{ ok: unknown } | { error: string }>> {
+  if (texts.length === 0) return [];
+  const bin = await ensureHarness();
+  const { stdout } = await run(bin, ['hcl2json-many'], { input: JSON.stringify(texts) });
+  return JSON.parse(stdout) as Array<{ ok: unknown } | { error: string }>;
+}
+
 /** Options for {@link helmTemplate}. */
 export interface HelmTemplateOptions {
   /** Chart directory (containing Chart.yaml, values.yaml, templates/). */

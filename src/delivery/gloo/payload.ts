@@ -17,6 +17,7 @@ import { PAYLOAD_FILE, VM_SCRIPTS } from '../layout.js';
 import { buildCloudConfig, renderCloudConfig } from '../cloud-config.js';
 import { checkBudget, type VmPayload, type PayloadFile } from '../payloads.js';
 import { buildGlooContext } from './context.js';
+import { renderHashed } from '../hashed-render.js';
 
 /** Templates of flavor gloo (under templates/bootstrap/). */
 export const GLOO_TEMPLATES = {
@@ -28,8 +29,8 @@ export const GLOO_TEMPLATES = {
 /** Renders the Gloo bootstrap of one VM with its payload hash. */
 export function renderGlooBootstrap(model: Model, workload: WorkloadModel, platform: PlatformModel): { script: string; payloadHash: string } {
   const context = buildGlooContext(model, workload, platform, 'bootstrap');
-  const payloadHash = createHash('sha256').update(renderShell(GLOO_TEMPLATES.bootstrap, context)).digest('hex');
-  return { script: renderShell(GLOO_TEMPLATES.bootstrap, { ...context, payloadHash }), payloadHash };
+  const { script, hash } = renderHashed((h) => renderShell(GLOO_TEMPLATES.bootstrap, { ...context, payloadHash: h }), (unhashed) => createHash('sha256').update(unhashed).digest('hex'));
+  return { script, payloadHash: hash };
 }
 
 /** Renders every payload file of one workload on one platform (flavor gloo). */
@@ -38,7 +39,7 @@ export function renderGlooVmPayload(model: Model, workload: WorkloadModel, place
   const files: PayloadFile[] = [];
   let payload: string;
   if (platform.delivery === 'cloud-init') {
-    payload = renderCloudConfig(buildCloudConfig(boot.script, []), safeHeader(model));
+    payload = renderCloudConfig(buildCloudConfig(boot.script), safeHeader(model));
     files.push({ name: PAYLOAD_FILE['cloud-init'], content: payload, mode: 0o644 });
     files.push({ name: VM_SCRIPTS.bootstrap, content: boot.script, mode: 0o755 });
   } else {

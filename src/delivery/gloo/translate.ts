@@ -11,33 +11,40 @@ import { platformOf } from '../../vm/platform-of.js';
 import { vmDir } from '../layout.js';
 import { GLOO_VM_ATTESTATIONS } from '../../cluster/gloo/external-workloads.js';
 import { renderGlooVmPayload } from './payload.js';
+import { BuildCache } from '../../build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../../per-vm.js';
 
-/** Adds the payload files of every Gloo VM; returns the byte-budget findings. */
-export function translateGlooPayloads(model: Model, out: BundleBuilder): Diagnostic[] {
-  if (model.flavor !== 'gloo' || !model.gloo) return [];
-  const diagnostics: Diagnostic[] = [];
-  for (const workload of model.workloads) {
-    for (const placement of workload.placements) {
-      const platform = platformOf(model, placement);
-      // Only join-token VMs can onboard (--attestor token); the rules and the cluster translator report the rest.
-      if (!GLOO_VM_ATTESTATIONS.includes(platform.attestation.type)) continue;
-      const payload = renderGlooVmPayload(model, workload, placement, platform);
-      const dir = vmDir(workload.name, placement.platform);
-      for (const f of payload.files) out.add(`${dir}/${f.name}`, f.content, { mode: f.mode, source: placement.pointer });
-      diagnostics.push(...payload.diagnostics);
-    }
-  }
-  const mirror = model.artifacts.mirror?.replace(/\/+$/, '');
-  const fromMirror = model.artifacts.pins.some((p) => (p.component === 'gloo-workload-agent' || p.component === 'istio-sidecar') && mirror !== undefined && p.url.startsWith(`${mirror}/`));
-  if (model.artifacts.mirrorCA && fromMirror) {
+/** The payload files of one Gloo VM, with its byte-budget findings; the mirror-CA warning comes after every VM's. */
+export const glooPayloadsPerVm: PerVmTranslator = {
+  each(model, { workload, placement }, out) {
+    if (model.flavor !== 'gloo' || !model.gloo) return [];
+    const platform = platformOf(model, placement);
+    // Only join-token VMs can onboard (--attestor token); the rules and the cluster translator report the rest.
+    if (!GLOO_VM_ATTESTATIONS.includes(platform.attestation.type)) return [];
+    const payload = renderGlooVmPayload(model, workload, placement, platform);
+    const dir = vmDir(workload.name, placement.platform);
+    for (const f of payload.files) out.add(`${dir}/${f.name}`, f.content, { mode: f.mode, source: placement.pointer });
+    return payload.diagnostics;
+  },
+  after(model) {
+    if (model.flavor !== 'gloo' || !model.gloo) return [];
+    const mirror = model.artifacts.mirror?.replace(/\/+$/, '');
+    const fromMirror = model.artifacts.pins.some((p) => (p.component === 'gloo-workload-agent' || p.component === 'istio-sidecar') && mirror !== undefined && p.url.startsWith(`${mirror}/`));
+    if (!model.artifacts.mirrorCA || !fromMirror) return [];
     // The bootstrap trusts the mirror CA for its own downloads (curl --cacert); meshctl fetches
     // --gloo/--istio again itself, with TLS settings no public source describes (gloo-vm-facts.md §1.5).
-    diagnostics.push({
-      severity: 'warning',
-      code: 'GLOO_MESHCTL_MIRROR_CA',
-      pointer: '/artifacts/mirrorCA',
-      message: 'meshctl downloads the Gloo packages from the mirror itself and no source shows a CA option for it: add the mirror CA to the VMs\' system trust store (the payload trusts it only for its own downloads)',
-    });
-  }
-  return diagnostics;
+    return [
+      {
+        severity: 'warning',
+        code: 'GLOO_MESHCTL_MIRROR_CA',
+        pointer: '/artifacts/mirrorCA',
+        message: 'meshctl downloads the Gloo packages from the mirror itself and no source shows a CA option for it: add the mirror CA to the VMs\' system trust store (the payload trusts it only for its own downloads)',
+      },
+    ];
+  },
+};
+
+/** Adds the payload files of every Gloo VM; returns the byte-budget findings. */
+export function translateGlooPayloads(model: Model, out: BundleBuilder, cache: BuildCache = new BuildCache()): Diagnostic[] {
+  return runPerVm(glooPayloadsPerVm, model, out, cache);
 }

@@ -1,14 +1,12 @@
 /**
- * Runs a rendered bootstrap end to end in a sandbox, the way its delivery would: cloud-init's
- * write_files staged the agent files first (written here into the staged directory), other
- * deliveries carry them inside the script. A real unix socket stands in for the SPIRE agent's SDS
- * socket, so verify's socket check can pass.
+ * Runs a rendered bootstrap end to end in a sandbox, the way its delivery would: every delivery's
+ * script carries the files it stages (cloud-init's write_files only writes the script). A real
+ * unix socket stands in for the SPIRE agent's SDS socket, so verify's socket check can pass.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderBootstrap, type RenderedBootstrap, type VmInputs } from '../../../src/delivery/bootstrap.js';
-import { STAGED_DIR } from '../../../src/delivery/vm-paths.js';
 import { SDS_SOCKET } from '../../../src/vm/paths.js';
 import { requireExecutable } from '../../validators/require-tool.js';
 import { runBash, type BashResult, type Sandbox } from './sandbox.js';
@@ -21,10 +19,9 @@ export function createSdsSocket(sb: Sandbox): void {
   execFileSync(python, ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', path]);
 }
 
-/** Renders the bootstrap, stages what write_files would, writes the script and runs it. */
+/** Renders the bootstrap, writes the script and runs it. */
 export async function runPayload(sb: Sandbox, vm: VmInputs, mode: 'full' | 'firstboot' = 'full', env: Record<string, string> = {}): Promise<BashResult & { boot: RenderedBootstrap; output: string }> {
   const boot = renderBootstrap(vm, mode);
-  for (const s of boot.staged) sb.write(`${STAGED_DIR}/${s.rel}`, s.content, 0o600);
   const script = join(sb.dir, `bootstrap-${boot.payloadHash.slice(0, 8)}.sh`);
   writeFileSync(script, boot.script, { mode: 0o700 });
   const r = await runBash([script], { ...sb.env, VMONBOARD_TEST_METADATA_URL: 'http://127.0.0.1:9', ...env });

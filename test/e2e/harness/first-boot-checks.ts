@@ -41,9 +41,16 @@ export async function expectedAgentFiles(specPath: string, workload: string, pla
   return listAgentFiles(v.model, w, placement);
 }
 
-/** cloud-init's status as JSON (`cloud-init status --long --format json`), optionally after waiting. */
+/**
+ * cloud-init's status as JSON (`cloud-init status --long --format json`), optionally after
+ * waiting until its final stage ended (see waitForCloudInit for why not `--wait`).
+ */
 export async function cloudInitStatus(c: Container, wait: boolean): Promise<{ status: string; errors: string[]; detail: string; raw: string }> {
-  const r = await c.exec(['cloud-init', 'status', '--long', '--format', 'json', ...(wait ? ['--wait'] : [])], { timeoutMs: 420_000 });
+  if (wait) {
+    const deadline = Date.now() + 420_000;
+    while ((await c.exec(['test', '-e', '/run/cloud-init/result.json'])).code !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  }
+  const r = await c.exec(['cloud-init', 'status', '--long', '--format', 'json'], { timeoutMs: 60_000 });
   try {
     const j = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { status: string; errors?: string[]; detail?: string };
     return { status: j.status, errors: j.errors ?? [], detail: j.detail ?? '', raw: r.stdout };
@@ -53,20 +60,36 @@ export async function cloudInitStatus(c: Container, wait: boolean): Promise<{ st
 }
 
 /**
- * Waits for cloud-init to finish, but gives up early once a stand-in has reported a failed
- * check and `graceMs` passed: a broken payload otherwise keeps cloud-final in its verify step
- * for the payload's whole deadline (300 s) before cloud-init reports anything.
+ * Waits for cloud-init to finish all its stages, but gives up early once a stand-in has
+ * reported a failed check and `graceMs` passed: a broken payload otherwise keeps cloud-final in
+ * its verify step for the payload's whole deadline (300 s). "Finished" is /run/cloud-init/result.json,
+ * which cloud-init writes at the end of its final stage: `cloud-init status` already says
+ * "error" while later stages still run when an earlier one failed.
  */
 export async function waitForCloudInit(c: Container, env: E2eEnv, sinceSeq: number, timeoutMs = 400_000, graceMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let firstFailureAt: number | undefined;
   while (Date.now() < deadline) {
-    const s = await cloudInitStatus(c, false);
-    if (s.status !== 'running' && s.status !== 'not run' && s.status !== 'unreadable') return;
+    if ((await c.exec(['test', '-e', '/run/cloud-init/result.json'])).code === 0) return;
     if (firstFailureAt === undefined && env.control.events.all().some((e) => e.seq >= sinceSeq && e.event === 'fail')) firstFailureAt = Date.now();
     if (firstFailureAt !== undefined && Date.now() - firstFailureAt > graceMs) return;
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * Waits until each agent's latest start has been followed by its verdict (ready, fail or stop):
+ * a unit is "active" as soon as its process runs, a moment before the stand-in reports.
+ */
+async function waitForAgentsSettled(env: E2eEnv, since: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const settled = (): boolean =>
+    (['spire-agent', 'pilot-agent', 'otelcol-contrib'] as const).every((agent) => {
+      const mine = env.control.events.all().filter((e) => e.seq >= since && e.agent === agent);
+      const lastStart = mine.filter((e) => e.event === 'start').at(-1);
+      return !lastStart || mine.some((e) => e.seq > lastStart.seq && (e.event === 'ready' || e.event === 'fail' || e.event === 'stop'));
+    });
+  while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
 }
 
 /** Compares one placed file with its AgentFile: existence, bytes, owner:group, mode. */
@@ -101,6 +124,7 @@ export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string
     if (s.nRestarts > 0) problems.push(`${u} restarted ${s.nRestarts} time(s) (its process failed)`);
   }
 
+  await waitForAgentsSettled(env, since, 30_000);
   const mine = env.control.events.all().filter((e) => e.seq >= since);
   // A failing agent is restarted again and again: report each distinct failure once, with its count.
   const failures = new Map<string, number>();

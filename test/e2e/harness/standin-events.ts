@@ -64,6 +64,16 @@ export class StandinEvents {
     return this.list.find((e) => e.agent === agent && e.event === event);
   }
 
+  /** Waits until an event matching `pred` arrives (or `timeoutMs` passes); resolves with it or undefined. */
+  async waitFor(pred: (e: StandinEvent) => boolean, timeoutMs: number): Promise<StandinEvent | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.list.find(pred);
+      if (hit || Date.now() > deadline) return hit;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   /** A compact transcript for failure messages. */
   transcript(): string {
     return this.list.map((e) => `#${e.seq} ${e.agent} ${e.event} ${e.user ?? ''} ${JSON.stringify(e.detail).slice(0, 300)}`).join('\n');

@@ -38,3 +38,25 @@ func hcl2json(in io.Reader, out io.Writer) error {
 	enc.SetEscapeHTML(false) // keep `<`, `>`, `&` readable; JSON.parse accepts either form
 	return enc.Encode(v)
 }
+
+// hcl2jsonMany decodes many texts in one process (property tests parse hundreds of configs; a
+// process each would dominate their run time). Input: a JSON array of strings. Output: a JSON
+// array with, per text, {"ok": <decoded value>} or {"error": "<hcl.Decode error>"}.
+func hcl2jsonMany(in io.Reader, out io.Writer) error {
+	var texts []string
+	if err := json.NewDecoder(in).Decode(&texts); err != nil {
+		return err
+	}
+	results := make([]map[string]interface{}, len(texts))
+	for i, text := range texts {
+		var v interface{}
+		if err := hcl.Decode(&v, text); err != nil {
+			results[i] = map[string]interface{}{"error": err.Error()}
+		} else {
+			results[i] = map[string]interface{}{"ok": v}
+		}
+	}
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(results)
+}

@@ -18,12 +18,14 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		die("usage: harness hcl2json < file | harness helm-template --chart DIR [--values FILE] [--release-name N] [--release-namespace NS] [--notes]")
+		die("usage: harness hcl2json < file | harness hcl2json-many < json-array | harness helm-template --chart DIR [--values FILE] [--release-name N] [--release-namespace NS] [--notes]")
 	}
 	var err error
 	switch os.Args[1] {
 	case "hcl2json":
 		err = hcl2json(os.Stdin, os.Stdout)
+	case "hcl2json-many":
+		err = hcl2jsonMany(os.Stdin, os.Stdout)
 	case "helm-template":
 		err = helmTemplate(os.Args[2:], os.Stdout)
 	default:

@@ -1,0 +1,38 @@
+/**
+ * What several translators derive from the same VM, computed once per build. The agent-file and
+ * payload translators both need each VM's agent files and fetches; a fleet of thousands of VMs
+ * would otherwise render every config twice. One cache lives exactly as long as one build
+ * (buildBundle, or one worker's share of a parallel build): tests and callers may change a model
+ * between builds, so nothing here outlives the build that made it.
+ */
+import type { Model, Placement, WorkloadModel } from './model/model.js';
+import type { AgentFile } from './vm/agent-file.js';
+import type { AgentFetch } from './vm/agent-fetches.js';
+import type { VmUsage } from './cluster/vm-usage.js';
+import { listAgentFiles } from './vm/agent-files.js';
+import { listAgentFetches } from './vm/agent-fetches.js';
+
+/** A per-build memo, keyed by the placement objects of the model being built. */
+export class BuildCache {
+  private readonly files = new Map<Placement, AgentFile[]>();
+  private readonly fetches = new Map<Placement, AgentFetch[]>();
+  /**
+   * What every VM's files say about the cluster (cluster/vm-usage.ts), in VM order, when a
+   * parallel build already read it from the files its workers rendered; undefined otherwise.
+   */
+  vmUsage: VmUsage[] | undefined;
+
+  /** listAgentFiles, once per placement. */
+  agentFiles(model: Model, workload: WorkloadModel, placement: Placement): AgentFile[] {
+    let f = this.files.get(placement);
+    if (!f) this.files.set(placement, (f = listAgentFiles(model, workload, placement)));
+    return f;
+  }
+
+  /** listAgentFetches, once per placement. */
+  agentFetches(model: Model, workload: WorkloadModel, placement: Placement): AgentFetch[] {
+    let f = this.fetches.get(placement);
+    if (!f) this.fetches.set(placement, (f = listAgentFetches(model, workload, placement)));
+    return f;
+  }
+}

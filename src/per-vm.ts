@@ -1,0 +1,41 @@
+/**
+ * Translators that work VM by VM. Most of a fleet's bundle is per VM (agent configs, payloads,
+ * scripts) and each VM depends only on the model, so these translators are written as one
+ * function per VM: buildBundle runs them in a loop, and the parallel renderer
+ * (src/parallel/render-parallel.ts) shards the same functions across worker threads.
+ */
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import type { Model, Placement, WorkloadModel } from './model/model.js';
+import type { BundleBuilder } from './bundle/bundle.js';
+import type { BuildCache } from './build-cache.js';
+
+type Unlocated = Diagnostic & { atKey?: boolean };
+
+/** One VM of a model: a workload on one of its placements. */
+export interface VmRef {
+  workload: WorkloadModel;
+  placement: Placement;
+}
+
+/** Every VM of a model, in the order translators visit them (workloads, then their placements). */
+export function listVms(model: Model): VmRef[] {
+  return model.workloads.flatMap((workload) => workload.placements.map((placement) => ({ workload, placement })));
+}
+
+/**
+ * The per-VM form of a translator: `each` adds one VM's files and returns its findings, reading
+ * nothing but the model (never another VM's files); `after`, when present, returns findings
+ * about the model as a whole, reported after every VM's.
+ */
+export interface PerVmTranslator {
+  each(model: Model, vm: VmRef, out: BundleBuilder, cache: BuildCache): Unlocated[];
+  after?(model: Model): Unlocated[];
+}
+
+/** Runs a per-VM translator over every VM of the model, in order: the single-threaded reference. */
+export function runPerVm(t: PerVmTranslator, model: Model, out: BundleBuilder, cache: BuildCache): Unlocated[] {
+  const diagnostics: Unlocated[] = [];
+  for (const vm of listVms(model)) diagnostics.push(...t.each(model, vm, out, cache));
+  if (t.after) diagnostics.push(...t.after(model));
+  return diagnostics;
+}

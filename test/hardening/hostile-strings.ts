@@ -1,0 +1,93 @@
+/**
+ * Hostile strings for the property tests: every character class that has a meaning in some output
+ * vmonboard writes (shell, YAML 1.1, JSON, HCL, systemd, Markdown, Mermaid, the collector's `${env:}`
+ * expansion), unicode that trips readers (astral, RTL overrides, zero-width, line separators),
+ * control characters, and canaries that create a file if any shell ever runs them.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+
+/**
+ * The directory canaries touch. One per test process: a canary that ran leaves `pwned` here.
+ * Letters and digits only after the prefix, so a canary also fits into a URL path.
+ */
+export const CANARY_DIR = mkdtempSync(join(tmpdir(), 'vmonboard-canary-'));
+
+/** The file a canary creates when some shell executes it. */
+export const CANARY_FILE = join(CANARY_DIR, 'pwned');
+
+/** Returns the names of files canaries created (must stay empty). */
+export function canaryHits(): string[] {
+  return readdirSync(CANARY_DIR);
+}
+
+/** Canaries for free text: each runs `touch` if spliced unquoted into a shell, a here-document, or a double-quoted word. */
+export const TEXT_CANARIES: readonly string[] = [
+  `$(touch ${CANARY_FILE})`,
+  `\`touch ${CANARY_FILE}\``,
+  `';touch ${CANARY_FILE};'`,
+  `";touch ${CANARY_FILE};"`,
+  `\ntouch ${CANARY_FILE}\n`,
+  `'$(touch ${CANARY_FILE})'`,
+  `"$(touch ${CANARY_FILE})"`,
+  `\\'$(touch ${CANARY_FILE})`,
+  `|touch ${CANARY_FILE}`,
+  `&& touch ${CANARY_FILE} #`,
+];
+
+/** Canaries made only of characters an RFC 3986 URL path or query may hold (no space, backtick or brace). */
+export const URL_CANARIES: readonly string[] = [
+  `$(touch$IFS${CANARY_FILE})`,
+  `';touch$IFS${CANARY_FILE};'`,
+  `;touch$IFS${CANARY_FILE};`,
+  `&touch$IFS${CANARY_FILE}&`,
+  `'$(touch$IFS${CANARY_FILE})'`,
+];
+
+/** Fragments with a meaning in at least one output context. */
+export const HOSTILE_TOKENS: readonly string[] = [
+  // shell
+  "'", '"', '\\', '$', '`', '$(', ')', '${', '}', '$HOME', '${HOME}', '$((1+1))', '!', '!!', ';', '&', '|', '<', '>', '*', '?', '~', '#', '\\\n',
+  // systemd specifiers and expansion
+  '%', '%n', '%i', '%%', '%{', '$$',
+  // YAML indicators and YAML 1.1 scalars
+  ': ', ' #', '- ', '---', '...', '&a', '*a', '!tag', '!!python/object', '|', '>', '{', '}', '[', ']', ',', '? ', '@', '%YAML', '<<', '=',
+  'yes', 'no', 'on', 'off', 'y', 'n', '~', 'null', '0640', '1_000', '0x_1F', '1e3', '.inf', '.nan', '2024-01-01', '12:30:00', '-1',
+  // JSON, HCL, Go templates, the collector's expansion
+  '\\"', '\\u0000', '${env:HOME}', '${file("/etc/passwd")}', '%{ if true }', '{{ .Values }}', '{{', '}}', '$${', '$$(',
+  // Markdown and Mermaid
+  '# ', '## ', '**', '_x_', '[a](b)', '![i](j)', '<script>', '<!--', '-->', '```', '~~~', '|---|', '#quot;', '1. ', '===', '&amp;',
+  // whitespace and line breaks every reader treats differently
+  '\n', '\r', '\r\n', '\t', ' ', '  ', '\u0085', '\u2028', '\u2029', '\u000b', '\u000c',
+  // unicode: accents, CJK, astral, RTL, zero-width, BOM, non-characters
+  'é', 'naïve', '漢字', '😀', '𝔘', '\u{10FFFD}', '\u202e', '\u200f', '\u200b', '\u200d', '\ufeff', '\u00a0', '\ufffd', '\uffff',
+  // control characters (never NUL here: NUL is injected on purpose by the spec builder)
+  '\u0001', '\u0007', '\u0008', '\u001b', '\u001f', '\u007f', '\u009b',
+];
+
+/** Any string of well-formed code points except NUL (NUL is injected separately, so it can be counted). */
+const anyText = fc.string({ unit: fc.oneof(fc.constant('\u0000'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 })), maxLength: 6 }).map((s) => s.replace(/\u0000/g, ''));
+
+/**
+ * A hostile string: a few tokens, canaries and random text glued together. Bounded in length so
+ * a case stays inside the schema's limits (label values: 1024) most of the time.
+ */
+export const hostileString: fc.Arbitrary<string> = fc
+  .array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...HOSTILE_TOKENS) }, { weight: 2, arbitrary: fc.constantFrom(...TEXT_CANARIES) }, { weight: 3, arbitrary: anyText }), { minLength: 0, maxLength: 8 })
+  .map((parts) => parts.join(''));
+
+/** A non-empty hostile string. */
+export const hostileNonEmpty: fc.Arbitrary<string> = hostileString.filter((s) => s.length > 0);
+
+/** Characters RFC 3986 allows in a path segment or query besides letters and digits (ajv-formats' `uri`). */
+const URL_CHARS = ["'", '$', '(', ')', ';', '&', '=', '+', ',', '!', '*', ':', '@', '~', '.', '-', '_', '%24', '%27', '%0A', '%00', '%25', '%7B%7D', '/'];
+
+/** A URL path (after the first `/`) and optional query made of shell- and YAML-significant URL characters and canaries. */
+export const hostileUrlTail: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.array(fc.oneof(fc.constantFrom(...URL_CHARS), fc.constantFrom(...URL_CANARIES), fc.stringMatching(/^[a-z0-9]{1,6}$/)), { maxLength: 6 }),
+    fc.option(fc.array(fc.oneof(fc.constantFrom(...URL_CHARS, '?'), fc.constantFrom(...URL_CANARIES), fc.stringMatching(/^[a-z0-9]{1,6}$/)), { maxLength: 5 }), { nil: undefined }),
+  )
+  .map(([path, query]) => `${path.join('')}${query ? `?${query.join('')}` : ''}`);

@@ -2,7 +2,7 @@
 import { readSpecInput, type ReadSpecOptions } from './spec/read-spec.js';
 import { validateSpec, type ValidationResult } from './spec/validate-spec.js';
 import { sortDiagnostics, isFatal } from './diagnostics/diagnostic.js';
-import { buildBundle } from './build-bundle.js';
+import { buildBundleParallel, type ParallelOptions } from './parallel/render-parallel.js';
 import type { Bundle } from './bundle/bundle.js';
 
 /**
@@ -30,11 +30,18 @@ export interface RenderResult extends ValidationResult {
   bundle?: Bundle;
 }
 
-/** Validates a spec file and, when valid, renders its bundle in memory (no files written). */
-export async function renderSpecFile(specPath: string, opts: ReadSpecOptions = {}): Promise<RenderResult> {
+/** How to render: where the spec's files are, and how many worker threads a large fleet may use. */
+export type RenderOptions = ReadSpecOptions & ParallelOptions;
+
+/**
+ * Validates a spec file and, when valid, renders its bundle in memory (no files written). A
+ * fleet of PARALLEL_MIN_VMS or more VMs renders on worker threads, byte for byte as
+ * buildBundle would; its VM files then hold UTF-8 bytes rather than strings.
+ */
+export async function renderSpecFile(specPath: string, opts: RenderOptions = {}): Promise<RenderResult> {
   const v = await validateSpecFile(specPath, opts);
   if (!v.model) return v;
-  const { bundle, diagnostics } = buildBundle(v.model);
+  const { bundle, diagnostics } = await buildBundleParallel(v.model, opts);
   const all = sortDiagnostics([...v.diagnostics, ...v.locate(diagnostics)]);
   return { ...v, diagnostics: all, ...(isFatal(all) ? {} : { bundle }) };
 }

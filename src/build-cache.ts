@@ -9,13 +9,14 @@ import type { Model, Placement, WorkloadModel } from './model/model.js';
 import type { AgentFile } from './vm/agent-file.js';
 import type { AgentFetch } from './vm/agent-fetches.js';
 import type { VmUsage } from './cluster/vm-usage.js';
-import { listAgentFiles } from './vm/agent-files.js';
+import { listAgentFiles, newAgentFilesMemo } from './vm/agent-files.js';
 import { listAgentFetches } from './vm/agent-fetches.js';
 
 /** A per-build memo, keyed by the placement objects of the model being built. */
 export class BuildCache {
   private readonly files = new Map<Placement, AgentFile[]>();
   private readonly fetches = new Map<Placement, AgentFetch[]>();
+  private readonly agentMemo = newAgentFilesMemo();
   /**
    * What every VM's files say about the cluster (cluster/vm-usage.ts), in VM order, when a
    * parallel build already read it from the files its workers rendered; undefined otherwise.
@@ -25,7 +26,7 @@ export class BuildCache {
   /** listAgentFiles, once per placement. */
   agentFiles(model: Model, workload: WorkloadModel, placement: Placement): AgentFile[] {
     let f = this.files.get(placement);
-    if (!f) this.files.set(placement, (f = listAgentFiles(model, workload, placement)));
+    if (!f) this.files.set(placement, (f = listAgentFiles(model, workload, placement, this.agentMemo)));
     return f;
   }
 

@@ -16,7 +16,7 @@ export { supportedApiVersions } from './spec/registry.js';
 export { validateSpecFile } from './api.js';
 export { VERSION } from './version.js';
 // Bundles for Git and pipelines: render output, drift check, archives, user data, EC2, pins.
-export { renderSpecFile, type RenderResult } from './api.js';
+export { renderSpecFile, type RenderResult, type RenderOptions } from './api.js';
 export type { Bundle, BundleFile, FileMode } from './bundle/bundle.js';
 export { MANIFEST_FILE, parseManifest, type Manifest } from './bundle/manifest.js';
 export { writeBundleToDir, NotABundleError, type WriteDirOptions, type WriteDirResult } from './bundle/write-dir.js';

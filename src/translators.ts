@@ -21,11 +21,14 @@ export type Translator = (model: Model, out: BundleBuilder, cache?: BuildCache) 
 /**
  * One registered translator. `perVm`, when present, is the same translator VM by VM (`run` is its
  * loop): the parallel renderer shards it across worker threads; everything else runs once.
+ * `readsVmFiles` marks a translator that reads what the per-VM translators wrote (they alone
+ * write under vms/), so the parallel renderer runs it only once every VM is in.
  */
 export interface TranslatorEntry {
   name: string;
   run: Translator;
   perVm?: PerVmTranslator;
+  readsVmFiles?: true;
 }
 
 /** Registered translators (cluster side, VM agent configs, payloads, bundle README/manifest). */
@@ -39,7 +42,7 @@ export const translators: TranslatorEntry[] = [
   { name: 'vm-payloads', run: translatePayloads, perVm: payloadsPerVm },
   // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart. After
   // vm-agent-files on purpose: its consistency check reads the VM files from the bundle.
-  { name: 'cluster', run: translateCluster },
+  { name: 'cluster', run: translateCluster, readsVmFiles: true },
   // Cluster side, flavor gloo (issue 10): cluster/ gloo-platform values, istiod and gateway values,
   // ExternalWorkloads and the east-west Service through our chart, README. Flavor istio renders nothing here.
   { name: 'cluster-gloo', run: translateGlooCluster },

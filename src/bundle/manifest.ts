@@ -39,13 +39,20 @@ export function formatMode(mode: FileMode | number): string {
   return `0${(mode & 0o777).toString(8)}`;
 }
 
-/** Builds the manifest of a bundle (MANIFEST.json itself excluded), serialized deterministically. */
-export function formatManifest(bundle: Bundle, specName: string): string {
+/**
+ * Builds the manifest of a bundle (MANIFEST.json itself excluded), serialized deterministically.
+ * `known` maps byte contents to their sha256 where it was already computed (a parallel build
+ * hashes in its workers).
+ */
+export function formatManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>): string {
   const files: Record<string, ManifestEntry> = {};
   // Fleets repeat the same content (units, certificates) thousands of times: hash each text once.
+  // Only short texts: V8 hashes strings over 16,383 characters by length alone, so a Map of
+  // thousands of same-sized scripts would degrade into linear scans (and scripts are unique).
   const memo = new Map<string, string>();
   const hashOf = (c: string | Uint8Array): string => {
-    if (typeof c !== 'string') return sha256Hex(c);
+    if (typeof c !== 'string') return known?.get(c) ?? sha256Hex(c);
+    if (c.length > 16_383) return sha256Hex(c);
     let h = memo.get(c);
     if (h === undefined) memo.set(c, (h = sha256Hex(c)));
     return h;
@@ -60,11 +67,11 @@ export function formatManifest(bundle: Bundle, specName: string): string {
 
 /**
  * Returns the bundle with MANIFEST.json added (in byte order). Throws if a translator already
- * added a file at that path: the manifest must describe everything else.
+ * added a file at that path: the manifest must describe everything else. `known`: as formatManifest.
  */
-export function addManifest(bundle: Bundle, specName: string): Bundle {
+export function addManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>): Bundle {
   if (bundle.has(MANIFEST_FILE)) throw new Error(`a translator wrote ${MANIFEST_FILE}; that path is reserved for the manifest`);
-  const manifest: BundleFile = { content: formatManifest(bundle, specName), mode: 0o644, source: '' };
+  const manifest: BundleFile = { content: formatManifest(bundle, specName, known), mode: 0o644, source: '' };
   const entries = [...bundle.entries(), [MANIFEST_FILE, manifest] as const];
   return new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -43,7 +43,7 @@ function addValues(model: Model, out: BundleBuilder, path: string, chart: string
 }
 
 /** Renders flavor istio's cluster side; flavor gloo is not rendered here yet (its own issue adds it). */
-export const translateCluster: Translator = (model, out) => {
+export const translateCluster: Translator = (model, out, cache) => {
   if (model.flavor !== 'istio') return [];
   const diagnostics: Unlocated[] = [];
   const spire = buildSpireValues(model);
@@ -54,12 +54,14 @@ export const translateCluster: Translator = (model, out) => {
     gateway: addValues(model, out, CLUSTER_VALUES_FILES.gateway, `the istio/gateway chart ${model.mesh.istioVersion}`, buildGatewayValues(model), '/eastWestGateway'),
     mesh: addValues(model, out, CLUSTER_VALUES_FILES.mesh, 'charts/vmonboard-mesh (beside this file)', buildMeshValues(model), '/workloads'),
   };
-  // The VM translator ran before this one: judge the VM files as written, not as intended.
+  // The VM translator ran before this one: judge the VM files as written, not as intended. A
+  // parallel build hands over what its workers read from the same files (BuildCache.vmUsage).
   const vmText = (path: string): string | undefined => {
     const f = out.get(path);
-    return typeof f?.content === 'string' ? f.content : undefined;
+    if (f === undefined) return undefined;
+    return typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
   };
-  diagnostics.push(...checkClusterConsistency(model, parsed, readVmUsage(model, vmText)));
+  diagnostics.push(...checkClusterConsistency(model, parsed, cache?.vmUsage ?? readVmUsage(model, vmText)));
 
   const iam = buildIamDocuments(model);
   for (const d of iam) out.add(`${CLUSTER_DIR}/iam/${d.file}`, `${JSON.stringify(d.body, null, 2)}\n`, { source: '/platforms' });

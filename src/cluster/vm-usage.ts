@@ -77,42 +77,38 @@ function fromModel(model: Model, w: WorkloadModel, pl: Placement): VmUsage {
   };
 }
 
+/** One placement's usage, from its VM files where they exist (a parallel build reads each VM's in its worker). */
+export function readVmUsageOf(model: Model, w: WorkloadModel, pl: Placement, text: BundleText): VmUsage {
+  const dir = vmDir(w.name, pl.platform);
+  const agent = text(`${dir}/spire/agent.conf`);
+  const mesh = text(`${dir}/istio/mesh.yaml`);
+  const env = text(`${dir}/istio/cluster.env`);
+  const u = fromModel(model, w, pl);
+  if (agent === undefined || mesh === undefined || env === undefined) return u;
+  const a = JSON.parse(agent) as unknown;
+  const e = parseEnv(env);
+  const hosts: Record<string, string> = {};
+  for (const line of (text(`${dir}/istio/hosts`) ?? '').split('\n')) {
+    const [addr, ...names] = line.trim().split(/\s+/);
+    if (addr && !addr.startsWith('#')) for (const n of names) hosts[n] = addr;
+  }
+  const otel = text(`${dir}/otel/config.yaml`);
+  return {
+    ...u,
+    source: 'bundle',
+    trustDomains: [String(dig(a, 'agent', 'trust_domain')), e.TRUST_DOMAIN ?? ''],
+    spire: { address: String(dig(a, 'agent', 'server_address')), port: Number(dig(a, 'agent', 'server_port')) },
+    istiod: splitHostPort(String(dig(jsYaml.load(mesh), 'defaultConfig', 'discoveryAddress') ?? '')),
+    hosts,
+    network: e.ISTIO_META_NETWORK ?? '',
+    namespace: e.POD_NAMESPACE ?? '',
+    serviceAccount: e.SERVICE_ACCOUNT ?? '',
+    ...(e.ISTIO_META_AUTO_REGISTER_GROUP !== undefined ? { autoRegisterGroup: e.ISTIO_META_AUTO_REGISTER_GROUP } : { autoRegisterGroup: undefined }),
+    otlp: otel === undefined ? undefined : otlpOf(jsYaml.load(otel)),
+  };
+}
+
 /** Lists every placement's usage, from the bundle's VM files where they exist. */
 export function readVmUsage(model: Model, text: BundleText): VmUsage[] {
-  const out: VmUsage[] = [];
-  for (const w of model.workloads) {
-    for (const pl of w.placements) {
-      const dir = vmDir(w.name, pl.platform);
-      const agent = text(`${dir}/spire/agent.conf`);
-      const mesh = text(`${dir}/istio/mesh.yaml`);
-      const env = text(`${dir}/istio/cluster.env`);
-      const u = fromModel(model, w, pl);
-      if (agent === undefined || mesh === undefined || env === undefined) {
-        out.push(u);
-        continue;
-      }
-      const a = JSON.parse(agent) as unknown;
-      const e = parseEnv(env);
-      const hosts: Record<string, string> = {};
-      for (const line of (text(`${dir}/istio/hosts`) ?? '').split('\n')) {
-        const [addr, ...names] = line.trim().split(/\s+/);
-        if (addr && !addr.startsWith('#')) for (const n of names) hosts[n] = addr;
-      }
-      const otel = text(`${dir}/otel/config.yaml`);
-      out.push({
-        ...u,
-        source: 'bundle',
-        trustDomains: [String(dig(a, 'agent', 'trust_domain')), e.TRUST_DOMAIN ?? ''],
-        spire: { address: String(dig(a, 'agent', 'server_address')), port: Number(dig(a, 'agent', 'server_port')) },
-        istiod: splitHostPort(String(dig(jsYaml.load(mesh), 'defaultConfig', 'discoveryAddress') ?? '')),
-        hosts,
-        network: e.ISTIO_META_NETWORK ?? '',
-        namespace: e.POD_NAMESPACE ?? '',
-        serviceAccount: e.SERVICE_ACCOUNT ?? '',
-        ...(e.ISTIO_META_AUTO_REGISTER_GROUP !== undefined ? { autoRegisterGroup: e.ISTIO_META_AUTO_REGISTER_GROUP } : { autoRegisterGroup: undefined }),
-        otlp: otel === undefined ? undefined : otlpOf(jsYaml.load(otel)),
-      });
-    }
-  }
-  return out;
+  return model.workloads.flatMap((w) => w.placements.map((pl) => readVmUsageOf(model, w, pl, text)));
 }

@@ -21,6 +21,7 @@ const catalog = {
   INPUT_TOO_LARGE: { severity: 'error', stage: 'load', summary: 'The input exceeds a size limit (file size, string length or list length); split or shorten it.' },
   INPUT_ALIAS_LIMIT: { severity: 'error', stage: 'load', summary: 'The YAML uses too many aliases (a "billion laughs" expansion); write the values out.' },
   INPUT_NUL_CHARACTER: { severity: 'error', stage: 'load', summary: 'A NUL character cannot be placed safely in any output; remove it.' },
+  INPUT_CONTROL_CHARACTER: { severity: 'error', stage: 'load', summary: 'A string holds DEL, a C1 control (NEL among them), U+2028, U+2029, U+FFFE or U+FFFF, which YAML readers drop or turn into line breaks; remove it.' },
   FILE_NOT_READABLE: { severity: 'error', stage: 'load', summary: 'The spec (or lock) file could not be read.' },
   // Which spec version.
   SPEC_UNKNOWN_VERSION: { severity: 'error', stage: 'schema', summary: 'apiVersion is not a supported spec version; the message lists the supported ones.' },

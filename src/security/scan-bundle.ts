@@ -3,6 +3,7 @@
  * material reach a bundle file (and so user data, Git or an archive). A finding is an error
  * located at the spec pointer the file came from.
  */
+import { gunzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Bundle } from '../bundle/bundle.js';
 import { SECRET_PATTERNS } from './secret-patterns.js';
@@ -16,12 +17,50 @@ export interface SecretFinding {
   line: number;
 }
 
-/** Scans text for secret patterns; returns one finding per pattern and line. */
+/**
+ * Each pattern compiled once: a non-global copy answers "anywhere in this text?" (a fast literal
+ * search; almost no bundle file holds a secret) and only then the global one lists the matches.
+ */
+const COMPILED = SECRET_PATTERNS.map((p) => {
+  const flags = p.regex.flags.replace(/[gy]/g, '');
+  return { p, any: new RegExp(p.regex.source, flags), all: new RegExp(p.regex.source, `${flags}g`) };
+});
+
+/**
+ * The texts inside a `#cloud-config` that cloud-init decodes (the write_files items our
+ * cloud-config.ts gzips), each with the line of its `content:` key: the scanner judges what
+ * cloud-init will write, not only the base64 around it.
+ */
+function encodedTexts(text: string): Array<{ line: number; text: string }> {
+  if (!text.startsWith('#cloud-config\n') || !text.includes('encoding: "gz+b64"')) return [];
+  const out: Array<{ line: number; text: string }> = [];
+  for (const m of text.matchAll(/encoding: "gz\+b64"\n *content: "([A-Za-z0-9+/=]*)"/g)) {
+    let decoded: string;
+    try {
+      decoded = gunzipSync(Buffer.from(m[1]!, 'base64')).toString('utf8');
+    } catch {
+      continue; // not gzip: cloud-init would fail on it too, and there is no text to judge
+    }
+    out.push({ line: text.slice(0, m.index).split('\n').length + 1, text: decoded });
+  }
+  return out;
+}
+
+/**
+ * Scans text for secret patterns; returns one finding per pattern and line. Inside a
+ * `#cloud-config`, gzipped write_files content is scanned too, reported at its `content:` line.
+ */
 export function scanText(path: string, text: string): SecretFinding[] {
+  const hidden = encodedTexts(text).flatMap((e) => scanPlain(path, e.text).map((f) => ({ ...f, line: e.line })));
+  return [...scanPlain(path, text), ...hidden];
+}
+
+/** scanText without looking inside encodings. */
+function scanPlain(path: string, text: string): SecretFinding[] {
   const out: SecretFinding[] = [];
-  for (const p of SECRET_PATTERNS) {
-    const re = new RegExp(p.regex.source, p.regex.flags.includes('g') ? p.regex.flags : `${p.regex.flags}g`);
-    for (const m of text.matchAll(re)) {
+  for (const { p, any, all } of COMPILED) {
+    if (!any.test(text)) continue;
+    for (const m of text.matchAll(all)) {
       const line = text.slice(0, m.index).split('\n').length;
       out.push({ path, pattern: p.id, what: p.what, line });
     }
@@ -29,12 +68,37 @@ export function scanText(path: string, text: string): SecretFinding[] {
   return out;
 }
 
-/** Scans every text file of a bundle; binary content (archives, gzip) is decoded as UTF-8 best effort. */
-export function scanBundle(bundle: Bundle): SecretFinding[] {
+/**
+ * Texts up to this length are memoized by value. V8 hashes longer strings by their length alone,
+ * so a Map keyed by thousands of same-sized scripts degrades into linear scans; those are unique
+ * per VM anyway.
+ */
+const MEMO_MAX_CHARS = 16_383;
+
+/** A finding without its path: what scanning one text says, whatever file holds it. */
+export type TextFinding = Omit<SecretFinding, 'path'>;
+
+/**
+ * Scans every text file of a bundle, in path order; binary content (archives, gzip) is decoded as
+ * UTF-8 best effort. `known` holds findings already made for some byte contents (a parallel build
+ * scans in its workers); those are not scanned again. A fleet repeats the same texts (units,
+ * certificates) thousands of times, so each distinct text is scanned once.
+ */
+export function scanBundle(bundle: Bundle, known?: ReadonlyMap<Uint8Array, readonly TextFinding[]>): SecretFinding[] {
   const out: SecretFinding[] = [];
+  const memo = new Map<string, SecretFinding[]>();
   for (const [path, f] of bundle) {
-    const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
-    out.push(...scanText(path, text));
+    let found: readonly TextFinding[] | undefined = typeof f.content === 'string' ? undefined : known?.get(f.content);
+    if (!found) {
+      const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
+      found = memo.get(text);
+      if (!found) {
+        const scanned = scanText('', text);
+        if (text.length <= MEMO_MAX_CHARS) memo.set(text, scanned);
+        found = scanned;
+      }
+    }
+    for (const x of found) out.push({ path, pattern: x.pattern, what: x.what, line: x.line });
   }
   return out;
 }

@@ -17,6 +17,9 @@ export interface LoadedYaml {
   data: unknown;
 }
 
+/** DEL, the C1 controls (NEL among them), LINE and PARAGRAPH SEPARATOR, and the non-characters U+FFFE/U+FFFF. */
+const YAML_UNSAFE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+
 function at(file: string, lc: LineCounter, offset: number): { file: string; line: number; column: number } {
   const p = lc.linePos(offset);
   return { file, line: p.line, column: p.col };
@@ -108,7 +111,7 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
     }
     return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics };
   }
-  // Size and NUL checks before converting to JS: a 100k-item list must fail fast and with a position.
+  // Size and character checks before converting to JS: a 100k-item list must fail fast and with a position.
   let refused: Diagnostic | undefined;
   visit(doc, (_key, node) => {
     if (isSeq(node) && node.items.length > LIMITS.maxListItems) {
@@ -131,6 +134,22 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
         message: 'a string contains a NUL character (written as an escape), which cannot be placed safely in any output; remove it',
         pointer: '',
         ...at(file, lineCounter, node.range?.[0] ?? 0),
+      };
+      return visit.BREAK;
+    }
+    // Characters YAML readers do not carry verbatim: Go's YAML reader (Helm values, kubectl)
+    // refuses DEL, C1 controls, U+FFFE and U+FFFF, so Helm's toYaml silently renders a whole
+    // labels map as nothing; and NEL, U+2028 and U+2029 are line breaks to YAML 1.1 readers, folded
+    // into spaces on the way. Found by test/hardening/helm-chart.test.ts.
+    const unsafe = isScalar(node) && typeof node.value === 'string' ? YAML_UNSAFE.exec(node.value) : null;
+    if (unsafe) {
+      const hex = unsafe[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      refused = {
+        severity: 'error',
+        code: 'INPUT_CONTROL_CHARACTER',
+        message: `a string contains U+${hex}, which YAML readers (Helm's among them) drop or turn into a line break; remove it`,
+        pointer: '',
+        ...at(file, lineCounter, (node as { range?: [number] }).range?.[0] ?? 0),
       };
       return visit.BREAK;
     }

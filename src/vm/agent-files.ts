@@ -108,10 +108,32 @@ function otelFiles(model: Model, workload: WorkloadModel, placement: Placement):
 }
 
 /**
- * Returns the agent files for one workload on one platform, in a fixed order (istio, spire,
- * systemd units, otel). Pure: the same model gives the same list and bytes.
+ * Files that depend on less than the whole VM, for reuse across the VMs of one build: the istio
+ * files depend only on the workload, the systemd units only on the model. A memo must not
+ * outlive the build (the model it was filled from); BuildCache owns one.
  */
-export function listAgentFiles(model: Model, workload: WorkloadModel, placement: Placement): AgentFile[] {
+export interface AgentFilesMemo {
+  istio: Map<WorkloadModel, AgentFile[]>;
+  systemd?: AgentFile[];
+}
+
+/** An empty memo for one build. */
+export function newAgentFilesMemo(): AgentFilesMemo {
+  return { istio: new Map() };
+}
+
+/**
+ * Returns the agent files for one workload on one platform, in a fixed order (istio, spire,
+ * systemd units, otel). Pure: the same model gives the same list and bytes; with a memo, files
+ * shared with other VMs of the build are rendered once.
+ */
+export function listAgentFiles(model: Model, workload: WorkloadModel, placement: Placement, memo?: AgentFilesMemo): AgentFile[] {
   if (model.flavor !== 'istio') return [];
-  return [...istioFiles(model, workload), ...spireFiles(model, workload, placement), ...systemdFiles(model), ...otelFiles(model, workload, placement)];
+  let istio = memo?.istio.get(workload);
+  if (!istio) {
+    istio = istioFiles(model, workload);
+    memo?.istio.set(workload, istio);
+  }
+  const systemd = memo ? (memo.systemd ??= systemdFiles(model)) : systemdFiles(model);
+  return [...istio, ...spireFiles(model, workload, placement), ...systemd, ...otelFiles(model, workload, placement)];
 }

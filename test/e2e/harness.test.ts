@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minimalCloudConfig } from './fixtures/minimal-cloud-config.js';
 import { startE2eEnv, type E2eEnv } from './harness/e2e-env.js';
+import { cloudInitStatus } from './harness/first-boot-checks.js';
 
 let env: E2eEnv;
 
@@ -64,7 +65,7 @@ describe('e2e harness (hand-written cloud-config)', () => {
     );
     const m = await env.boot({ userData: minimalCloudConfig(env, { otelConfig: broken }) });
     try {
-      await m.container.exec(['cloud-init', 'status', '--wait']);
+      await cloudInitStatus(m.container, true);
       const failures = env.control.events.of('otelcol-contrib', 'fail');
       expect(failures.length, env.control.events.transcript()).toBeGreaterThan(0);
       expect(JSON.stringify(failures[0]!.detail)).toContain('\\"batch\\" is not defined under processors');

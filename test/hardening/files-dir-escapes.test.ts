@@ -28,7 +28,7 @@ beforeAll(() => {
   writeFileSync(join(top, 'outside.pem'), cert);
   symlinkSync(join(top, 'outside.pem'), join(filesDir, 'abs-link.pem'));
   symlinkSync('../outside.pem', join(filesDir, 'rel-link.pem'));
-  symlinkSync('..', join(filesDir, 'sub', 'up'));
+  symlinkSync('../..', join(filesDir, 'sub', 'up'));
   symlinkSync('root.pem', join(filesDir, 'inside-link.pem'));
 });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { GOLDEN_FILES } from '../helpers/golden-cases.js';
-import { hostileNonEmpty, hostileString, hostileUrlTail } from './hostile-strings.js';
+import { hostileNonEmpty, hostileString, hostileUrlTail, REFUSED_CHARACTERS } from './hostile-strings.js';
 
 /** The probe handler of a case: one of the three that carry free text. */
 export type HostileProbe = { kind: 'httpGet'; path: string } | { kind: 'exec'; command: string[] } | { kind: 'grpc'; service: string };
@@ -34,11 +34,13 @@ export interface HostileValues {
   gatewayDns: boolean;
 }
 
-/** One generated case: the values, where a NUL was planted (if anywhere), and the spec text. */
+/** One generated case: the values, where a refused character was planted (if anywhere), and the spec text. */
 export interface HostileCase {
   values: HostileValues;
-  /** JSON pointer of the field that got a NUL character, or undefined. */
-  nulAt?: string;
+  /** JSON pointer of the string (or `#key`) that got a refused character, or undefined. */
+  plantedAt?: string;
+  /** The planted character's diagnostic code (REFUSED_CHARACTERS), with plantedAt. */
+  refusedAs?: string;
   /** Serialization of the spec text: YAML (js-yaml) or JSON (also YAML). */
   format: 'yaml' | 'json';
   text: string;
@@ -150,39 +152,44 @@ function stringLeaves(value: unknown, pointer = ''): Array<{ pointer: string; ke
   return [];
 }
 
-/** Inserts a NUL into the string (or key) at `pointer` of `spec`, at character `at` (mod length+1). */
-function plantNul(spec: Record<string, any>, pointer: string, key: boolean, at: number): void {
+/** Inserts `char` into the string (or key) at `pointer` of `spec`, at character `at` (mod length+1). */
+function plant(spec: Record<string, any>, pointer: string, key: boolean, at: number, char: string): void {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = parts.pop()!;
   let parent: any = spec;
   for (const p of parts) parent = parent[p];
-  const plant = (s: string): string => {
+  const insert = (s: string): string => {
     const i = at % (s.length + 1);
-    return `${s.slice(0, i)}\u0000${s.slice(i)}`;
+    return `${s.slice(0, i)}${char}${s.slice(i)}`;
   };
   if (key) {
     const v = parent[last];
     delete parent[last];
-    parent[plant(last)] = v;
-  } else parent[last] = plant(parent[last] as string);
+    parent[insert(last)] = v;
+  } else parent[last] = insert(parent[last] as string);
 }
 
 /**
- * The hostile case generator. One case in eight carries a NUL in one string or key (anywhere in
- * the spec, not only in free-form fields): it must be refused with a diagnostic. The text is YAML
- * or JSON, since both are valid specs and escape differently.
+ * The hostile case generator. One case in eight carries a refused character (NUL half the time,
+ * else one YAML readers drop or fold) in one string or key, anywhere in the spec, not only in
+ * free-form fields: it must be refused with that character's diagnostic. The text is YAML or
+ * JSON, since both are valid specs and escape differently.
  */
 export const hostileCase: fc.Arbitrary<HostileCase> = fc
-  .tuple(hostileValues, fc.oneof({ weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.nat()) }), fc.constantFrom('yaml' as const, 'json' as const))
-  .map(([values, nul, format]) => {
+  .tuple(
+    hostileValues,
+    fc.oneof({ weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.nat(), fc.oneof(fc.constant('\u0000'), fc.constantFrom(...Object.keys(REFUSED_CHARACTERS)))) }),
+    fc.constantFrom('yaml' as const, 'json' as const),
+  )
+  .map(([values, planted, format]) => {
     const spec = hostileSpecObject(values);
-    let nulAt: string | undefined;
-    if (nul) {
+    let plantedAt: string | undefined;
+    if (planted) {
       const leaves = stringLeaves(spec);
-      const leaf = leaves[nul[0] % leaves.length]!;
-      plantNul(spec, leaf.pointer, leaf.key, nul[1]);
-      nulAt = `${leaf.pointer}${leaf.key ? '#key' : ''}`;
+      const leaf = leaves[planted[0] % leaves.length]!;
+      plant(spec, leaf.pointer, leaf.key, planted[1], planted[2]);
+      plantedAt = `${leaf.pointer}${leaf.key ? '#key' : ''}`;
     }
     const text = format === 'json' ? `${JSON.stringify(spec, null, 1)}\n` : jsYaml.dump(spec, { lineWidth: -1 });
-    return { values, ...(nulAt !== undefined ? { nulAt } : {}), format, text };
+    return { values, ...(plantedAt !== undefined && planted ? { plantedAt, refusedAs: REFUSED_CHARACTERS[planted[2]]! } : {}), format, text };
   });

@@ -60,15 +60,33 @@ export const HOSTILE_TOKENS: readonly string[] = [
   // Markdown and Mermaid
   '# ', '## ', '**', '_x_', '[a](b)', '![i](j)', '<script>', '<!--', '-->', '```', '~~~', '|---|', '#quot;', '1. ', '===', '&amp;',
   // whitespace and line breaks every reader treats differently
-  '\n', '\r', '\r\n', '\t', ' ', '  ', '\u0085', '\u2028', '\u2029', '\u000b', '\u000c',
-  // unicode: accents, CJK, astral, RTL, zero-width, BOM, non-characters
-  'é', 'naïve', '漢字', '😀', '𝔘', '\u{10FFFD}', '\u202e', '\u200f', '\u200b', '\u200d', '\ufeff', '\u00a0', '\ufffd', '\uffff',
-  // control characters (never NUL here: NUL is injected on purpose by the spec builder)
-  '\u0001', '\u0007', '\u0008', '\u001b', '\u001f', '\u007f', '\u009b',
+  '\n', '\r', '\r\n', '\t', ' ', '  ', '\u000b', '\u000c',
+  // unicode: accents, CJK, astral, RTL, zero-width, BOM, private use, replacement character
+  'é', 'naïve', '漢字', '😀', '𝔘', '\u{10FFFD}', '\u202e', '\u200f', '\u200b', '\u200d', '\ufeff', '\u00a0', '\ufffd', '\ufdd0',
+  // C0 control characters (NUL and the refused characters are planted on purpose by the spec builder)
+  '\u0001', '\u0007', '\u0008', '\u001b', '\u001f',
 ];
 
-/** Any string of well-formed code points except NUL (NUL is injected separately, so it can be counted). */
-const anyText = fc.string({ unit: fc.oneof(fc.constant('\u0000'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 })), maxLength: 6 }).map((s) => s.replace(/\u0000/g, ''));
+/**
+ * Characters a spec may not hold, each refused with its diagnostic (src/spec/load.ts): NUL, and
+ * what YAML readers drop or fold (DEL, C1 controls with NEL, U+2028, U+2029, U+FFFE, U+FFFF). The
+ * spec builder plants one in a share of the cases; elsewhere they are kept out, so most cases render.
+ */
+export const REFUSED_CHARACTERS: Readonly<Record<string, string>> = {
+  '\u0000': 'INPUT_NUL_CHARACTER',
+  '\u007f': 'INPUT_CONTROL_CHARACTER',
+  '\u0085': 'INPUT_CONTROL_CHARACTER',
+  '\u009b': 'INPUT_CONTROL_CHARACTER',
+  '\u2028': 'INPUT_CONTROL_CHARACTER',
+  '\u2029': 'INPUT_CONTROL_CHARACTER',
+  '\ufffe': 'INPUT_CONTROL_CHARACTER',
+  '\uffff': 'INPUT_CONTROL_CHARACTER',
+};
+
+const REFUSED = /[\u0000\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
+
+/** Any string of well-formed code points, refused characters removed (they are planted separately, so they can be counted). */
+const anyText = fc.string({ unit: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 })), maxLength: 6 }).map((s) => s.replace(REFUSED, ''));
 
 /**
  * A hostile string: a few tokens, canaries and random text glued together. Bounded in length so

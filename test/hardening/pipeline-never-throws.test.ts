@@ -1,7 +1,9 @@
 /**
  * Property: for any hostile spec, validation passes or returns diagnostics, and rendering a valid
  * model returns a bundle or diagnostics; neither ever throws. A NUL anywhere (written raw or as a
- * YAML/JSON escape) is refused with INPUT_NUL_CHARACTER. A valid model carries every free-form value
+ * YAML/JSON escape) is refused with INPUT_NUL_CHARACTER, and a character YAML readers drop or fold
+ * (DEL, C1 controls, U+2028, U+2029, U+FFFE, U+FFFF) with INPUT_CONTROL_CHARACTER, both planted in
+ * any string or key of the spec. A valid model carries every free-form value
  * exactly as written, and an x509pop path holding `${` is refused (it would become a variable
  * reference if the SPIRE agent ever ran with -expandEnv). Pure JavaScript, so fast-check shrinks a
  * failure to a minimal spec.
@@ -20,9 +22,9 @@ function checkCase(c: HostileCase, r: RenderedCase): void {
     expect(SEVERITIES.has(d.severity), `severity of ${d.code}`).toBe(true);
     expect(d.message.length, `message of ${d.code}`).toBeGreaterThan(0);
   }
-  if (c.nulAt !== undefined) {
-    expect(r.model, `a NUL at ${c.nulAt} must be refused`).toBeUndefined();
-    expect(r.diagnostics.map((d) => d.code)).toContain('INPUT_NUL_CHARACTER');
+  if (c.plantedAt !== undefined) {
+    expect(r.model, `a ${c.refusedAs} at ${c.plantedAt} must be refused`).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.code)).toContain(c.refusedAs);
     return;
   }
   if (!r.model) return;
@@ -53,13 +55,13 @@ describe('hostile specs never crash the pipeline', () => {
     'validate and render return a result or diagnostics for every hostile spec',
     () => {
       announceSeed('pipeline-never-throws');
-      const tally = { cases: 0, rendered: 0, nul: 0, refused: 0 };
+      const tally = { cases: 0, rendered: 0, planted: 0, refused: 0 };
       fc.assert(
         fc.property(hostileCase, (c) => {
           const r = renderCase(c);
           tally.cases++;
           if (r.bundle) tally.rendered++;
-          else if (c.nulAt !== undefined) tally.nul++;
+          else if (c.plantedAt !== undefined) tally.planted++;
           else tally.refused++;
           checkCase(c, r);
         }),
@@ -68,7 +70,7 @@ describe('hostile specs never crash the pipeline', () => {
       console.log(`[fuzz] pipeline-never-throws: ${JSON.stringify(tally)}`);
       // A generator that only made invalid specs would prove nothing about the renderers.
       expect(tally.rendered).toBeGreaterThan(tally.cases / 3);
-      expect(tally.nul).toBeGreaterThan(0);
+      expect(tally.planted).toBeGreaterThan(0);
     },
     timeoutFor(60),
   );

@@ -45,5 +45,5 @@ export const VM_DIRS = { aws: 'vms/ratings/aws-prod', onprem: 'vms/ratings/dc1',
 
 /** Short description of a case for failure messages: the seed is printed separately; this shows the exact values. */
 export function describeCase(c: HostileCase): string {
-  return JSON.stringify({ nulAt: c.nulAt, format: c.format, values: c.values });
+  return JSON.stringify({ plantedAt: c.plantedAt, format: c.format, values: c.values });
 }

@@ -141,6 +141,11 @@ export interface HelmTemplateOptions {
   chartDir: string;
   /** User values merged over the chart's values.yaml with Helm's coalesce rules. */
   values?: unknown;
+  /**
+   * A user values file as text, read as `helm install -f` reads it (sigs.k8s.io/yaml); use it to
+   * test a generated values file itself rather than its data re-serialized as JSON.
+   */
+  valuesText?: string;
   /** Release name; defaults to `release-name` like `helm template`. */
   releaseName?: string;
   /** Release namespace; defaults to `default`. */
@@ -160,10 +165,10 @@ export async function helmTemplate(
   if (opts.notes) args.push('--notes');
   let tmp: string | undefined;
   try {
-    if (opts.values !== undefined) {
+    if (opts.values !== undefined || opts.valuesText !== undefined) {
       tmp = await mkdtemp(path.join(tmpdir(), 'vmonboard-helm-values-'));
       const valuesFile = path.join(tmp, 'values.yaml');
-      await writeFile(valuesFile, JSON.stringify(opts.values)); // JSON is valid YAML
+      await writeFile(valuesFile, opts.valuesText ?? JSON.stringify(opts.values)); // JSON is valid YAML
       args.push('--values', valuesFile);
     }
     const { stdout } = await run(bin, args);

@@ -1,0 +1,65 @@
+/**
+ * The messages between the parallel renderer (render-parallel.ts) and its VM workers
+ * (vm-worker.ts). A worker renders chunks of VMs with the per-VM translators and sends back each
+ * file with its content as UTF-8 bytes in one transferred buffer per chunk (no copy, and half the
+ * memory of a JS string holding the header's em dash), plus what the main thread would otherwise
+ * recompute: each content's sha256 and secret findings, each VM's usage, and the findings of
+ * every translator per VM, so the main thread can put them in reference order.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { FileMode } from '../bundle/bundle.js';
+import type { TextFinding } from '../security/scan-bundle.js';
+import type { VmUsage } from '../cluster/vm-usage.js';
+
+/** What a worker starts with: the model, v8-serialized once for all workers. */
+export interface WorkerInit {
+  model: Uint8Array;
+}
+
+/** Render VMs [from, to) of listVms(model). */
+export interface ChunkRequest {
+  type: 'chunk';
+  chunk: number;
+  from: number;
+  to: number;
+}
+
+/** A content first seen in this chunk: its bytes are buffer[offset, offset + length). */
+export interface NewContent {
+  id: number;
+  offset: number;
+  length: number;
+  sha256: string;
+  findings: TextFinding[];
+}
+
+/** One rendered file; `content` is a content id of this worker. */
+export type FileRecord = [path: string, mode: FileMode, source: string, content: number];
+
+/** A VM's usage without its workload and placement, which the main thread re-attaches by index. */
+export type UsageRecord = Omit<VmUsage, 'workload' | 'placement'>;
+
+/** The findings translator `translator` (an index into translators) made for VM `vm`. */
+export type FindingsRecord = [translator: number, vm: number, diagnostics: Array<Diagnostic & { atKey?: boolean }>];
+
+/** A rendered chunk. */
+export interface ChunkResult {
+  type: 'result';
+  chunk: number;
+  files: FileRecord[];
+  contents: NewContent[];
+  buffer: ArrayBuffer;
+  findings: FindingsRecord[];
+  /** [vm index, usage] for every VM of the chunk (flavor istio; empty otherwise). */
+  usage: Array<[number, UsageRecord]>;
+}
+
+/** A worker failure: the message and stack of what it threw. */
+export interface WorkerFailure {
+  type: 'error';
+  message: string;
+  stack?: string;
+}
+
+/** Everything a worker posts. */
+export type WorkerMessage = ChunkResult | WorkerFailure;

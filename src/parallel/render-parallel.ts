@@ -1,0 +1,164 @@
+/**
+ * buildBundle on worker threads, for fleets: the per-VM translators (src/per-vm.ts) run in
+ * `workers` worker threads, chunk by chunk, while the main thread runs the translators that do
+ * not read VM files; translators that do (the cluster consistency check) run once every VM is in.
+ * The result is byte for byte buildBundle's (test/parallel/render-parallel.test.ts): the same
+ * files, the same findings in the same order, the same MANIFEST.json. VM file contents come back
+ * as UTF-8 bytes instead of strings, which the Bundle type allows and every writer handles.
+ *
+ * Workers need a JavaScript entry point: from dist/ (the CLI, the package) this module finds
+ * vm-worker.js beside it; run from TypeScript sources (vitest) it finds none and falls back to
+ * buildBundle.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Model } from '../model/model.js';
+import { BundleBuilder, type Bundle } from '../bundle/bundle.js';
+import { addManifest } from '../bundle/manifest.js';
+import { BuildCache } from '../build-cache.js';
+import { buildBundle } from '../build-bundle.js';
+import { listVms } from '../per-vm.js';
+import { translators } from '../translators.js';
+import { scanBundle, secretFindingsToDiagnostics, type TextFinding } from '../security/scan-bundle.js';
+import type { VmUsage } from '../cluster/vm-usage.js';
+import type { ChunkRequest, WorkerMessage } from './protocol.js';
+
+type Unlocated = Diagnostic & { atKey?: boolean };
+
+/** Fleets smaller than this many VMs (workload × platform) render on the main thread: starting workers would cost more. */
+export const PARALLEL_MIN_VMS = 200;
+
+/** The worker entry beside this module, when it is JavaScript (a dist/ build). */
+const WORKER_URL: URL | undefined = (() => {
+  if (!import.meta.url.endsWith('.js')) return undefined;
+  const url = new URL('./vm-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+})();
+
+/** True when this build of vmonboard can render on worker threads (it runs from compiled JavaScript). */
+export function parallelAvailable(): boolean {
+  return WORKER_URL !== undefined;
+}
+
+/** How to build: `workers` threads (default min(2, CPUs)); fewer than 2, or a small fleet, builds on the main thread. */
+export interface ParallelOptions {
+  workers?: number;
+  /** Smallest fleet rendered in parallel (default PARALLEL_MIN_VMS). */
+  minVms?: number;
+}
+
+/** What buildBundle returns. */
+export interface BuiltBundle {
+  bundle: Bundle;
+  diagnostics: Unlocated[];
+}
+
+/** The default number of workers: two, or one per CPU when there are fewer. */
+export function defaultWorkers(): number {
+  return Math.min(2, availableParallelism());
+}
+
+/**
+ * Builds the bundle of a model like buildBundle, on worker threads when the fleet is large and
+ * workers are available; otherwise it is buildBundle.
+ */
+export async function buildBundleParallel(model: Model, opts: ParallelOptions = {}): Promise<BuiltBundle> {
+  const workers = opts.workers ?? defaultWorkers();
+  const vms = listVms(model);
+  if (!WORKER_URL || workers < 2 || vms.length < (opts.minVms ?? PARALLEL_MIN_VMS)) return buildBundle(model);
+  return renderOnWorkers(model, WORKER_URL, workers, vms.length);
+}
+
+/** The parallel build proper. */
+async function renderOnWorkers(model: Model, url: URL, workerCount: number, vmCount: number): Promise<BuiltBundle> {
+  const vms = listVms(model);
+  const out = new BundleBuilder();
+  const cache = new BuildCache();
+  const hashes = new Map<Uint8Array, string>();
+  const scanned = new Map<Uint8Array, readonly TextFinding[]>();
+  // Findings by translator index: per-VM ones by VM index, the others as one list.
+  const perVmFindings = new Map<number, Unlocated[][]>();
+  const modelFindings = new Map<number, Unlocated[]>();
+  const usage: Array<VmUsage | undefined> = new Array(vmCount);
+
+  // Chunks small enough to keep both workers busy to the end, large enough to amortize messages.
+  const chunkSize = Math.max(8, Math.min(64, Math.ceil(vmCount / (workerCount * 8))));
+  const chunks: ChunkRequest[] = [];
+  for (let from = 0, chunk = 0; from < vmCount; from += chunkSize, chunk++) chunks.push({ type: 'chunk', chunk, from, to: Math.min(vmCount, from + chunkSize) });
+
+  const modelBytes = serialize(model);
+  const pool = Array.from({ length: Math.min(workerCount, chunks.length) }, () => new Worker(url, { workerData: { model: modelBytes } }));
+  try {
+    const done = new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let pending = chunks.length;
+      pool.forEach((w, wi) => {
+        // Each worker's content ids are its own.
+        const contents = new Map<number, Uint8Array>();
+        const send = (): void => {
+          if (next < chunks.length) w.postMessage(chunks[next++]);
+        };
+        w.on('error', reject);
+        w.on('exit', (code) => {
+          if (pending > 0) reject(new Error(`VM worker ${wi} exited (code ${code}) with ${pending} chunk(s) pending`));
+        });
+        w.on('message', (msg: WorkerMessage) => {
+          if (msg.type === 'error') {
+            const err = new Error(msg.message);
+            if (msg.stack) err.stack = msg.stack;
+            reject(err);
+            return;
+          }
+          send();
+          for (const c of msg.contents) {
+            const bytes = new Uint8Array(msg.buffer, c.offset, c.length);
+            contents.set(c.id, bytes);
+            hashes.set(bytes, c.sha256);
+            scanned.set(bytes, c.findings);
+          }
+          for (const [path, mode, source, id] of msg.files) out.add(path, contents.get(id)!, { mode, source });
+          for (const [t, vm, d] of msg.findings) {
+            let byVm = perVmFindings.get(t);
+            if (!byVm) perVmFindings.set(t, (byVm = []));
+            byVm[vm] = d;
+          }
+          for (const [i, record] of msg.usage) usage[i] = { workload: vms[i]!.workload, placement: vms[i]!.placement, ...record };
+          if (--pending === 0) resolve();
+        });
+        // Two chunks in flight per worker, so none waits for the main thread between chunks.
+        send();
+        send();
+      });
+    });
+    // A throw below must not leave `done` rejecting unobserved; `await done` still reports it.
+    done.catch(() => undefined);
+    // Meanwhile, the translators that read only the model.
+    translators.forEach((t, i) => {
+      if (!t.perVm && !t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
+    });
+    await done;
+    if (model.flavor === 'istio') cache.vmUsage = usage as VmUsage[];
+    translators.forEach((t, i) => {
+      if (t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+
+  // Findings in buildBundle's order: translator by translator, a per-VM one VM by VM, then its `after`.
+  const diagnostics: Unlocated[] = [];
+  translators.forEach((t, i) => {
+    if (t.perVm) {
+      const byVm = perVmFindings.get(i) ?? [];
+      for (let vm = 0; vm < vmCount; vm++) if (byVm[vm]) diagnostics.push(...byVm[vm]!);
+      if (t.perVm.after) diagnostics.push(...t.perVm.after(model));
+    } else diagnostics.push(...(modelFindings.get(i) ?? []));
+  });
+  const built = out.build();
+  diagnostics.push(...secretFindingsToDiagnostics(scanBundle(built, scanned), built));
+  return { bundle: addManifest(built, model.sourceName, hashes), diagnostics };
+}

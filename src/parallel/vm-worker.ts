@@ -1,0 +1,112 @@
+/**
+ * A VM worker of the parallel renderer (render-parallel.ts): it deserializes the model once, then
+ * renders the chunks of VMs it is sent with exactly the per-VM translators buildBundle runs, and
+ * posts each chunk's files as UTF-8 bytes with their sha256 and secret findings (protocol.ts).
+ * Pure apart from the messages: it reads no file and no environment.
+ */
+import { createHash } from 'node:crypto';
+import { deserialize } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Model } from '../model/model.js';
+import { BundleBuilder } from '../bundle/bundle.js';
+import { BuildCache } from '../build-cache.js';
+import { listVms } from '../per-vm.js';
+import { translators } from '../translators.js';
+import { scanText } from '../security/scan-bundle.js';
+import { readVmUsageOf } from '../cluster/vm-usage.js';
+import type { ChunkRequest, ChunkResult, FindingsRecord, NewContent, UsageRecord, WorkerFailure, WorkerInit } from './protocol.js';
+
+if (!parentPort) throw new Error('vm-worker runs only as a worker thread of the parallel renderer');
+const port = parentPort;
+const model = deserialize((workerData as WorkerInit).model) as Model;
+const vms = listVms(model);
+const perVm = translators.flatMap((t, index) => (t.perVm ? [{ index, each: t.perVm.each }] : []));
+
+/**
+ * Content ids, so a text many VMs share (units, certificates, a workload's configs on each of its
+ * platforms) crosses to the main thread, is hashed and is scanned once. Texts seen in two files
+ * are kept for the worker's lifetime; the rest only for their chunk, so the worker does not hold
+ * a copy of its whole share of the fleet. Texts over 16,383 characters are never interned: V8
+ * hashes those by length alone, and scripts of that size are unique per VM anyway.
+ */
+const shared = new Map<string, number>();
+let nextId = 0;
+const INTERN_MAX_CHARS = 16_383;
+
+/** Renders VMs [from, to) and returns the chunk's message. */
+function renderChunk(req: ChunkRequest): ChunkResult {
+  // A cache per chunk: it lives as long as the VMs that fill it.
+  const cache = new BuildCache();
+  const out = new BundleBuilder();
+  const findings: FindingsRecord[] = [];
+  const usage: ChunkResult['usage'] = [];
+  for (let i = req.from; i < req.to; i++) {
+    const vm = vms[i]!;
+    for (const t of perVm) {
+      const d = t.each(model, vm, out, cache);
+      if (d.length > 0) findings.push([t.index, i, d]);
+    }
+    if (model.flavor === 'istio') {
+      const text = (path: string): string | undefined => {
+        const c = out.get(path)?.content;
+        return c === undefined ? undefined : typeof c === 'string' ? c : Buffer.from(c).toString('utf8');
+      };
+      const { workload: _w, placement: _p, ...record } = readVmUsageOf(model, vm.workload, vm.placement, text);
+      usage.push([i, record satisfies UsageRecord]);
+    }
+  }
+
+  const local = new Map<string, { id: number; hits: number }>();
+  const fresh: Array<{ id: number; text: string }> = [];
+  const files: ChunkResult['files'] = [];
+  for (const [path, f] of out.build()) {
+    const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
+    let id = text.length <= INTERN_MAX_CHARS ? shared.get(text) : undefined;
+    if (id === undefined) {
+      const seen = text.length <= INTERN_MAX_CHARS ? local.get(text) : undefined;
+      if (seen) {
+        seen.hits++;
+        id = seen.id;
+      } else {
+        id = nextId++;
+        fresh.push({ id, text });
+        if (text.length <= INTERN_MAX_CHARS) local.set(text, { id, hits: 0 });
+      }
+    }
+    files.push([path, f.mode, f.source, id]);
+  }
+  for (const [text, e] of local) if (e.hits > 0) shared.set(text, e.id);
+
+  // One buffer for the chunk's new contents, transferred to the main thread without a copy.
+  let size = 0;
+  const lengths = fresh.map((c) => Buffer.byteLength(c.text, 'utf8'));
+  for (const n of lengths) size += n;
+  const buffer = Buffer.allocUnsafeSlow(size);
+  const contents: NewContent[] = [];
+  let offset = 0;
+  fresh.forEach((c, k) => {
+    const length = buffer.write(c.text, offset, 'utf8');
+    if (length !== lengths[k]) throw new Error('internal error: UTF-8 length mismatch');
+    const bytes = buffer.subarray(offset, offset + length);
+    contents.push({
+      id: c.id,
+      offset,
+      length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      findings: scanText('', c.text).map(({ pattern, what, line }) => ({ pattern, what, line })),
+    });
+    offset += length;
+  });
+  return { type: 'result', chunk: req.chunk, files, contents, buffer: buffer.buffer as ArrayBuffer, findings, usage };
+}
+
+port.on('message', (req: ChunkRequest) => {
+  try {
+    const result = renderChunk(req);
+    port.postMessage(result, [result.buffer]);
+  } catch (err) {
+    const e = err as Error;
+    const failure: WorkerFailure = { type: 'error', message: e?.message ?? String(err), ...(e?.stack ? { stack: e.stack } : {}) };
+    port.postMessage(failure);
+  }
+});

@@ -7,8 +7,11 @@ import jsYaml from 'js-yaml';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-/** Writes <dir>/fleet.yaml (+ fleet.lock.yaml, files) with `n` workloads; returns the spec path. */
-export async function writeFleetSpec(dir, n) {
+/**
+ * Writes <dir>/fleet.yaml (+ fleet.lock.yaml, files) with `n` workloads; returns the spec path.
+ * `api` is the vmonboard build whose validateSpecFile pins the lock (default: this checkout's dist/).
+ */
+export async function writeFleetSpec(dir, n, { api = join(ROOT, 'dist/src/api.js') } = {}) {
   mkdirSync(join(dir, 'files'), { recursive: true });
   for (const f of ['mesh-root-ca.pem', 'spire-bundle.pem', 'onprem-host-ca.pem']) copyFileSync(join(ROOT, 'examples/files', f), join(dir, 'files', f));
   const spec = {
@@ -40,7 +43,7 @@ export async function writeFleetSpec(dir, n) {
   };
   const specPath = join(dir, 'fleet.yaml');
   writeFileSync(specPath, jsYaml.dump(spec, { lineWidth: -1 }));
-  const { validateSpecFile } = await import(join(ROOT, 'dist/src/api.js'));
+  const { validateSpecFile } = await import(api);
   const r = await validateSpecFile(specPath, { ignoreLock: true });
   if (!r.model) throw new Error(`fleet spec invalid: ${r.diagnostics.map((d) => d.code).join(', ')}`);
   const artifacts = r.model.artifacts.pins.map((p) => ({ ...p, sha256: createHash('sha256').update(p.url).digest('hex') }));

@@ -34,13 +34,18 @@ export function escapeMarkdown(text: string): string {
 
 /**
  * Formats text as an inline code span: the fence is one backtick longer than the longest run
- * inside (CommonMark §6.1), and `|` is escaped so the span can sit in a GFM table cell.
+ * inside (CommonMark §6.1), so no value can close it early. In a GFM table cell (the default) `|`
+ * is escaped; in prose it must not be, since a backslash is literal inside a code span. A space
+ * pads the content when it starts or ends with a backtick, or starts and ends with a space (which
+ * CommonMark would strip).
  */
-export function codeSpan(text: string): string {
-  const flat = text.replace(LINE_BREAK, ' ').replace(/\|/g, '\\|');
+export function codeSpan(text: string, opts: { inTable?: boolean } = {}): string {
+  const oneLine = text.replace(LINE_BREAK, ' ');
+  const flat = opts.inTable === false ? oneLine : oneLine.replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  const stripped = flat.startsWith(' ') && flat.endsWith(' ') && flat.trim() !== '';
+  const pad = flat.startsWith('`') || flat.endsWith('`') || stripped ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 

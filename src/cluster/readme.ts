@@ -4,6 +4,7 @@
  * Built from the same model and names as the values files, so commands and values agree.
  */
 import type { Model } from '../model/model.js';
+import { codeSpan } from '../bundle/markdown-template.js';
 import { shellCommand as sh } from './shell-words.js';
 import { listJoinTokenSteps, listSpireEntries } from './registration.js';
 import { listVmEndpoints } from './endpoints.js';
@@ -33,7 +34,8 @@ function x509Section(model: Model): string[] {
       const sel = pl.selectors.x509pop;
       if (!sel) continue;
       const parts = [
-        ...(sel.subjectCN ? [`subject CN \`${sel.subjectCN}\``] : []),
+        // The CN is free text (backticks included): a fixed single-backtick span would let it close the span and inject Markdown or HTML.
+        ...(sel.subjectCN ? [`subject CN ${codeSpan(sel.subjectCN, { inTable: false })}`] : []),
         ...Object.entries(sel.san ?? {}).map(([k, v]) => `URI SAN \`x509pop://${model.mesh.trustDomain}/${k}/${v}\``),
       ];
       lines.push(`- ${w.namespace}/${w.name} on ${pl.platform}: ${parts.join(', ')}.`);

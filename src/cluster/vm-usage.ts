@@ -77,8 +77,26 @@ function fromModel(model: Model, w: WorkloadModel, pl: Placement): VmUsage {
   };
 }
 
+/** Parses a VM's YAML file (js-yaml, as everywhere a file is read back). */
+export type YamlLoad = (text: string) => unknown;
+
+/**
+ * A YAML loader that parses each distinct text once: a workload's mesh.yaml is the same on every
+ * platform it runs on. Parse results are shared, so callers must only read them.
+ */
+export function memoizedYamlLoad(): YamlLoad {
+  const memo = new Map<string, unknown>();
+  return (text) => {
+    if (memo.has(text)) return memo.get(text);
+    const v = jsYaml.load(text);
+    // V8 hashes strings over 16,383 characters by length alone: no memo for those.
+    if (text.length <= 16_383) memo.set(text, v);
+    return v;
+  };
+}
+
 /** One placement's usage, from its VM files where they exist (a parallel build reads each VM's in its worker). */
-export function readVmUsageOf(model: Model, w: WorkloadModel, pl: Placement, text: BundleText): VmUsage {
+export function readVmUsageOf(model: Model, w: WorkloadModel, pl: Placement, text: BundleText, load: YamlLoad = jsYaml.load): VmUsage {
   const dir = vmDir(w.name, pl.platform);
   const agent = text(`${dir}/spire/agent.conf`);
   const mesh = text(`${dir}/istio/mesh.yaml`);
@@ -98,17 +116,18 @@ export function readVmUsageOf(model: Model, w: WorkloadModel, pl: Placement, tex
     source: 'bundle',
     trustDomains: [String(dig(a, 'agent', 'trust_domain')), e.TRUST_DOMAIN ?? ''],
     spire: { address: String(dig(a, 'agent', 'server_address')), port: Number(dig(a, 'agent', 'server_port')) },
-    istiod: splitHostPort(String(dig(jsYaml.load(mesh), 'defaultConfig', 'discoveryAddress') ?? '')),
+    istiod: splitHostPort(String(dig(load(mesh), 'defaultConfig', 'discoveryAddress') ?? '')),
     hosts,
     network: e.ISTIO_META_NETWORK ?? '',
     namespace: e.POD_NAMESPACE ?? '',
     serviceAccount: e.SERVICE_ACCOUNT ?? '',
     ...(e.ISTIO_META_AUTO_REGISTER_GROUP !== undefined ? { autoRegisterGroup: e.ISTIO_META_AUTO_REGISTER_GROUP } : { autoRegisterGroup: undefined }),
-    otlp: otel === undefined ? undefined : otlpOf(jsYaml.load(otel)),
+    otlp: otel === undefined ? undefined : otlpOf(load(otel)),
   };
 }
 
 /** Lists every placement's usage, from the bundle's VM files where they exist. */
 export function readVmUsage(model: Model, text: BundleText): VmUsage[] {
-  return model.workloads.flatMap((w) => w.placements.map((pl) => readVmUsageOf(model, w, pl, text)));
+  const load = memoizedYamlLoad();
+  return model.workloads.flatMap((w) => w.placements.map((pl) => readVmUsageOf(model, w, pl, text, load)));
 }

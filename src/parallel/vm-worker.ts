@@ -12,8 +12,8 @@ import { BundleBuilder } from '../bundle/bundle.js';
 import { BuildCache } from '../build-cache.js';
 import { listVms } from '../per-vm.js';
 import { translators } from '../translators.js';
-import { scanText } from '../security/scan-bundle.js';
-import { readVmUsageOf } from '../cluster/vm-usage.js';
+import { TextScanner } from '../security/scan-bundle.js';
+import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ChunkResult, FindingsRecord, NewContent, UsageRecord, WorkerFailure, WorkerInit } from './protocol.js';
 
 if (!parentPort) throw new Error('vm-worker runs only as a worker thread of the parallel renderer');
@@ -40,6 +40,7 @@ function renderChunk(req: ChunkRequest): ChunkResult {
   const out = new BundleBuilder();
   const findings: FindingsRecord[] = [];
   const usage: ChunkResult['usage'] = [];
+  const load = memoizedYamlLoad();
   for (let i = req.from; i < req.to; i++) {
     const vm = vms[i]!;
     for (const t of perVm) {
@@ -51,7 +52,7 @@ function renderChunk(req: ChunkRequest): ChunkResult {
         const c = out.get(path)?.content;
         return c === undefined ? undefined : typeof c === 'string' ? c : Buffer.from(c).toString('utf8');
       };
-      const { workload: _w, placement: _p, ...record } = readVmUsageOf(model, vm.workload, vm.placement, text);
+      const { workload: _w, placement: _p, ...record } = readVmUsageOf(model, vm.workload, vm.placement, text, load);
       usage.push([i, record satisfies UsageRecord]);
     }
   }
@@ -78,6 +79,7 @@ function renderChunk(req: ChunkRequest): ChunkResult {
   for (const [text, e] of local) if (e.hits > 0) shared.set(text, e.id);
 
   // One buffer for the chunk's new contents, transferred to the main thread without a copy.
+  const scanner = new TextScanner();
   let size = 0;
   const lengths = fresh.map((c) => Buffer.byteLength(c.text, 'utf8'));
   for (const n of lengths) size += n;
@@ -93,7 +95,7 @@ function renderChunk(req: ChunkRequest): ChunkResult {
       offset,
       length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      findings: scanText('', c.text).map(({ pattern, what, line }) => ({ pattern, what, line })),
+      findings: scanner.scan(c.text),
     });
     offset += length;
   });

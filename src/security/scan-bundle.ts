@@ -46,58 +46,76 @@ function encodedTexts(text: string): Array<{ line: number; text: string }> {
   return out;
 }
 
+/** A finding without its path: what scanning one text says, whatever file holds it. */
+export type TextFinding = Omit<SecretFinding, 'path'>;
+
+/**
+ * Scans texts, each distinct text once: a fleet repeats the same texts (units, certificates)
+ * thousands of times, and a cloud-config's gzipped bootstrap decodes to the bootstrap.sh beside
+ * it. Short texts are memoized in a Map; long ones (V8 hashes strings over 16,383 characters by
+ * length alone, so a Map of same-sized scripts would degrade into linear scans) by a fingerprint
+ * of their length and ends, confirmed by comparing the whole text.
+ */
+export class TextScanner {
+  private readonly short = new Map<string, TextFinding[]>();
+  private readonly long = new Map<string, Array<[string, TextFinding[]]>>();
+
+  /** Findings of `text`; inside a `#cloud-config`, gzipped write_files content is scanned too, reported at its `content:` line. */
+  scan(text: string): TextFinding[] {
+    const hidden = encodedTexts(text).flatMap((e) => this.plain(e.text).map((f) => ({ ...f, line: e.line })));
+    const own = this.plain(text);
+    return hidden.length === 0 ? own : [...own, ...hidden];
+  }
+
+  /** Findings of the text itself (no decoding), memoized. */
+  private plain(text: string): TextFinding[] {
+    if (text.length <= 16_383) {
+      let found = this.short.get(text);
+      if (!found) this.short.set(text, (found = scanPlain(text)));
+      return found;
+    }
+    const key = `${text.length}\0${text.slice(0, 256)}\0${text.slice(-128)}`;
+    let bucket = this.long.get(key);
+    if (!bucket) this.long.set(key, (bucket = []));
+    const hit = bucket.find(([t]) => t === text);
+    if (hit) return hit[1];
+    const found = scanPlain(text);
+    bucket.push([text, found]);
+    return found;
+  }
+}
+
 /**
  * Scans text for secret patterns; returns one finding per pattern and line. Inside a
  * `#cloud-config`, gzipped write_files content is scanned too, reported at its `content:` line.
  */
 export function scanText(path: string, text: string): SecretFinding[] {
-  const hidden = encodedTexts(text).flatMap((e) => scanPlain(path, e.text).map((f) => ({ ...f, line: e.line })));
-  return [...scanPlain(path, text), ...hidden];
+  return new TextScanner().scan(text).map((f) => ({ path, pattern: f.pattern, what: f.what, line: f.line }));
 }
 
-/** scanText without looking inside encodings. */
-function scanPlain(path: string, text: string): SecretFinding[] {
-  const out: SecretFinding[] = [];
+/** Every pattern over a text (no decoding). */
+function scanPlain(text: string): TextFinding[] {
+  const out: TextFinding[] = [];
   for (const { p, any, all } of COMPILED) {
     if (!any.test(text)) continue;
     for (const m of text.matchAll(all)) {
       const line = text.slice(0, m.index).split('\n').length;
-      out.push({ path, pattern: p.id, what: p.what, line });
+      out.push({ pattern: p.id, what: p.what, line });
     }
   }
   return out;
 }
 
 /**
- * Texts up to this length are memoized by value. V8 hashes longer strings by their length alone,
- * so a Map keyed by thousands of same-sized scripts degrades into linear scans; those are unique
- * per VM anyway.
- */
-const MEMO_MAX_CHARS = 16_383;
-
-/** A finding without its path: what scanning one text says, whatever file holds it. */
-export type TextFinding = Omit<SecretFinding, 'path'>;
-
-/**
  * Scans every text file of a bundle, in path order; binary content (archives, gzip) is decoded as
  * UTF-8 best effort. `known` holds findings already made for some byte contents (a parallel build
- * scans in its workers); those are not scanned again. A fleet repeats the same texts (units,
- * certificates) thousands of times, so each distinct text is scanned once.
+ * scans in its workers); those are not scanned again.
  */
 export function scanBundle(bundle: Bundle, known?: ReadonlyMap<Uint8Array, readonly TextFinding[]>): SecretFinding[] {
   const out: SecretFinding[] = [];
-  const memo = new Map<string, SecretFinding[]>();
+  const scanner = new TextScanner();
   for (const [path, f] of bundle) {
-    let found: readonly TextFinding[] | undefined = typeof f.content === 'string' ? undefined : known?.get(f.content);
-    if (!found) {
-      const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
-      found = memo.get(text);
-      if (!found) {
-        const scanned = scanText('', text);
-        if (text.length <= MEMO_MAX_CHARS) memo.set(text, scanned);
-        found = scanned;
-      }
-    }
+    const found = (typeof f.content === 'string' ? undefined : known?.get(f.content)) ?? scanner.scan(typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8'));
     for (const x of found) out.push({ path, pattern: x.pattern, what: x.what, line: x.line });
   }
   return out;

@@ -196,6 +196,6 @@ describe('canaries in hostile specs never run on a VM', () => {
       });
       expect(failures.report()).toEqual([]);
     },
-    timeoutFor(600),
+    timeoutFor(800),
   );
 });

@@ -62,6 +62,6 @@ describe('hostile values through the registration chart', () => {
       });
       expect(failures.report()).toEqual([]);
     },
-    timeoutFor(150),
+    timeoutFor(250),
   );
 });

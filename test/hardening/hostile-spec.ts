@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
 import { GOLDEN_FILES } from '../helpers/golden-cases.js';
-import { hostileNonEmpty, hostileString, hostileUrlTail, REFUSED_CHARACTERS } from './hostile-strings.js';
+import { hostileNonEmpty, hostileString, hostileText, hostileUrlTail, REFUSED_CHARACTERS } from './hostile-strings.js';
 
 /** The probe handler of a case: one of the three that carry free text. */
 export type HostileProbe = { kind: 'httpGet'; path: string } | { kind: 'exec'; command: string[] } | { kind: 'grpc'; service: string };
@@ -56,11 +56,11 @@ const LABEL_KEYS = ['app', 'version', 'tier', 'example.com/owner', 'app.kubernet
 const ATTRIBUTE_KEYS = ['deployment.environment', 'team', 'cost_center', 'x-y.z', '_private'];
 
 const labels = (keys: string[], max: number): fc.Arbitrary<Record<string, string>> =>
-  fc.dictionary(fc.constantFrom(...keys), hostileString, { maxKeys: max });
+  fc.dictionary(fc.constantFrom(...keys), hostileText, { maxKeys: max });
 
 const probe: fc.Arbitrary<HostileProbe> = fc.oneof(
-  hostileString.map((s) => ({ kind: 'httpGet' as const, path: `/${s}` })),
-  fc.array(hostileString, { minLength: 1, maxLength: 4 }).map((command) => ({ kind: 'exec' as const, command })),
+  hostileText.map((s) => ({ kind: 'httpGet' as const, path: `/${s}` })),
+  fc.array(hostileText, { minLength: 1, maxLength: 4 }).map((command) => ({ kind: 'exec' as const, command })),
   hostileNonEmpty.map((service) => ({ kind: 'grpc' as const, service })),
 );
 
@@ -70,7 +70,7 @@ const tagKey = hostileNonEmpty.map((s) => s.replace(/:/g, '')).filter((s) => s.l
 /** The fields of {@link HostileValues}, generated. */
 export const hostileValues: fc.Arbitrary<HostileValues> = fc.record(
   {
-    description: hostileString,
+    description: hostileText,
     workloadLabels: labels(LABEL_KEYS, 4),
     annotations: labels(LABEL_KEYS, 3),
     gatewayLabels: labels(['istio', 'example.com/gw'], 2),
@@ -80,7 +80,7 @@ export const hostileValues: fc.Arbitrary<HostileValues> = fc.record(
     // The schema gives security group names a character class (AWS's own) that still holds $ { } ; & * !.
     securityGroupName: fc.option(fc.stringMatching(/^[\w .:/()#,@[\]+=&;{}!$*-]{1,40}$/), { nil: undefined }),
     subjectCN: hostileNonEmpty.map((s) => s.replace(/[\r\n]/g, ' ')),
-    certificatePath: hostileString.map((s) => `/${s}`),
+    certificatePath: hostileText.map((s) => `/${s}`),
     intermediatesPath: fc.option(hostileString.map((s) => `/etc/${s}`), { nil: undefined }),
     proxy: fc.record(
       {

@@ -65,6 +65,8 @@ export const HOSTILE_TOKENS: readonly string[] = [
   'é', 'naïve', '漢字', '😀', '𝔘', '\u{10FFFD}', '\u202e', '\u200f', '\u200b', '\u200d', '\ufeff', '\u00a0', '\ufffd', '\ufdd0',
   // C0 control characters (NUL and the refused characters are planted on purpose by the spec builder)
   '\u0001', '\u0007', '\u0008', '\u001b', '\u001f',
+  // look-alikes of the slot tokens src/render/yaml.ts splices long strings through
+  '\uE000vmonboard\uE000', '\uE000vmonboard\uE0000\uE000', '"\uE000vmonboard\uE0001\uE000"',
 ];
 
 /**
@@ -88,13 +90,20 @@ const REFUSED = /[\u0000\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
 /** Any string of well-formed code points, refused characters removed (they are planted separately, so they can be counted). */
 const anyText = fc.string({ unit: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 })), maxLength: 6 }).map((s) => s.replace(REFUSED, ''));
 
+const part = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...HOSTILE_TOKENS) }, { weight: 2, arbitrary: fc.constantFrom(...TEXT_CANARIES) }, { weight: 3, arbitrary: anyText });
+
+/** A hostile string: a few tokens, canaries and random text glued together; short enough for any free-form field. */
+export const hostileString: fc.Arbitrary<string> = fc.array(part, { minLength: 0, maxLength: 8 }).map((parts) => parts.join(''));
+
 /**
- * A hostile string: a few tokens, canaries and random text glued together. Bounded in length so
- * a case stays inside the schema's limits (label values: 1024) most of the time.
+ * A hostile string for fields that take long text (descriptions, label and attribute values,
+ * probe paths and commands, file paths: 1024 characters and up): one in five is long, past the
+ * 256 characters where the YAML serializer switches to its fast path (src/render/yaml.ts).
  */
-export const hostileString: fc.Arbitrary<string> = fc
-  .array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...HOSTILE_TOKENS) }, { weight: 2, arbitrary: fc.constantFrom(...TEXT_CANARIES) }, { weight: 3, arbitrary: anyText }), { minLength: 0, maxLength: 8 })
-  .map((parts) => parts.join(''));
+export const hostileText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: hostileString },
+  { weight: 1, arbitrary: fc.array(part, { minLength: 20, maxLength: 35 }).map((parts) => parts.join('').slice(0, 1000)) },
+);
 
 /** A non-empty hostile string. */
 export const hostileNonEmpty: fc.Arbitrary<string> = hostileString.filter((s) => s.length > 0);

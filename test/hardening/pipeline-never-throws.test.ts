@@ -72,6 +72,6 @@ describe('hostile specs never crash the pipeline', () => {
       expect(tally.rendered).toBeGreaterThan(tally.cases / 3);
       expect(tally.planted).toBeGreaterThan(0);
     },
-    timeoutFor(60),
+    timeoutFor(100),
   );
 });

@@ -1,5 +1,7 @@
 /**
- * Property: a hostile metadata.description stays prose in the bundle README. CommonMark ends a
+ * Properties of the Markdown the bundle ships. A hostile metadata.description stays prose in the
+ * bundle README, and a hostile x509pop subject CN stays inside its code span in cluster/README.md.
+ * For the description: CommonMark ends a
  * line at LF, CR or CRLF, and a line can open a heading, a list, a fence, a table row or raw HTML;
  * so the README's block structure (its lines, split the CommonMark way, minus the description's
  * own paragraph) must be exactly the README rendered without a description, the description must
@@ -12,6 +14,7 @@ import { renderMarkdownTemplate } from '../../src/bundle/markdown-template.js';
 import { FUZZ_RUNS, FUZZ_SEED, announceSeed, timeoutFor } from './fuzz-settings.js';
 import { hostileCase } from './hostile-spec.js';
 import { bundleText, renderCase } from './render-case.js';
+import { readCodeSpan } from './code-span.js';
 
 /** Lines as CommonMark sees them (spec §2.1: a line ending is LF, CR, or CR LF). */
 function commonMarkLines(text: string): string[] {
@@ -50,6 +53,34 @@ describe('a hostile description in the bundle README', () => {
       );
       console.log(`[fuzz] readme-markdown: ${checked} READMEs with a description checked`);
     },
-    timeoutFor(60),
+    timeoutFor(100),
+  );
+});
+
+describe('a hostile x509pop subject CN in cluster/README.md', () => {
+  it(
+    'reads back, exactly, from its inline code span, and ends the line as prose',
+    () => {
+      announceSeed('cluster-readme-markdown');
+      let checked = 0;
+      fc.assert(
+        fc.property(hostileCase, (c) => {
+          const r = renderCase(c);
+          if (!r.bundle) return;
+          checked++;
+          const lines = commonMarkLines(bundleText(r.bundle, 'cluster/README.md'));
+          const prefix = '- bookinfo/ratings on dc1: subject CN ';
+          const line = lines.find((l) => l.startsWith(prefix));
+          expect(line, 'the x509pop line').toBeDefined();
+          const span = readCodeSpan(line!, prefix.length);
+          expect(span?.content, 'the CN as a CommonMark reader sees it').toBe(c.values.subjectCN);
+          // Nothing of the CN leaks past its span: the line ends right there.
+          expect(line!.slice(span!.end)).toBe('.');
+        }),
+        { numRuns: FUZZ_RUNS, seed: FUZZ_SEED },
+      );
+      console.log(`[fuzz] cluster-readme-markdown: ${checked} cluster READMEs checked`);
+    },
+    timeoutFor(100),
   );
 });

@@ -3,10 +3,17 @@
  * and fixed is kept as a regression case"). Each names the property, its seed and the shrunk
  * counterexample; the values are written out, so the case survives changes to the generators.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown } from '../../src/bundle/markdown-template.js';
 import { README_FILE } from '../../src/bundle/readme.js';
+import { renderGlooClusterReadme } from '../../src/cluster/gloo/readme.js';
+import { goldenModel } from '../helpers/golden-cases.js';
+import { readCodeSpan } from './code-span.js';
 import { hostileSpecObject, type HostileValues } from './hostile-spec.js';
 import { bundleText, renderCase } from './render-case.js';
 
@@ -65,6 +72,37 @@ describe('regressions found by test/hardening', () => {
       expect(r.model).toBeUndefined();
       expect(r.diagnostics.map((d) => d.code)).toEqual(['INPUT_CONTROL_CHARACTER']);
     }
+  });
+
+  // cluster-readme-markdown, seed 941075479 (100 runs): subject CN "`touch …/pwned`". The istio
+  // cluster README put the CN in a fixed single-backtick span, so a backtick in it closed the span
+  // and the rest became live Markdown (raw HTML included). Fixed in src/cluster/readme.ts with the
+  // shared codeSpan helper, whose fence outgrows any backtick run of the value.
+  it.each(['`touch /tmp/pwned`', '`` <img src=x onerror=alert(1)> ``', ' padded ', 'a|b'])('cluster/README.md keeps the subject CN %j inside its code span', (cn) => {
+    const r = render(jsYaml.dump(hostileSpecObject({ ...MINIMAL, subjectCN: cn })));
+    const prefix = '- bookinfo/ratings on dc1: subject CN ';
+    const line = bundleText(r.bundle!, 'cluster/README.md').split('\n').find((l) => l.startsWith(prefix))!;
+    const span = readCodeSpan(line, prefix.length)!;
+    expect(span.content).toBe(cn);
+    expect(line.slice(span.end)).toBe('.');
+  });
+
+  // Found in the same audit (flavor gloo is outside the fuzzed spec): the gloo cluster README built
+  // `kubectl get pods -l <labels>` by pasting the gateway's label values unquoted into a one-backtick
+  // span, so a value could close the span, and a pasted command would run `$(…)` in the reader's
+  // shell. Fixed in src/cluster/gloo/readme.ts: one quoted shell word, inside codeSpan.
+  it('the gloo cluster README quotes the gateway label selector and keeps it inside its span', async () => {
+    const model = await goldenModel('gloo-onprem');
+    const canary = join(mkdtempSync(join(tmpdir(), 'vmonboard-gloo-readme-')), 'pwned');
+    const value = `x\`; $(touch ${canary}) '\` <b>`;
+    model.gateway.labels = { istio: value };
+    const line = renderGlooClusterReadme(model).split('\n').find((l) => l.endsWith(' shows the gateway running. Its chart renders no Service'))!;
+    const span = readCodeSpan(line, 0)!;
+    expect(line.slice(span.end)).toBe(' shows the gateway running. Its chart renders no Service');
+    // What a reader pastes, split into words by a real shell (which would also run any injection).
+    const words = execFileSync('/usr/bin/bash', ['-c', `set -- ${span.content}; printf '%s\\0' "$@"`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+    expect(words).toEqual(['kubectl', '-n', model.gateway.namespace, 'get', 'pods', '-l', `istio=${value}`]);
+    expect(existsSync(canary)).toBe(false);
   });
 
   // readme-markdown, seed 2027658823: description "\r'". CommonMark ends a line at a lone CR, but

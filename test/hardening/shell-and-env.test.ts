@@ -54,6 +54,6 @@ describe('shell scripts and cluster.env of hostile specs', () => {
       });
       expect(failures.report()).toEqual([]);
     },
-    timeoutFor(100),
+    timeoutFor(250),
   );
 });

@@ -68,6 +68,6 @@ describe('SPIRE agent configs of hostile specs, read by HCL v1', () => {
       });
       expect(failures.report()).toEqual([]);
     },
-    timeoutFor(60),
+    timeoutFor(100),
   );
 });

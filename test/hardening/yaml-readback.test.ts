@@ -135,6 +135,6 @@ describe('hostile values read back through PyYAML exactly', () => {
       });
       expect(failures.report()).toEqual([]);
     },
-    timeoutFor(120),
+    timeoutFor(250),
   );
 });

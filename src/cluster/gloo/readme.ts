@@ -7,6 +7,7 @@
  */
 import type { Model } from '../../model/model.js';
 import { dumpYaml } from '../../render/yaml.js';
+import { codeSpan } from '../../bundle/markdown-template.js';
 import { shellCommand as sh, shq } from '../shell-words.js';
 import { listJoinTokenSteps } from '../registration.js';
 import { meshReleaseName } from '../names.js';
@@ -104,7 +105,8 @@ function istioSection(model: Model): string[] {
       `helm upgrade --install ${shq(gw.name)} "$SOLO_ISTIO_REPO/gateway" --version "$SOLO_ISTIO_VERSION" -n ${shq(gw.namespace)} -f ${GLOO_VALUES_FILES.gateway} --wait`,
     ),
     `Check: \`kubectl -n ${istioNs} get configmap istio${rev ? `-${rev}` : ''} -o jsonpath='{.data.mesh}'\` contains \`trustDomain: ${model.mesh.trustDomain}\`;`,
-    `\`kubectl -n ${gw.namespace} get pods -l ${Object.entries(gw.labels).map(([k, val]) => `${k}=${val}`).join(',')}\` shows the gateway running. Its chart renders no Service`,
+    // Label values are free text: the selector is one shell word and the span's fence outgrows any backtick run in it.
+    `${codeSpan(sh('kubectl', '-n', gw.namespace, 'get', 'pods', '-l', Object.entries(gw.labels).map(([k, val]) => `${k}=${val}`).join(',')), { inTable: false })} shows the gateway running. Its chart renders no Service`,
     '(`service.type: None`): our chart does, in the next step, with every port Gloo needs.',
     '',
   ];

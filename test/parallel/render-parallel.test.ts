@@ -1,0 +1,136 @@
+/**
+ * The parallel renderer (src/parallel/) against the single-threaded reference, buildBundle: a
+ * mid-size fleet rendered both ways must agree on every path, byte, mode, source pointer and
+ * finding. Worker threads need compiled JavaScript, so the sources are compiled into a private
+ * package under a temp directory (fresh, whatever the state of dist/) and imported from there;
+ * from the TypeScript sources (this vitest process) the renderer must fall back to buildBundle.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundle } from '../../src/build-bundle.js';
+import { buildBundleParallel, parallelAvailable } from '../../src/parallel/render-parallel.js';
+import type { Bundle } from '../../src/bundle/bundle.js';
+import type { Model } from '../../src/model/model.js';
+import { PROJECT_ROOT } from '../helpers/golden-cases.js';
+import { requireExecutable } from '../validators/require-tool.js';
+
+/** 60 workloads × 4 platforms: 240 VMs, over PARALLEL_MIN_VMS. */
+const WORKLOADS = 60;
+
+let pkg: string;
+let specPath: string;
+/** The compiled package's modules. */
+let api: { validateSpecFile(p: string): Promise<{ model?: Model }> };
+let compiled: {
+  buildBundle: typeof buildBundle;
+  buildBundleParallel: typeof buildBundleParallel;
+  parallelAvailable: typeof parallelAvailable;
+};
+
+const bytes = (c: string | Uint8Array): Buffer => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+
+/** Every difference between two bundles (path sets, then bytes, modes and sources). */
+function differences(a: Bundle, b: Bundle): string[] {
+  const out: string[] = [];
+  if ([...a.keys()].join('\n') !== [...b.keys()].join('\n')) out.push(`paths differ: ${a.size} vs ${b.size}`);
+  for (const [path, f] of a) {
+    const g = b.get(path);
+    if (!g) continue;
+    if (!bytes(f.content).equals(bytes(g.content))) out.push(`${path}: content`);
+    if (f.mode !== g.mode) out.push(`${path}: mode`);
+    if (f.source !== g.source) out.push(`${path}: source`);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  pkg = mkdtempSync(join(tmpdir(), 'vmonboard-parallel-'));
+  // A private build of the current sources, laid out like the package (assets beside dist/).
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(PROJECT_ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist'), '--declaration', 'false'], { stdio: 'pipe' });
+  for (const entry of ['package.json', 'templates', 'schemas', 'charts', 'node_modules']) symlinkSync(join(PROJECT_ROOT, entry), join(pkg, entry));
+  const load = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(join(pkg, 'dist/src', rel)).href)) as T;
+  api = await load('api.js');
+  compiled = { ...(await load<Pick<typeof compiled, 'buildBundle'>>('build-bundle.js')), ...(await load<Omit<typeof compiled, 'buildBundle'>>('parallel/render-parallel.js')) };
+
+  // The benchmark's fleet, with a mesh root CA of 20 distinct certificates: every AWS payload is
+  // then over 16 KiB raw, so every AWS VM has a finding (PAYLOAD_GZIP_REQUIRED) whose order counts.
+  const { writeFleetSpec } = (await import(join(PROJECT_ROOT, 'bench/fleet-spec.mjs'))) as { writeFleetSpec(dir: string, n: number, o: { api: string }): Promise<string> };
+  specPath = await writeFleetSpec(join(pkg, 'fleet'), WORKLOADS, { api: join(pkg, 'dist/src/api.js') });
+  const openssl = requireExecutable('openssl', 'openssl');
+  const pems: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    execFileSync(openssl, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(pkg, 'k.pem'), '-out', join(pkg, 'c.pem'), '-days', '2', '-subj', `/CN=vmonboard parallel test ${i}`], { stdio: 'ignore' });
+    pems.push(readFileSync(join(pkg, 'c.pem'), 'utf8'));
+  }
+  writeFileSync(join(pkg, 'fleet/files/mesh-root-ca.pem'), pems.join(''));
+}, 300_000);
+
+afterAll(() => {
+  if (pkg) rmSync(pkg, { recursive: true, force: true });
+});
+
+describe('the parallel renderer', () => {
+  it('is available from compiled JavaScript and renders a mid-size fleet on workers, byte for byte as buildBundle', async () => {
+    expect(compiled.parallelAvailable()).toBe(true);
+    const v = await api.validateSpecFile(specPath);
+    expect(v.model).toBeDefined();
+    const reference = compiled.buildBundle(v.model!);
+    const parallel = await compiled.buildBundleParallel(v.model!, { workers: 2 });
+    // The workers really ran: their files come back as bytes.
+    expect(typeof parallel.bundle.get('vms/app-0/aws-prod/user-data.yaml')!.content).not.toBe('string');
+    expect(reference.bundle.size).toBeGreaterThan(WORKLOADS * 4 * 10);
+    expect(differences(reference.bundle, parallel.bundle)).toEqual([]);
+    expect(reference.diagnostics.filter((d) => d.code === 'PAYLOAD_GZIP_REQUIRED')).toHaveLength(WORKLOADS);
+    expect(parallel.diagnostics).toEqual(reference.diagnostics);
+  }, 300_000);
+
+  it('renders the same bytes with 3 workers and with chunk boundaries that split workloads', async () => {
+    const v = await api.validateSpecFile(specPath);
+    const reference = compiled.buildBundle(v.model!);
+    const parallel = await compiled.buildBundleParallel(v.model!, { workers: 3, minVms: 1 });
+    expect(differences(reference.bundle, parallel.bundle)).toEqual([]);
+    expect(parallel.diagnostics).toEqual(reference.diagnostics);
+  }, 300_000);
+
+  it('rejects, like buildBundle throws, when a translator fails in a worker', async () => {
+    const v = await api.validateSpecFile(specPath);
+    // Two workloads of one name: both render vms/app-1/..., a translator bug buildBundle reports by throwing.
+    const model = structuredClone(v.model!);
+    model.workloads[2] = { ...model.workloads[2]!, name: model.workloads[1]!.name };
+    expect(() => compiled.buildBundle(model)).toThrow(/duplicate bundle path/);
+    await expect(compiled.buildBundleParallel(model, { workers: 2 })).rejects.toThrow(/duplicate bundle path/);
+  }, 300_000);
+
+  it('is what `vmonboard render` writes for a fleet', async () => {
+    const v = await api.validateSpecFile(specPath);
+    const reference = compiled.buildBundle(v.model!);
+    const out = join(pkg, 'out');
+    const r = spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', specPath, '-o', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const written = new Map<string, Buffer>();
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d)) {
+        const p = join(d, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else written.set(relative(out, p), readFileSync(p));
+      }
+    };
+    walk(out);
+    expect([...written.keys()].sort()).toEqual([...reference.bundle.keys()]);
+    for (const [path, f] of reference.bundle) expect(written.get(path)!.equals(bytes(f.content)), path).toBe(true);
+  }, 300_000);
+});
+
+describe('from the TypeScript sources', () => {
+  it('finds no worker entry and builds on the main thread, as buildBundle', async () => {
+    expect(parallelAvailable()).toBe(false);
+    const v = await api.validateSpecFile(specPath);
+    const r = await buildBundleParallel(v.model!, { workers: 2, minVms: 1 });
+    expect(typeof r.bundle.get('vms/app-0/aws-prod/user-data.yaml')!.content).toBe('string');
+    expect(differences(buildBundle(v.model!).bundle, r.bundle)).toEqual([]);
+  }, 300_000);
+});

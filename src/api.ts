@@ -2,7 +2,7 @@
 import { readSpecInput, type ReadSpecOptions } from './spec/read-spec.js';
 import { validateSpec, type ValidationResult } from './spec/validate-spec.js';
 import { sortDiagnostics, isFatal } from './diagnostics/diagnostic.js';
-import { buildBundleParallel, type ParallelOptions } from './parallel/render-parallel.js';
+import type { ParallelOptions } from './parallel/render-parallel.js';
 import type { Bundle } from './bundle/bundle.js';
 
 /**
@@ -41,6 +41,9 @@ export type RenderOptions = ReadSpecOptions & ParallelOptions;
 export async function renderSpecFile(specPath: string, opts: RenderOptions = {}): Promise<RenderResult> {
   const v = await validateSpecFile(specPath, opts);
   if (!v.model) return v;
+  // Loaded here, not at the top: the translators (Handlebars, every template's module) are what
+  // `vmonboard validate` must not pay for at start-up.
+  const { buildBundleParallel } = await import('./parallel/render-parallel.js');
   const { bundle, diagnostics } = await buildBundleParallel(v.model, opts);
   const all = sortDiagnostics([...v.diagnostics, ...v.locate(diagnostics)]);
   return { ...v, diagnostics: all, ...(isFatal(all) ? {} : { bundle }) };

@@ -9,6 +9,7 @@ import type { Model, Placement, WorkloadModel } from './model/model.js';
 import type { AgentFile } from './vm/agent-file.js';
 import type { AgentFetch } from './vm/agent-fetches.js';
 import type { VmUsage } from './cluster/vm-usage.js';
+import type { ClusterArtifacts } from './cluster/consistency.js';
 import { listAgentFiles, newAgentFilesMemo } from './vm/agent-files.js';
 import { listAgentFetches } from './vm/agent-fetches.js';
 
@@ -22,6 +23,8 @@ export class BuildCache {
    * parallel build already read it from the files its workers rendered; undefined otherwise.
    */
   vmUsage: VmUsage[] | undefined;
+  /** The cluster values as parsed back from the files translateClusterValues wrote, for the consistency check. */
+  clusterArtifacts: ClusterArtifacts | undefined;
 
   /** listAgentFiles, once per placement. */
   agentFiles(model: Model, workload: WorkloadModel, placement: Placement): AgentFile[] {

@@ -10,7 +10,7 @@ import type { BuildCache } from './build-cache.js';
 import type { PerVmTranslator } from './per-vm.js';
 import { translateBundleReadme } from './bundle/readme.js';
 import { agentFilesPerVm, translateAgentFiles } from './vm/translate-agent-files.js';
-import { translateCluster } from './cluster/translate.js';
+import { checkClusterFiles, translateClusterValues } from './cluster/translate.js';
 import { payloadsPerVm, translatePayloads } from './delivery/translate.js';
 import { translateGlooCluster } from './cluster/gloo/translate.js';
 import { glooPayloadsPerVm, translateGlooPayloads } from './delivery/gloo/translate.js';
@@ -40,9 +40,10 @@ export const translators: TranslatorEntry[] = [
   { name: 'vm-agent-files', run: translateAgentFiles, perVm: agentFilesPerVm },
   // First-boot payloads, flavor istio (issue 5): vms/<workload>/<platform>/ payload, bake.sh, verify.sh, uninstall.sh.
   { name: 'vm-payloads', run: translatePayloads, perVm: payloadsPerVm },
-  // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart. After
-  // vm-agent-files on purpose: its consistency check reads the VM files from the bundle.
-  { name: 'cluster', run: translateCluster, readsVmFiles: true },
+  // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart.
+  { name: 'cluster', run: translateClusterValues },
+  // Its consistency check, after the VM translators on purpose: it reads the VM files from the bundle.
+  { name: 'cluster-consistency', run: checkClusterFiles, readsVmFiles: true },
   // Cluster side, flavor gloo (issue 10): cluster/ gloo-platform values, istiod and gateway values,
   // ExternalWorkloads and the east-west Service through our chart, README. Flavor istio renders nothing here.
   { name: 'cluster-gloo', run: translateGlooCluster },

@@ -32,6 +32,14 @@ describe('generated files are current', () => {
     }
   });
 
+  it('precompiled shell templates match templates/bootstrap/ and the runtime options (run `npm run gen`)', async () => {
+    // @ts-expect-error -- plain .mjs build script without types
+    const { OUT, SHELL_COMPILE_OPTIONS, generateTemplatesSource } = await import('../scripts/generate-templates.mjs');
+    const runtime = await import('../src/delivery/shell-helpers.js');
+    expect(SHELL_COMPILE_OPTIONS, 'scripts/generate-templates.mjs and shell-helpers.ts must compile alike').toEqual(runtime.SHELL_COMPILE_OPTIONS);
+    expect(read(OUT as string), `${OUT} is stale: run npm run gen`).toBe(generateTemplatesSource());
+  });
+
   it('docs/spec.md matches the schema', async () => {
     const schema = JSON.parse(read('schemas/v1alpha1/onboarding.schema.json'));
     await expect(renderSpecReference(schema)).toMatchFileSnapshot(join(PROJECT_ROOT, 'docs/spec.md'));

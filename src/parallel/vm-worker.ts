@@ -1,26 +1,27 @@
 /**
- * A VM worker of the parallel renderer (render-parallel.ts): it deserializes the model once, then
+ * A VM worker of the parallel renderer (render-parallel.ts): it gets the model once, then
  * renders the chunks of VMs it is sent with exactly the per-VM translators buildBundle runs, and
  * posts each chunk's files as UTF-8 bytes with their sha256 and secret findings (protocol.ts).
  * Pure apart from the messages: it reads no file and no environment.
  */
 import { createHash } from 'node:crypto';
 import { deserialize } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { Model } from '../model/model.js';
 import { BundleBuilder } from '../bundle/bundle.js';
 import { BuildCache } from '../build-cache.js';
-import { listVms } from '../per-vm.js';
+import { listVms, type VmRef } from '../per-vm.js';
 import { translators } from '../translators.js';
 import { TextScanner } from '../security/scan-bundle.js';
 import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
-import type { ChunkRequest, ChunkResult, FindingsRecord, NewContent, UsageRecord, WorkerFailure, WorkerInit } from './protocol.js';
+import type { ChunkRequest, ChunkResult, FindingsRecord, ModelMessage, NewContent, UsageRecord, WorkerFailure } from './protocol.js';
 
 if (!parentPort) throw new Error('vm-worker runs only as a worker thread of the parallel renderer');
 const port = parentPort;
-const model = deserialize((workerData as WorkerInit).model) as Model;
-const vms = listVms(model);
 const perVm = translators.flatMap((t, index) => (t.perVm ? [{ index, each: t.perVm.each }] : []));
+/** Set by the first message: the worker starts before the model exists (it loads while the spec validates). */
+let model: Model | undefined;
+let vms: VmRef[] = [];
 
 /**
  * Content ids, so a text many VMs share (units, certificates, a workload's configs on each of its
@@ -34,7 +35,7 @@ let nextId = 0;
 const INTERN_MAX_CHARS = 16_383;
 
 /** Renders VMs [from, to) and returns the chunk's message. */
-function renderChunk(req: ChunkRequest): ChunkResult {
+function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   // A cache per chunk: it lives as long as the VMs that fill it.
   const cache = new BuildCache();
   const out = new BundleBuilder();
@@ -102,9 +103,15 @@ function renderChunk(req: ChunkRequest): ChunkResult {
   return { type: 'result', chunk: req.chunk, files, contents, buffer: buffer.buffer as ArrayBuffer, findings, usage };
 }
 
-port.on('message', (req: ChunkRequest) => {
+port.on('message', (req: ModelMessage | ChunkRequest) => {
   try {
-    const result = renderChunk(req);
+    if (req.type === 'model') {
+      model = deserialize(req.model) as Model;
+      vms = listVms(model);
+      return;
+    }
+    if (!model) throw new Error('internal error: a chunk arrived before the model');
+    const result = renderChunk(req, model);
     port.postMessage(result, [result.buffer]);
   } catch (err) {
     const e = err as Error;

@@ -135,6 +135,17 @@ export async function parseManyHcl(texts: string[]): Promise<Array<{ ok: unknown
   return JSON.parse(stdout) as Array<{ ok: unknown } | { error: string }>;
 }
 
+/**
+ * Reads many single-document YAML texts with sigs.k8s.io/yaml, the reader Kubernetes (kubectl,
+ * the API server) and Helm use, in one harness process; each result is the value or the error.
+ */
+export async function parseManyK8sYaml(texts: string[]): Promise<Array<{ ok: unknown } | { error: string }>> {
+  if (texts.length === 0) return [];
+  const bin = await ensureHarness();
+  const { stdout } = await run(bin, ['yaml2json-many'], { input: JSON.stringify(texts) });
+  return JSON.parse(stdout) as Array<{ ok: unknown } | { error: string }>;
+}
+
 /** Options for {@link helmTemplate}. */
 export interface HelmTemplateOptions {
   /** Chart directory (containing Chart.yaml, values.yaml, templates/). */

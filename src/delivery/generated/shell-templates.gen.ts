@@ -218,7 +218,7 @@ export const PRECOMPILED = {
     + ((stack1 = (lookupProperty(helpers,"shq")||alias1(depth0, "shq", {"start":{"line":22,"column":92},"end":{"line":22,"column":95}} )).call(alias2,lookupProperty(lookupProperty(depth0,"gateway"),"tls"),{"name":"shq","hash":{},"data":data,"loc":{"start":{"line":22,"column":90},"end":{"line":22,"column":109}}})) != null ? stack1 : "")
     + "'::'; }\nmain() {\n  local p\n  [[ -n $PAYLOAD ]] || FAILED+=(\"bootstrap-not-applied\")\n  if [[ -f \"$GLOO/packages\" ]]; then\n    while IFS= read -r p; do\n      dpkg --verify \"$p\" >/dev/null 2>&1 || FAILED+=(\"package-$p\")\n    done <\"$GLOO/packages\"\n  else\n    FAILED+=(\"packages-not-recorded\")\n  fi\n  until envoy_via_gateway; do\n    if ((SECONDS >= DEADLINE)); then\n      FAILED+=(\"envoy-upstreams-via-gateway\")\n      break\n    fi\n    sleep 5\n  done\n  if ((${#FAILED[@]} > 0)); then\n    log \"FAIL ${FAILED[*]}\"\n    status failed \"checks failed: ${FAILED[*]}\"\n    exit 1\n  fi\n  log \"all checks passed\"\n  status ok \"all checks passed\"\n}\nmain \"$@\"\n";
 },"usePartial":true,"useData":true} },
-  "istio.sh.hbs": { sha256: "6f91b407123087f9014fd464aede5c39db07bafca59570509722933b0f535e73", spec: {"0":function(container,depth0,helpers,partials,data) {
+  "istio.sh.hbs": { sha256: "d6f7173970346143f4236c35af3f517f192dfa27ffeab18508ef276fcb8bc388", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -288,7 +288,7 @@ export const PRECOMPILED = {
 },"7":function(container,depth0,helpers,partials,data) {
     return "  stage_files\n";
 },"8":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -296,19 +296,22 @@ export const PRECOMPILED = {
     };
 
   return "  STEP=install\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"download"),"mirrorCAUrl"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":0},"end":{"line":60,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"download"),"mirrorCAUrl"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":0},"end":{"line":60,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"preplaced"),"length"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":61,"column":0},"end":{"line":63,"column":7}}})) != null ? stack1 : "")
     + "  install_artifacts\n";
 },"9":function(container,depth0,helpers,partials,data) {
     return "  get_mirror_ca\n";
 },"10":function(container,depth0,helpers,partials,data) {
-    return "  STEP=check\n  check_packages\n";
+    return "  preplace_collector\n";
 },"11":function(container,depth0,helpers,partials,data) {
-    return "  STEP=identity\n  check_identity\n";
+    return "  STEP=check\n  check_packages\n";
 },"12":function(container,depth0,helpers,partials,data) {
-    return "  ensure_accounts\n";
+    return "  STEP=identity\n  check_identity\n";
 },"13":function(container,depth0,helpers,partials,data) {
-    return "  fetch_secrets\n";
+    return "  ensure_accounts\n";
 },"14":function(container,depth0,helpers,partials,data) {
+    return "  fetch_secrets\n";
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -317,9 +320,9 @@ export const PRECOMPILED = {
     };
 
   return "  retry \"$R\""
-    + ((stack1 = (lookupProperty(helpers,"shq")||container.strict(depth0, "shq", {"start":{"line":80,"column":14},"end":{"line":80,"column":17}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"paths"),"hostsScript"),{"name":"shq","hash":{},"data":data,"loc":{"start":{"line":80,"column":12},"end":{"line":80,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"shq")||container.strict(depth0, "shq", {"start":{"line":83,"column":14},"end":{"line":83,"column":17}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"paths"),"hostsScript"),{"name":"shq","hash":{},"data":data,"loc":{"start":{"line":83,"column":12},"end":{"line":83,"column":37}}})) != null ? stack1 : "")
     + " || die \"cannot write the east-west gateway block into /etc/hosts\"\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     return "  if [[ $PKG == rpm ]]; then rhel_host; fi\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -348,17 +351,17 @@ export const PRECOMPILED = {
     + ((stack1 = container.invokePartial(lookupProperty(partials,"common/units"),depth0,{"name":"common/units","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "main() {\n  open_run bootstrap.log\n  if applied; then\n    log \"payload $PAYLOAD is already applied; nothing to do\"\n    exit 0\n  fi\n  status running \"\"\n  STEP=detect\n  detect_os\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"embed"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"mode"),"downloads"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":56,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"mode"),"downloads"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(11, data, 0),"data":data,"loc":{"start":{"line":56,"column":0},"end":{"line":68,"column":7}}})) != null ? stack1 : "")
     + "  detect_iptables\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"metadata"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":67,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"metadata"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":73,"column":7}}})) != null ? stack1 : "")
     + "  STEP=configure\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"accounts"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":72,"column":0},"end":{"line":74,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"secrets"),"kinds"),"any"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":75,"column":0},"end":{"line":77,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"accounts"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":75,"column":0},"end":{"line":77,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"secrets"),"kinds"),"any"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":80,"column":7}}})) != null ? stack1 : "")
     + "  place_configs\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hostsMerge"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":81,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"os"),"rpm"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":82,"column":0},"end":{"line":84,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hostsMerge"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":82,"column":0},"end":{"line":84,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"os"),"rpm"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":87,"column":7}}})) != null ? stack1 : "")
     + "  STEP=start\n  start_units\n  mark\n  status configured \"agents starting; verifying\"\n  STEP=verify\n  local rc=0\n  \"$R\""
-    + ((stack1 = (lookupProperty(helpers,"shq")||alias1(depth0, "shq", {"start":{"line":91,"column":8},"end":{"line":91,"column":11}} )).call(alias2,lookupProperty(lookupProperty(depth0,"paths"),"verify"),{"name":"shq","hash":{},"data":data,"loc":{"start":{"line":91,"column":6},"end":{"line":91,"column":26}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"shq")||alias1(depth0, "shq", {"start":{"line":94,"column":8},"end":{"line":94,"column":11}} )).call(alias2,lookupProperty(lookupProperty(depth0,"paths"),"verify"),{"name":"shq","hash":{},"data":data,"loc":{"start":{"line":94,"column":6},"end":{"line":94,"column":26}}})) != null ? stack1 : "")
     + " || rc=$?\n  exit \"$rc\"\n}\nmain \"$@\"\n";
 },"usePartial":true,"useData":true} },
   "partials/common/check-packages.sh.hbs": { sha256: "99c099a5fa5feb085d1b8911b8e6f1b1c0dc6f8dedacb67d9041f7794b73a85f", spec: {"0":function(container,depth0,helpers,partials,data) {
@@ -713,7 +716,7 @@ export const PRECOMPILED = {
     + ((stack1 = (lookupProperty(helpers,"shqList")||alias2(depth0, "shqList", {"start":{"line":74,"column":16},"end":{"line":74,"column":23}} )).call(alias1,lookupProperty(lookupProperty(depth0,"spire"),"units"),{"name":"shqList","hash":{},"data":data,"loc":{"start":{"line":74,"column":14},"end":{"line":74,"column":37}}})) != null ? stack1 : "")
     + ")\n  fi\n}\n";
 },"useData":true} },
-  "partials/common/place.sh.hbs": { sha256: "cafa7bf85cc3c3f3fc394fa0779a652877dacb11f5c43f25be0fff3ad8189046", spec: {"0":function(container,depth0,helpers,partials,data) {
+  "partials/common/place.sh.hbs": { sha256: "a2b35e8df03b94605648507d93131c887b3d0106f3452b28260defc78eb3235d", spec: {"0":function(container,depth0,helpers,partials,data) {
     return "fetch_trust() {\n  mkdir -p \"$(dirname \"$STG/$1\")\"\n  retry curl -fsSL --proto '=https' --connect-timeout 10 --max-time 60 -o \"$STG/$1\" \"$2\" || die \"cannot download $2\"\n}\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -758,6 +761,31 @@ export const PRECOMPILED = {
 
   return " "
     + ((stack1 = (lookupProperty(helpers,"shqList")||container.strict(depth0, "shqList", {"start":{"line":34,"column":100},"end":{"line":34,"column":107}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"units"),{"name":"shqList","hash":{},"data":data,"loc":{"start":{"line":34,"column":98},"end":{"line":34,"column":115}}})) != null ? stack1 : "");
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "preplace_collector() {\n  local f\n  for f in "
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"preplaced"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":11},"end":{"line":46,"column":95}}})) != null ? stack1 : "")
+    + "; do\n    [[ -e \"$R${f#*:}\" ]] || install -D -m 0644 \"$STG/${f%%:*}\" \"$R${f#*:}\"\n  done\n}\n";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(data,"first"),{"name":"unless","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":30},"end":{"line":46,"column":60}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"shq")||alias2(depth0, "shq", {"start":{"line":46,"column":62},"end":{"line":46,"column":65}} )).call(alias1,lookupProperty(depth0,"rel"),{"name":"shq","hash":{},"data":data,"loc":{"start":{"line":46,"column":60},"end":{"line":46,"column":71}}})) != null ? stack1 : "")
+    + ":"
+    + ((stack1 = (lookupProperty(helpers,"shq")||alias2(depth0, "shq", {"start":{"line":46,"column":74},"end":{"line":46,"column":77}} )).call(alias1,lookupProperty(depth0,"vmPath"),{"name":"shq","hash":{},"data":data,"loc":{"start":{"line":46,"column":72},"end":{"line":46,"column":86}}})) != null ? stack1 : "");
+},"6":function(container,depth0,helpers,partials,data) {
+    return " ";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -771,7 +799,8 @@ export const PRECOMPILED = {
     + "place_configs() {\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"fetched"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":0},"end":{"line":32,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"placed"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":0},"end":{"line":35,"column":9}}})) != null ? stack1 : "")
-    + "}\n";
+    + "}\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"preplaced"),"length"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":0},"end":{"line":50,"column":7}}})) != null ? stack1 : "");
 },"useData":true} },
   "partials/common/prelude.sh.hbs": { sha256: "e19e38876904837b9d472c28bece76e77fde59d45e826f37dffc469366515a24", spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {

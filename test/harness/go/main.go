@@ -3,6 +3,8 @@
 //
 //   - hcl2json: SPIRE parses its agent config with HCL v1 (github.com/hashicorp/hcl), so tests
 //     must parse what we render with that exact library rather than a JS look-alike.
+//   - yaml2json-many: Kubernetes reads manifests with sigs.k8s.io/yaml, so tests read rendered
+//     manifests with it too.
 //   - helm-template: Helm is not installable here, so helm.go re-implements `helm template` for a
 //     single chart on top of the same engine Helm uses (text/template + sprig).
 //
@@ -18,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		die("usage: harness hcl2json < file | harness hcl2json-many < json-array | harness helm-template --chart DIR [--values FILE] [--release-name N] [--release-namespace NS] [--notes]")
+		die("usage: harness hcl2json < file | harness hcl2json-many < json-array | harness yaml2json-many < json-array | harness helm-template --chart DIR [--values FILE] [--release-name N] [--release-namespace NS] [--notes]")
 	}
 	var err error
 	switch os.Args[1] {
@@ -26,6 +28,8 @@ func main() {
 		err = hcl2json(os.Stdin, os.Stdout)
 	case "hcl2json-many":
 		err = hcl2jsonMany(os.Stdin, os.Stdout)
+	case "yaml2json-many":
+		err = yaml2jsonMany(os.Stdin, os.Stdout)
 	case "helm-template":
 		err = helmTemplate(os.Args[2:], os.Stdout)
 	default:

@@ -2,7 +2,8 @@
  * Everything generated from a source of truth is current: TypeScript types and precompiled
  * validators from the JSON Schemas, docs/spec.md from the schema, docs/diagnostics.md from the
  * code catalog. Refresh docs with `npx vitest run test/generated.test.ts -u`; types and
- * validators with `npm run gen`.
+ * validators with `npm run gen`. (Precompiled templates are made by the build and checked
+ * against their sources at run time; only their options are checked here.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,12 +33,13 @@ describe('generated files are current', () => {
     }
   });
 
-  it('precompiled shell templates match templates/bootstrap/ and the runtime options (run `npm run gen`)', async () => {
+  it('the build precompiles shell templates with the options the runtime compiles them with', async () => {
+    // The build's module is used only when its options equal the runtime's: a drift here would
+    // silently turn precompilation off (test/parallel/render-parallel.test.ts checks the output).
     // @ts-expect-error -- plain .mjs build script without types
-    const { OUT, SHELL_COMPILE_OPTIONS, generateTemplatesSource } = await import('../scripts/generate-templates.mjs');
+    const { SHELL_COMPILE_OPTIONS } = await import('../scripts/generate-templates.mjs');
     const runtime = await import('../src/delivery/shell-helpers.js');
-    expect(SHELL_COMPILE_OPTIONS, 'scripts/generate-templates.mjs and shell-helpers.ts must compile alike').toEqual(runtime.SHELL_COMPILE_OPTIONS);
-    expect(read(OUT as string), `${OUT} is stale: run npm run gen`).toBe(generateTemplatesSource());
+    expect(SHELL_COMPILE_OPTIONS).toEqual(runtime.SHELL_COMPILE_OPTIONS);
   });
 
   it('docs/spec.md matches the schema', async () => {

@@ -72,8 +72,14 @@ export function formatManifest(bundle: Bundle, specName: string, known?: Readonl
 export function addManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>): Bundle {
   if (bundle.has(MANIFEST_FILE)) throw new Error(`a translator wrote ${MANIFEST_FILE}; that path is reserved for the manifest`);
   const manifest: BundleFile = { content: formatManifest(bundle, specName, known), mode: 0o644, source: '' };
-  const entries = [...bundle.entries(), [MANIFEST_FILE, manifest] as const];
-  return new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const entries: Array<readonly [string, BundleFile]> = [...bundle.entries()];
+  // Bundles come sorted (BundleBuilder.build): then the manifest only needs inserting, not a sort
+  // of every path again (hundreds of thousands of them for a large fleet).
+  const sorted = entries.every(([p], i) => i === 0 || entries[i - 1]![0] < p);
+  if (!sorted) return new Map([...entries, [MANIFEST_FILE, manifest] as const].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const at = entries.findIndex(([p]) => p > MANIFEST_FILE);
+  entries.splice(at < 0 ? entries.length : at, 0, [MANIFEST_FILE, manifest]);
+  return new Map(entries);
 }
 
 /**

@@ -19,9 +19,11 @@ const LINE_BREAK = /\r\n?|\n/g;
  * (CommonMark §2.4 allows a backslash before any ASCII punctuation), so the raw file stays readable.
  */
 export function escapeMarkdown(text: string): string {
-  // Leading blanks go: four spaces or a tab would open an indented code block (CommonMark §4.4),
-  // and a paragraph drops them anyway.
-  const inline = text.replace(LINE_BREAK, ' ').replace(/^[ \t]+/, '').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  // Leading whitespace goes: four spaces or a tab would open an indented code block (CommonMark
+  // §4.4), and a paragraph drops them anyway. All of it (\s: also VT, FF, NBSP), not just spaces
+  // and tabs: renderers that are not strictly CommonMark count those as indentation too, and then
+  // read a following `1. ` as a list (found by test/hardening with seed 891283449).
+  const inline = text.replace(LINE_BREAK, ' ').replace(/^\s+/, '').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
   // At the start of a line these open a heading, a list, a thematic break (`---`, `- - -`) or a
   // setext underline (CommonMark §4.1, §4.2, §4.3, §5.2). A leading + or - is always escaped: as
   // `---` shows, looking only at the next character is not enough.

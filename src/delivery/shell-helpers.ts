@@ -13,7 +13,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { join, relative } from 'node:path';
 import { assetPath, readAsset } from '../assets.js';
-import { HANDLEBARS_VERSION, OPTIONS as PRECOMPILED_OPTIONS, PRECOMPILED } from './generated/shell-templates.gen.js';
 
 /** Names of the interpolating helpers; the template lint allows exactly these (plus block helpers). */
 export const SHELL_HELPERS = ['shq', 'shqList', 'int', 'octal', 'comment', 'stage'] as const;
@@ -123,19 +122,39 @@ export function shellEnv(): typeof Handlebars {
 /** How every shell template is compiled (scripts/generate-templates.mjs precompiles with the same). */
 export const SHELL_COMPILE_OPTIONS = { noEscape: true, strict: true, preventIndent: true } as const;
 
-/** Precompiled templates are used only when made by this Handlebars with these options. */
-const PRECOMPILED_USABLE = HANDLEBARS_VERSION === Handlebars.VERSION && isDeepStrictEqual(PRECOMPILED_OPTIONS, SHELL_COMPILE_OPTIONS);
+/** The module `npm run build` writes beside the compiled shell-helpers.js (scripts/generate-templates.mjs). */
+interface PrecompiledModule {
+  OPTIONS: unknown;
+  HANDLEBARS_VERSION: string;
+  PRECOMPILED: Record<string, { sha256: string; spec: TemplateSpecification } | undefined>;
+}
+
+/**
+ * The precompiled templates, when this is a build that has them and they were made by this
+ * Handlebars with these options; undefined from the TypeScript sources (tests compile instead).
+ * A variable specifier: the module does not exist until the build writes it.
+ */
+const PRECOMPILED_MODULE = './generated/shell-templates.gen.js';
+const precompiled: PrecompiledModule | undefined = await import(PRECOMPILED_MODULE).then(
+  (m: PrecompiledModule) => (m.HANDLEBARS_VERSION === Handlebars.VERSION && isDeepStrictEqual(m.OPTIONS, SHELL_COMPILE_OPTIONS) ? m : undefined),
+  () => undefined,
+);
+
+/** True when this build loaded precompiled templates (a dist/ build made by `npm run build`). */
+export function precompiledTemplatesLoaded(): boolean {
+  return precompiled !== undefined;
+}
 
 /**
  * The template function of templates/bootstrap/<rel>: the precompiled one when it was made from
  * exactly this file (its sha256 matches), else compiled now. Compiling every template costs
- * ~200 ms, most of a cold `vmonboard render`; the hash check keeps a stale generated file from
+ * ~200 ms, most of a cold `vmonboard render`; the hash check keeps a stale generated module from
  * ever changing what is rendered.
  */
 function compileTemplate(hb: typeof Handlebars, rel: string): HandlebarsTemplateDelegate {
   const text = readAsset(`${TEMPLATE_DIR}/${rel}`);
-  const pre = (PRECOMPILED as Record<string, { sha256: string; spec: TemplateSpecification } | undefined>)[rel];
-  if (PRECOMPILED_USABLE && pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) return hb.template(pre.spec);
+  const pre = precompiled?.PRECOMPILED[rel];
+  if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) return hb.template(pre.spec);
   return hb.compile(text, { ...SHELL_COMPILE_OPTIONS });
 }
 

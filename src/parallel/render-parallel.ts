@@ -59,27 +59,32 @@ export interface ParallelOptions {
  */
 export interface VmWorkerPool {
   readonly workers: readonly Worker[];
+  /** What ended a worker before a build listened to it (a failed module load), if anything did. */
+  failure(): Error | undefined;
   /** Stops every worker; safe to call more than once. */
   close(): Promise<void>;
 }
-
-/**
- * A small young generation for each worker: its garbage is short-lived strings, and V8's default
- * lets a worker's heap grow tens of MB past its live data, which shows in the peak RSS
- * (measured: -60 MB at 1,000 workloads, no measurable CPU cost).
- */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /** Starts `count` (default defaultWorkers()) VM workers, or returns undefined when fewer than 2 or workers are unavailable here. */
 export function startVmWorkers(count: number = defaultWorkers()): VmWorkerPool | undefined {
   if (!WORKER_URL || count < 2) return undefined;
   const url = WORKER_URL;
-  const workers = Array.from({ length: count }, () => new Worker(url, { resourceLimits: RESOURCE_LIMITS }));
-  // An idle worker must not keep the process alive, nor crash it before a build listens to it.
-  for (const w of workers) w.on('error', () => undefined);
+  // V8's default heap sizing: a 4 MB young generation saved ~65 MB of peak RSS at 1,000
+  // workloads but cost ~9% more time in scavenges (docs/performance.md).
+  const workers = Array.from({ length: count }, () => new Worker(url));
+  // A worker that fails before a build listens to it must not crash the process: the build
+  // reports the failure instead.
+  let failed: Error | undefined;
   let closed: Promise<void> | undefined;
+  for (const [i, w] of workers.entries()) {
+    w.on('error', (err) => (failed ??= err));
+    w.on('exit', (code) => {
+      if (!closed) failed ??= new Error(`VM worker ${i} exited (code ${code}) before it was used`);
+    });
+  }
   return {
     workers,
+    failure: () => failed,
     close: () => (closed ??= Promise.all(workers.map((w) => w.terminate())).then(() => undefined)),
   };
 }
@@ -132,64 +137,63 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
   const chunks: ChunkRequest[] = [];
   for (let from = 0, chunk = 0; from < vmCount; from += chunkSize, chunk++) chunks.push({ type: 'chunk', chunk, from, to: Math.min(vmCount, from + chunkSize) });
 
-  const modelBytes = serialize(model);
   const pool = workerPool.workers.slice(0, chunks.length);
-  const model0: ModelMessage = { type: 'model', model: modelBytes };
-  for (const w of pool) w.postMessage(model0);
-  {
-    const done = new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let pending = chunks.length;
-      pool.forEach((w, wi) => {
-        // Each worker's content ids are its own.
-        const contents = new Map<number, Uint8Array>();
-        const send = (): void => {
-          if (next < chunks.length) w.postMessage(chunks[next++]);
-        };
-        w.on('error', reject);
-        w.on('exit', (code) => {
-          if (pending > 0) reject(new Error(`VM worker ${wi} exited (code ${code}) with ${pending} chunk(s) pending`));
-        });
-        w.on('message', (msg: WorkerMessage) => {
-          if (msg.type === 'error') {
-            const err = new Error(msg.message);
-            if (msg.stack) err.stack = msg.stack;
-            reject(err);
-            return;
-          }
-          send();
-          for (const c of msg.contents) {
-            const bytes = new Uint8Array(msg.buffer, c.offset, c.length);
-            contents.set(c.id, bytes);
-            hashes.set(bytes, c.sha256);
-            scanned.set(bytes, c.findings);
-          }
-          for (const [path, mode, source, id] of msg.files) out.add(path, contents.get(id)!, { mode, source });
-          for (const [t, vm, d] of msg.findings) {
-            let byVm = perVmFindings.get(t);
-            if (!byVm) perVmFindings.set(t, (byVm = []));
-            byVm[vm] = d;
-          }
-          for (const [i, record] of msg.usage) usage[i] = { workload: vms[i]!.workload, placement: vms[i]!.placement, ...record };
-          if (--pending === 0) resolve();
-        });
-        // Two chunks in flight per worker, so none waits for the main thread between chunks.
-        send();
-        send();
+  const modelMessage: ModelMessage = { type: 'model', model: serialize(model) };
+  for (const w of pool) w.postMessage(modelMessage);
+  const done = new Promise<void>((resolve, reject) => {
+    const early = workerPool.failure();
+    if (early) reject(early);
+    let next = 0;
+    let pending = chunks.length;
+    pool.forEach((w, wi) => {
+      // Each worker's content ids are its own.
+      const contents = new Map<number, Uint8Array>();
+      const send = (): void => {
+        if (next < chunks.length) w.postMessage(chunks[next++]);
+      };
+      w.on('error', reject);
+      w.on('exit', (code) => {
+        if (pending > 0) reject(new Error(`VM worker ${wi} exited (code ${code}) with ${pending} chunk(s) pending`));
       });
+      w.on('message', (msg: WorkerMessage) => {
+        if (msg.type === 'error') {
+          const err = new Error(msg.message);
+          if (msg.stack) err.stack = msg.stack;
+          reject(err);
+          return;
+        }
+        send();
+        for (const c of msg.contents) {
+          const bytes = new Uint8Array(msg.buffer, c.offset, c.length);
+          contents.set(c.id, bytes);
+          hashes.set(bytes, c.sha256);
+          scanned.set(bytes, c.findings);
+        }
+        for (const [path, mode, source, id] of msg.files) out.add(path, contents.get(id)!, { mode, source });
+        for (const [t, vm, d] of msg.findings) {
+          let byVm = perVmFindings.get(t);
+          if (!byVm) perVmFindings.set(t, (byVm = []));
+          byVm[vm] = d;
+        }
+        for (const [i, record] of msg.usage) usage[i] = { workload: vms[i]!.workload, placement: vms[i]!.placement, ...record };
+        if (--pending === 0) resolve();
+      });
+      // Two chunks in flight per worker, so none waits for the main thread between chunks.
+      send();
+      send();
     });
-    // A throw below must not leave `done` rejecting unobserved; `await done` still reports it.
-    done.catch(() => undefined);
-    // Meanwhile, the translators that read only the model.
-    translators.forEach((t, i) => {
-      if (!t.perVm && !t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
-    });
-    await done;
-    if (model.flavor === 'istio') cache.vmUsage = usage as VmUsage[];
-    translators.forEach((t, i) => {
-      if (t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
-    });
-  }
+  });
+  // A throw below must not leave `done` rejecting unobserved; `await done` still reports it.
+  done.catch(() => undefined);
+  // Meanwhile, the translators that read only the model.
+  translators.forEach((t, i) => {
+    if (!t.perVm && !t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
+  });
+  await done;
+  if (model.flavor === 'istio') cache.vmUsage = usage as VmUsage[];
+  translators.forEach((t, i) => {
+    if (t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
+  });
 
   // Findings in buildBundle's order: translator by translator, a per-VM one VM by VM, then its `after`.
   const diagnostics: Unlocated[] = [];

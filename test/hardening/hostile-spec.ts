@@ -190,6 +190,10 @@ export const hostileCase: fc.Arbitrary<HostileCase> = fc
       plant(spec, leaf.pointer, leaf.key, planted[1], planted[2]);
       plantedAt = `${leaf.pointer}${leaf.key ? '#key' : ''}`;
     }
-    const text = format === 'json' ? `${JSON.stringify(spec, null, 1)}\n` : jsYaml.dump(spec, { lineWidth: -1 });
+    // Double-quoted YAML: every value is spelled out with escapes. A block scalar holding only
+    // blanks with an indentation indicator (`|2` over a line of spaces, js-yaml's form of "  \n")
+    // is read as "  \n" by PyYAML and js-yaml but as "" by the spec loader's `yaml` 2.9 (the YAML
+    // spec leaves all-blank block scalars ambiguous: eemeli/yaml#313); found with seed 131669325.
+    const text = format === 'json' ? `${JSON.stringify(spec, null, 1)}\n` : jsYaml.dump(spec, { lineWidth: -1, forceQuotes: true, quotingType: '"' });
     return { values, ...(plantedAt !== undefined && planted ? { plantedAt, refusedAs: REFUSED_CHARACTERS[planted[2]]! } : {}), format, text };
   });

@@ -4,16 +4,20 @@
  * expansion), unicode that trips readers (astral, RTL overrides, zero-width, line separators),
  * control characters, and canaries that create a file if any shell ever runs them.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { afterAll } from 'vitest';
 
 /**
  * The directory canaries touch. One per test process: a canary that ran leaves `pwned` here.
  * Letters and digits only after the prefix, so a canary also fits into a URL path.
  */
 export const CANARY_DIR = mkdtempSync(join(tmpdir(), 'vmonboard-canary-'));
+// Removed after the importing test file: a canary that ran has failed its property by then.
+// (vitest registers a hook called while a test file's imports load on that file.)
+afterAll(() => rmSync(CANARY_DIR, { recursive: true, force: true }));
 
 /** The file a canary creates when some shell executes it. */
 export const CANARY_FILE = join(CANARY_DIR, 'pwned');

@@ -115,11 +115,14 @@ describe('regressions found by test/hardening', () => {
     ['---', 'a thematic break'],
     ['- - -', 'a spaced thematic break'],
     ['    indented', 'an indented code block'],
+    // readme-markdown, seed 891283449 (CI): a vertical tab before "1. " kept the list opener.
+    ['\v1. ', 'a vertical tab before an ordered-list marker'],
+    ['\f# x', 'a form feed before a heading'],
   ])('a description stays one escaped paragraph: %j (%s)', (description) => {
     const r = render(jsYaml.dump(hostileSpecObject({ ...MINIMAL, description })));
     const lines = bundleText(r.bundle!, README_FILE).split(/\r\n|\r|\n/);
     expect(lines[3]).toBe(escapeMarkdown(description));
     expect(lines[4]).toBe('');
-    expect(lines[3]).not.toMatch(/^\s*(#|```|-{3}|- - -|\s{4})/);
+    expect(lines[3]).not.toMatch(/^\s*(#|```|-{3}|- - -|\s{4}|\d+[.)](\s|$))/);
   });
 });

@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../../src/build-bundle.js';
 import { buildBundleParallel, parallelAvailable } from '../../src/parallel/render-parallel.js';
+import { precompiledTemplatesLoaded } from '../../src/delivery/shell-helpers.js';
 import type { Bundle } from '../../src/bundle/bundle.js';
 import type { Model } from '../../src/model/model.js';
 import { goldenCases, goldenModel, PROJECT_ROOT } from '../helpers/golden-cases.js';
@@ -29,6 +30,7 @@ let compiled: {
   buildBundle: typeof buildBundle;
   buildBundleParallel: typeof buildBundleParallel;
   parallelAvailable: typeof parallelAvailable;
+  precompiledTemplatesLoaded(): boolean;
 };
 
 const bytes = (c: string | Uint8Array): Buffer => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
@@ -51,10 +53,16 @@ beforeAll(async () => {
   pkg = mkdtempSync(join(tmpdir(), 'vmonboard-parallel-'));
   // A private build of the current sources, laid out like the package (assets beside dist/).
   execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(PROJECT_ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist'), '--declaration', 'false'], { stdio: 'pipe' });
+  // As `npm run build` does: precompiled templates beside the compiled shell helpers.
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts/generate-templates.mjs'), join(pkg, 'dist/src/delivery/generated/shell-templates.gen.js')], { stdio: 'pipe' });
   for (const entry of ['package.json', 'templates', 'schemas', 'charts', 'node_modules']) symlinkSync(join(PROJECT_ROOT, entry), join(pkg, entry));
   const load = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(join(pkg, 'dist/src', rel)).href)) as T;
   api = await load('api.js');
-  compiled = { ...(await load<Pick<typeof compiled, 'buildBundle'>>('build-bundle.js')), ...(await load<Omit<typeof compiled, 'buildBundle'>>('parallel/render-parallel.js')) };
+  compiled = {
+    ...(await load<Pick<typeof compiled, 'buildBundle'>>('build-bundle.js')),
+    ...(await load<Pick<typeof compiled, 'buildBundleParallel' | 'parallelAvailable'>>('parallel/render-parallel.js')),
+    ...(await load<Pick<typeof compiled, 'precompiledTemplatesLoaded'>>('delivery/shell-helpers.js')),
+  };
 
   // The benchmark's fleet, with a mesh root CA of 20 distinct certificates: every AWS payload is
   // then over 16 KiB raw, so every AWS VM has a finding (PAYLOAD_GZIP_REQUIRED) whose order counts.
@@ -79,6 +87,10 @@ describe('the parallel renderer', () => {
     const v = await api.validateSpecFile(specPath);
     expect(v.model).toBeDefined();
     const reference = compiled.buildBundle(v.model!);
+    // The build's precompiled templates render what the sources' compiled-at-run-time ones do.
+    expect(compiled.precompiledTemplatesLoaded()).toBe(true);
+    expect(precompiledTemplatesLoaded()).toBe(false);
+    expect(differences(buildBundle(v.model!).bundle, reference.bundle)).toEqual([]);
     const parallel = await compiled.buildBundleParallel(v.model!, { workers: 2 });
     // The workers really ran: their files come back as bytes.
     expect(typeof parallel.bundle.get('vms/app-0/aws-prod/user-data.yaml')!.content).not.toBe('string');

@@ -120,11 +120,18 @@ try {
 
   // 5. Hostile-input rejection, in-process (the hardening issue's inputs).
   const { validateSpec, memoryFileSource } = await import(join(ROOT, 'dist/src/index.js'));
+  // The median of three rejections: one run alone swings by a third on a busy machine.
   const reject = (name, text) => {
-    const t0 = performance.now();
-    const r = validateSpec({ text, file: 'h.yaml', lockFile: 'h.lock.yaml', files: memoryFileSource({}), ignoreLock: true });
-    const ms = performance.now() - t0;
-    rows.push(['hostile input', name, `${ms.toFixed(0)} ms`, r.diagnostics[0]?.code ?? 'ACCEPTED?!', '< 2000 ms']);
+    const times = [];
+    let code;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const r = validateSpec({ text, file: 'h.yaml', lockFile: 'h.lock.yaml', files: memoryFileSource({}), ignoreLock: true });
+      times.push(performance.now() - t0);
+      code = r.diagnostics[0]?.code;
+    }
+    const ms = median(times);
+    rows.push(['hostile input', name, `${ms.toFixed(0)} ms`, code ?? 'ACCEPTED?!', '< 2000 ms']);
     return ms;
   };
   const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];

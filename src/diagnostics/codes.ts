@@ -62,6 +62,7 @@ const catalog = {
   GLOO_SECTION_UNUSED: { severity: 'warning', stage: 'rules', summary: 'The gloo section or a Gloo-only port role is set but flavor is istio; it is ignored.' },
   GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64, bake, no Istio revision, Gloo before 2.5.0); see docs/gloo.md.' },
   DELIVERY_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'The platform delivery cannot work for its kind or targets (for example cloud-init on GCE images without cloud-init).' },
+  X509POP_PATH_EXPANSION: { severity: 'error', stage: 'rules', summary: 'An x509pop certificate or intermediates path contains "${", which the SPIRE agent config never holds (it would be a variable reference under -expandEnv); rename the file or directory.' },
   URL_NOT_HTTPS: { severity: 'error', stage: 'rules', summary: 'Downloads must use HTTPS.' },
   URL_CREDENTIALS: { severity: 'error', stage: 'rules', summary: 'A URL carries user:password credentials, which would end up in user data.' },
   INSECURE_OPT_IN: { severity: 'warning', stage: 'rules', summary: 'A lab-only insecure setting (plain-HTTP mirror, skipped checksums) is on.' },

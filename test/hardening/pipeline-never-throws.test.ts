@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { FUZZ_RUNS, FUZZ_SEED, announceSeed, timeoutFor } from './fuzz-settings.js';
 import { hostileCase, type HostileCase } from './hostile-spec.js';
 import { renderCase, type RenderedCase } from './render-case.js';
+import { diagnosticCatalog, type DiagnosticCode } from '../../src/diagnostics/codes.js';
 
 const SEVERITIES = new Set(['error', 'warning', 'info']);
 
@@ -25,6 +26,15 @@ function checkCase(c: HostileCase, r: RenderedCase): void {
   if (c.plantedAt !== undefined) {
     expect(r.model, `a ${c.refusedAs} at ${c.plantedAt} must be refused`).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toContain(c.refusedAs);
+    return;
+  }
+  // An x509pop path holding ${ never renders; once the spec gets past the load and schema stages
+  // (other hostile values may stop it earlier), the rules refuse it with its own code, located.
+  const hazards = [c.values.certificatePath, c.values.intermediatesPath ?? ''].some((p) => p.includes('${'));
+  if (hazards) {
+    expect(r.bundle, 'an x509pop path with ${ must not render').toBeUndefined();
+    const early = r.diagnostics.some((d) => d.severity === 'error' && ['load', 'schema'].includes(diagnosticCatalog[d.code as DiagnosticCode]?.stage ?? ''));
+    if (!early) expect(r.diagnostics.filter((d) => d.code === 'X509POP_PATH_EXPANSION' && /x509pop\/(certificate|intermediates)Path$/.test(d.pointer))).not.toHaveLength(0);
     return;
   }
   if (!r.model) return;
@@ -43,11 +53,6 @@ function checkCase(c: HostileCase, r: RenderedCase): void {
   if (v.probe.kind === 'grpc') expect(w.probe?.grpc?.service).toBe(v.probe.service);
   expect(w.placements.find((p) => p.platform === 'aws-prod')?.selectors.aws?.tags).toEqual(v.awsTags);
   expect(w.placements.find((p) => p.platform === 'dc1')?.selectors.x509pop?.subjectCN).toBe(v.subjectCN);
-  const hazards = [v.certificatePath, v.intermediatesPath ?? ''].some((p) => p.includes('${'));
-  if (hazards) {
-    expect(r.bundle, 'an x509pop path with ${ must not render').toBeUndefined();
-    expect(r.diagnostics.filter((d) => d.code === 'RENDER_FAILED' && /x509pop\/(certificate|intermediates)Path$/.test(d.pointer))).not.toHaveLength(0);
-  }
 }
 
 describe('hostile specs never crash the pipeline', () => {

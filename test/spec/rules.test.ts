@@ -43,6 +43,10 @@ const cases: Case[] = [
   { name: 'malformed keyvault ref', mutate: (s) => (s.platforms[1].x509pop.privateKey = 'azure-keyvault://v/keys/x'), want: [['SECRET_REF_INVALID', '/platforms/1/x509pop/privateKey']] },
   { name: 'relative file ref', mutate: (s) => (s.platforms[1].x509pop.privateKey = 'file://etc/host.key'), want: [['SECRET_REF_INVALID', '/platforms/1/x509pop/privateKey']] },
   { name: 'file ref with ..', mutate: (s) => (s.platforms[1].x509pop.privateKey = 'file:///etc/../root/key'), want: [['SECRET_REF_INVALID', '/platforms/1/x509pop/privateKey']] },
+  // platform-x509pop-paths
+  { name: 'x509pop certificate path with ${', mutate: (s) => (s.platforms[1].x509pop.certificatePath = '/etc/pki/${HOST}/host.pem'), want: [['X509POP_PATH_EXPANSION', '/platforms/1/x509pop/certificatePath']] },
+  { name: 'x509pop intermediates path with ${', mutate: (s) => (s.platforms[1].x509pop.intermediatesPath = '/etc/pki/${X}.pem'), want: [['X509POP_PATH_EXPANSION', '/platforms/1/x509pop/intermediatesPath']] },
+  { name: 'x509pop path with a plain $ is fine', mutate: (s) => (s.platforms[1].x509pop.certificatePath = '/etc/pki/$host.pem'), want: [] },
   // platform-delivery
   { name: 'startup-script on aws', mutate: (s) => (s.platforms[0].delivery = 'startup-script'), want: [['DELIVERY_UNSUPPORTED', '/platforms/0/delivery']] },
   { name: 'gcp cloud-init on rhel', mutate: (s) => { s.platforms[0] = { name: 'aws-prod', kind: 'gcp', delivery: 'cloud-init', targets: { os: ['ubuntu-22.04', 'rhel-9'], arch: ['amd64'] }, gcp: { projectIds: ['bookinfo-prod'] } }; s.workloads[0].platforms[0].selectors = { gcp: { serviceAccount: 'a@b.iam.gserviceaccount.com' } }; }, want: [['DELIVERY_UNSUPPORTED', '/platforms/0/delivery']] },

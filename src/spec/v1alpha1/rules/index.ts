@@ -2,7 +2,7 @@
 import type { Rule } from './rule.js';
 import { uniqueNames, portRanges } from './names.js';
 import { trustDomain, gatewayAddress, gatewayPorts } from './network.js';
-import { platformAttestation, platformSecrets, platformDelivery } from './platforms.js';
+import { platformAttestation, platformSecrets, platformDelivery, platformX509popPaths } from './platforms.js';
 import { workloadPlacement, workloadProbe } from './workloads.js';
 import { artifactUrls } from './artifacts.js';
 import { glooSection, glooSupport } from './gloo.js';
@@ -17,6 +17,7 @@ export const v1alpha1Rules: readonly Rule[] = [
   platformAttestation,
   platformSecrets,
   platformDelivery,
+  platformX509popPaths,
   workloadPlacement,
   workloadProbe,
   artifactUrls,

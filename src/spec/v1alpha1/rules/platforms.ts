@@ -93,3 +93,25 @@ export const platformDelivery: Rule = {
     });
   },
 };
+
+/**
+ * No x509pop path holds "${". The agent config is JSON and the agent never runs with -expandEnv,
+ * but under -expandEnv SPIRE would read "${NAME}" as a variable reference (spire_agent.md), so a
+ * path that looks like one is refused at validation, where the user can still rename it, rather
+ * than written into a config that one flag away means something else. (The translator refuses it
+ * again, src/vm/spire-agent-config.ts, in case a model ever bypasses this rule.)
+ */
+export const platformX509popPaths: Rule = {
+  name: 'platform-x509pop-paths',
+  check({ spec, report }) {
+    spec.platforms.forEach((p, i) => {
+      if (!p.x509pop) return;
+      for (const key of ['certificatePath', 'intermediatesPath'] as const) {
+        const value = p.x509pop[key];
+        if (value?.includes('${')) {
+          report('X509POP_PATH_EXPANSION', `/platforms/${i}/x509pop/${key}`, `the ${key} of platform "${p.name}" contains "\${", which the SPIRE agent config must never hold (under -expandEnv it is a variable reference); rename the file or directory`);
+        }
+      }
+    });
+  },
+};

@@ -8,8 +8,9 @@
  * One render per target directory at a time: two concurrent runs can make each other fail
  * (never leave a mix), because each one's recovery removes the other's scratch directory.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
+import { constants, existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Bundle } from './bundle.js';
 import { MANIFEST_FILE } from './manifest.js';
@@ -139,11 +140,41 @@ async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path
     written.push(full);
   };
   await forEachConcurrently([...bundle.keys()].filter((p) => p !== MANIFEST_FILE), WRITE_CONCURRENCY, writeOne);
-  await syncAll(written, [...made.keys(), root]);
+  await makeDurable(root, written, [...made.keys(), root]);
   if (bundle.has(MANIFEST_FILE)) {
     await writeOne(MANIFEST_FILE);
     await syncAll([join(root, MANIFEST_FILE)], [root]);
   }
+}
+
+/** Where coreutils' sync lives; absolute paths, so a PATH entry can never stand in for it. */
+const SYNC_BINARIES = ['/usr/bin/sync', '/bin/sync'];
+
+/**
+ * Flushes the file system holding `path` with one syncfs(2), through `sync -f` (coreutils'
+ * `--file-system`; busybox has the short form too), since Node has no binding for syncfs.
+ * Resolves false, never rejects, when that cannot be done here (not Linux, no sync binary, or it
+ * failed): the caller then fsyncs file by file, which also reports any write-back error.
+ */
+export async function syncFileSystem(path: string, binaries: readonly string[] = SYNC_BINARIES): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  const binary = binaries.find((b) => existsSync(b));
+  if (!binary) return false;
+  return new Promise((done) => {
+    execFile(binary, ['-f', path], { timeout: 600_000 }, (err) => done(!err));
+  });
+}
+
+/**
+ * Makes every written file and directory durable before the swap. One syncfs of the file system
+ * commits them all at once: fsyncing a 1,000-VM fleet's 15,527 files and their directories one by
+ * one took 3.4 s where syncfs took 0.3 s (docs/performance.md). It flushes other dirty data on the
+ * same file system too, which costs time but never correctness. (Before Linux 5.8, syncfs does not
+ * report write-back errors; fsync would have.)
+ */
+async function makeDurable(root: string, files: string[], dirs: string[]): Promise<void> {
+  if (await syncFileSystem(root)) return;
+  await syncAll(files, dirs);
 }
 
 /** fsyncs files (an error is an error) and then directories, a few dozen at a time. */

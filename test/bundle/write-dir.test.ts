@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotABundleError, writeBundleToDir } from '../../src/bundle/write-dir.js';
+import { NotABundleError, syncFileSystem, writeBundleToDir } from '../../src/bundle/write-dir.js';
 import { readTree } from '../../src/bundle/read-dir.js';
 import { expectDirHolds, sampleBundle } from './sample-bundle.js';
 
@@ -100,5 +100,18 @@ describe('writeBundleToDir', () => {
     symlinkSync(target, link);
     await expect(writeBundleToDir(sampleBundle('v2'), link, { force: true })).rejects.toThrow(/not a directory/);
     expectDirHolds(target, sampleBundle('v1'));
+  });
+});
+
+describe('syncFileSystem (the durability step before the swap)', () => {
+  it('flushes the file system with one syncfs on Linux, so the per-file fsync fallback is not taken', async () => {
+    // CI runs on Linux with coreutils: the fast path must really be taken there.
+    expect(process.platform).toBe('linux');
+    expect(await syncFileSystem(root)).toBe(true);
+  });
+
+  it('reports false, without throwing, when it cannot flush (no sync binary, or sync fails)', async () => {
+    expect(await syncFileSystem(root, ['/nonexistent/bin/sync'])).toBe(false);
+    expect(await syncFileSystem(join(root, 'no-such-directory'))).toBe(false);
   });
 });

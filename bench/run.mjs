@@ -156,7 +156,10 @@ for (const r of rows) console.log(`| ${r.map((c, i) => String(c).padEnd(widths[i
 
 const baselinePath = join(ROOT, 'bench/baseline.json');
 if (writeBaseline) {
-  writeFileSync(baselinePath, JSON.stringify(Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, Number(v.toFixed(3))])), null, 2) + '\n');
+  // Ratios this run did not measure (a --quick run has no 5,000-workload fleet) keep their old values.
+  const previous = existsSync(baselinePath) ? JSON.parse(readFileSync(baselinePath, 'utf8')) : {};
+  const next = { ...previous, ...Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, Number(v.toFixed(3))])) };
+  writeFileSync(baselinePath, JSON.stringify(next, null, 2) + '\n');
   console.log(`wrote ${baselinePath}`);
 } else if (existsSync(baselinePath)) {
   const base = JSON.parse(readFileSync(baselinePath, 'utf8'));

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleFile, FileMode } from './bundle.js';
+import { TextMemo } from '../text-memo.js';
 
 /** Path of the manifest inside a bundle. */
 export const MANIFEST_FILE = 'MANIFEST.json';
@@ -47,16 +48,8 @@ export function formatMode(mode: FileMode | number): string {
 export function formatManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>): string {
   const files: Record<string, ManifestEntry> = {};
   // Fleets repeat the same content (units, certificates) thousands of times: hash each text once.
-  // Only short texts: V8 hashes strings over 16,383 characters by length alone, so a Map of
-  // thousands of same-sized scripts would degrade into linear scans (and scripts are unique).
-  const memo = new Map<string, string>();
-  const hashOf = (c: string | Uint8Array): string => {
-    if (typeof c !== 'string') return known?.get(c) ?? sha256Hex(c);
-    if (c.length > 16_383) return sha256Hex(c);
-    let h = memo.get(c);
-    if (h === undefined) memo.set(c, (h = sha256Hex(c)));
-    return h;
-  };
+  const memo = new TextMemo<string>();
+  const hashOf = (c: string | Uint8Array): string => (typeof c === 'string' ? memo.get(c, sha256Hex) : (known?.get(c) ?? sha256Hex(c)));
   for (const [path, f] of bundle) {
     if (path === MANIFEST_FILE) continue;
     files[path] = { sha256: hashOf(f.content), mode: formatMode(f.mode), source: f.source };

@@ -10,6 +10,7 @@ import jsYaml from 'js-yaml';
 import type { Model, Placement, WorkloadModel } from '../model/model.js';
 import { vmDir } from '../delivery/layout.js';
 import { asRecord, dig } from './values-access.js';
+import { TextMemo } from '../text-memo.js';
 
 /** One workload placement as its VM sees the cluster. */
 export interface VmUsage {
@@ -85,14 +86,8 @@ export type YamlLoad = (text: string) => unknown;
  * platform it runs on. Parse results are shared, so callers must only read them.
  */
 export function memoizedYamlLoad(): YamlLoad {
-  const memo = new Map<string, unknown>();
-  return (text) => {
-    if (memo.has(text)) return memo.get(text);
-    const v = jsYaml.load(text);
-    // V8 hashes strings over 16,383 characters by length alone: no memo for those.
-    if (text.length <= 16_383) memo.set(text, v);
-    return v;
-  };
+  const memo = new TextMemo<unknown>();
+  return (text) => memo.get(text, (t) => jsYaml.load(t));
 }
 
 /** One placement's usage, from its VM files where they exist (a parallel build reads each VM's in its worker). */

@@ -13,6 +13,7 @@ import { BuildCache } from '../build-cache.js';
 import { listVms, type VmRef } from '../per-vm.js';
 import { translators } from '../translators.js';
 import { TextScanner } from '../security/scan-bundle.js';
+import { MAX_CONTENT_HASHED_CHARS } from '../text-memo.js';
 import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ChunkResult, FindingsRecord, ModelMessage, NewContent, UsageRecord, WorkerFailure } from './protocol.js';
 
@@ -27,12 +28,13 @@ let vms: VmRef[] = [];
  * Content ids, so a text many VMs share (units, certificates, a workload's configs on each of its
  * platforms) crosses to the main thread, is hashed and is scanned once. Texts seen in two files
  * are kept for the worker's lifetime; the rest only for their chunk, so the worker does not hold
- * a copy of its whole share of the fleet. Texts over 16,383 characters are never interned: V8
- * hashes those by length alone, and scripts of that size are unique per VM anyway.
+ * a copy of its whole share of the fleet. Texts too long for V8 to hash by content
+ * (MAX_CONTENT_HASHED_CHARS, see text-memo.ts) are never interned: scripts of that size are
+ * unique per VM anyway.
  */
 const shared = new Map<string, number>();
 let nextId = 0;
-const INTERN_MAX_CHARS = 16_383;
+const INTERN_MAX_CHARS = MAX_CONTENT_HASHED_CHARS;
 
 /** Renders VMs [from, to) and returns the chunk's message. */
 function renderChunk(req: ChunkRequest, model: Model): ChunkResult {

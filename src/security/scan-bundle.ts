@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Bundle } from '../bundle/bundle.js';
 import { SECRET_PATTERNS } from './secret-patterns.js';
+import { TextMemo } from '../text-memo.js';
 
 /** One secret found in one file. */
 export interface SecretFinding {
@@ -50,15 +51,12 @@ function encodedTexts(text: string): Array<{ line: number; text: string }> {
 export type TextFinding = Omit<SecretFinding, 'path'>;
 
 /**
- * Scans texts, each distinct text once: a fleet repeats the same texts (units, certificates)
- * thousands of times, and a cloud-config's gzipped bootstrap decodes to the bootstrap.sh beside
- * it. Short texts are memoized in a Map; long ones (V8 hashes strings over 16,383 characters by
- * length alone, so a Map of same-sized scripts would degrade into linear scans) by a fingerprint
- * of their length and ends, confirmed by comparing the whole text.
+ * Scans texts, each distinct text once (TextMemo): a fleet repeats the same texts (units,
+ * certificates) thousands of times, and a cloud-config's gzipped bootstrap decodes to the
+ * bootstrap.sh beside it.
  */
 export class TextScanner {
-  private readonly short = new Map<string, TextFinding[]>();
-  private readonly long = new Map<string, Array<[string, TextFinding[]]>>();
+  private readonly memo = new TextMemo<TextFinding[]>();
 
   /** Findings of `text`; inside a `#cloud-config`, gzipped write_files content is scanned too, reported at its `content:` line. */
   scan(text: string): TextFinding[] {
@@ -69,19 +67,7 @@ export class TextScanner {
 
   /** Findings of the text itself (no decoding), memoized. */
   private plain(text: string): TextFinding[] {
-    if (text.length <= 16_383) {
-      let found = this.short.get(text);
-      if (!found) this.short.set(text, (found = scanPlain(text)));
-      return found;
-    }
-    const key = `${text.length}\0${text.slice(0, 256)}\0${text.slice(-128)}`;
-    let bucket = this.long.get(key);
-    if (!bucket) this.long.set(key, (bucket = []));
-    const hit = bucket.find(([t]) => t === text);
-    if (hit) return hit[1];
-    const found = scanPlain(text);
-    bucket.push([text, found]);
-    return found;
+    return this.memo.get(text, scanPlain);
   }
 }
 

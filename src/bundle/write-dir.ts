@@ -114,10 +114,9 @@ export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteD
 const WRITE_CONCURRENCY = 16;
 
 /**
- * Writes every file under a fresh `root` with exact modes, several at a time, then fsyncs the
- * files and directories (in parallel: one fsync per file in sequence costs more than rendering),
- * then writes and syncs MANIFEST.json last, so a tree with a verifying manifest is complete and
- * durable.
+ * Writes every file under a fresh `root` with exact modes, several at a time, then makes them
+ * durable (makeDurable), then writes and syncs MANIFEST.json last, so a tree with a verifying
+ * manifest is complete and durable.
  */
 async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path?: string) => Promise<void>): Promise<void> {
   await fsp.mkdir(root, { mode: 0o755 });

@@ -8,7 +8,6 @@ import jsYaml from 'js-yaml';
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
 import type { Translator } from '../translators.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { BuildCache } from '../build-cache.js';
 import { dumpYaml } from '../render/yaml.js';
 import { generatedHeader } from '../render/header.js';
@@ -22,8 +21,6 @@ import { renderClusterReadme } from './readme.js';
 import { readChartFiles } from './chart-files.js';
 import { checkClusterConsistency, type ClusterArtifacts } from './consistency.js';
 import { readVmUsage } from './vm-usage.js';
-
-type Unlocated = Diagnostic & { atKey?: boolean };
 
 /** Bundle directory of everything cluster-side. */
 export const CLUSTER_DIR = 'cluster';

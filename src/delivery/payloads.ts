@@ -19,7 +19,6 @@ import { userDataBudget } from '../platforms/facts.js';
 import { PAYLOAD_FILE, VM_SCRIPTS } from './layout.js';
 import { renderBake, renderBootstrap, vmPayloadFiles, type VmInputs } from './bootstrap.js';
 import { buildCloudConfig, renderCloudConfig } from './cloud-config.js';
-import { renderVerify } from './vm-files.js';
 import { renderUninstall } from './uninstall.js';
 import { VERIFY_VM_PATH } from './vm-paths.js';
 
@@ -51,7 +50,7 @@ export function checkBudget(payload: string, platform: PlatformModel, pointer: s
 
 /** Renders every payload file of one workload on one platform (flavor istio). */
 export function renderVmPayload(vm: VmInputs): VmPayload {
-  const { model, workload, placement, platform, agentFiles } = vm;
+  const { model, workload, placement, platform } = vm;
   const vmFiles = vmPayloadFiles(vm);
   const boot = renderBootstrap(vm, platform.bake ? 'firstboot' : 'full', vmFiles);
   const files: PayloadFile[] = [];
@@ -65,8 +64,9 @@ export function renderVmPayload(vm: VmInputs): VmPayload {
     files.push({ name: PAYLOAD_FILE[platform.delivery], content: payload, mode: 0o755 });
   }
   if (platform.bake) files.push({ name: VM_SCRIPTS.bake, content: renderBake(vm, vmFiles), mode: 0o755 });
-  // The bundle's verify.sh is the script the payload installs as vmonboard-verify: render it once.
-  const verify = vmFiles.ownStaged.find((f) => f.vmPath === VERIFY_VM_PATH)?.content ?? renderVerify(model, workload, platform, agentFiles);
+  // The bundle's verify.sh is the script the payload installs as vmonboard-verify (payloadFiles always stages it): render it once.
+  const verify = vmFiles.ownStaged.find((f) => f.vmPath === VERIFY_VM_PATH)?.content;
+  if (verify === undefined) throw new Error(`internal error: no ${VERIFY_VM_PATH} among the staged payload files`);
   files.push({ name: VM_SCRIPTS.verify, content: verify, mode: 0o755 });
   files.push({ name: VM_SCRIPTS.uninstall, content: renderUninstall(vm, boot.files), mode: 0o755 });
   const label = `${workload.name}/${platform.name}`;

@@ -17,13 +17,12 @@ import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
-import { BundleBuilder, type Bundle } from '../bundle/bundle.js';
-import { addManifest } from '../bundle/manifest.js';
+import { BundleBuilder } from '../bundle/bundle.js';
 import { BuildCache } from '../build-cache.js';
-import { buildBundle } from '../build-bundle.js';
+import { buildBundle, finishBundle, type BuiltBundle } from '../build-bundle.js';
 import { listVms } from '../per-vm.js';
 import { translators } from '../translators.js';
-import { scanBundle, secretFindingsToDiagnostics, type TextFinding } from '../security/scan-bundle.js';
+import type { TextFinding } from '../security/scan-bundle.js';
 import type { VmUsage } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ModelMessage, WorkerMessage } from './protocol.js';
 
@@ -55,7 +54,7 @@ export interface ParallelOptions {
 
 /**
  * Worker threads started before the model exists: each loads its modules (~100 ms of CPU) while
- * the main thread is still validating the spec. They wait for the model (VmWorkerPool.render).
+ * the main thread is still validating the spec. They wait for the model (the first message, protocol.ts).
  */
 export interface VmWorkerPool {
   readonly workers: readonly Worker[];
@@ -87,12 +86,6 @@ export function startVmWorkers(count: number = defaultWorkers()): VmWorkerPool |
     failure: () => failed,
     close: () => (closed ??= Promise.all(workers.map((w) => w.terminate())).then(() => undefined)),
   };
-}
-
-/** What buildBundle returns. */
-export interface BuiltBundle {
-  bundle: Bundle;
-  diagnostics: Unlocated[];
 }
 
 /** The default number of workers: two, or one per CPU when there are fewer. */
@@ -204,7 +197,5 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
       if (t.perVm.after) diagnostics.push(...t.perVm.after(model));
     } else diagnostics.push(...(modelFindings.get(i) ?? []));
   });
-  const built = out.build();
-  diagnostics.push(...secretFindingsToDiagnostics(scanBundle(built, scanned), built));
-  return { bundle: addManifest(built, model.sourceName, hashes), diagnostics };
+  return finishBundle(model, out, diagnostics, { hashes, findings: scanned });
 }

@@ -16,6 +16,7 @@ import { ISTIO_PATHS, OTEL_PATHS, SDS_SOCKET, SPIRE_PATHS } from '../vm/paths.js
 import { renderShell } from './shell-helpers.js';
 import { HOSTS_SCRIPT_VM_PATH, ISTIO_READY_URL, STAGED_DIR, UNIT_DIR, VERIFY_VM_PATH } from './vm-paths.js';
 import { VMONBOARD_UNITS, orderUnits, spireUnits } from './units.js';
+import { renderUnit } from '../vm/systemd-unit.js';
 
 /** One file the bootstrap places: staged copy (relative name) → final path, owner, mode, units to restart. */
 export interface StagedEntry {
@@ -65,7 +66,7 @@ function hostsUnits(): { service: string; timer: string } {
  * drop-in already orders it after the SPIRE agent (src/vm/spire-units.ts).
  */
 function collectorOrderDropIn(model: Model, after: string[]): string {
-  return `${safeHeader(model)}# Start the collector last, after ${after.join(' and ')} (architecture guide §5).\n\n[Unit]\nAfter=${after.join(' ')}\n`;
+  return renderUnit(model, [`Start the collector last, after ${after.join(' and ')} (architecture guide §5).`], [{ name: 'Unit', entries: [['After', after.join(' ')]] }]);
 }
 
 function header(model: Model): string {

@@ -7,7 +7,7 @@ import type { Severity } from './diagnostic.js';
 interface CodeInfo {
   severity: Severity;
   /** Which stage reports it. */
-  stage: 'load' | 'schema' | 'rules' | 'files' | 'lock' | 'render' | 'cli';
+  stage: 'load' | 'schema' | 'rules' | 'files' | 'lock' | 'render' | 'ca' | 'cli';
   /** One line for the docs: what it means and how to fix it. */
   summary: string;
 }
@@ -51,6 +51,7 @@ const catalog = {
   SELECTORS_WITH_JOIN_TOKEN: { severity: 'error', stage: 'rules', summary: 'A join token carries no selectors, so selectors on a join-token platform would never match; remove them.' },
   ATTESTATION_MISSING: { severity: 'error', stage: 'rules', summary: 'A platform lacks the attestation settings its kind needs.' },
   ATTESTATION_CONFLICT: { severity: 'error', stage: 'rules', summary: 'A platform sets attestation settings of another kind, or more than one.' },
+  SPIRE_SERVER_CREDENTIALS_MISSING: { severity: 'error', stage: 'rules', summary: 'An aws or azure platform needs cloud credentials in the SPIRE server (spire.server.aws or spire.server.azure): aws_iid and azure_imds query the cloud API to attest and resolve selectors.' },
   SECRET_REF_INVALID: { severity: 'error', stage: 'rules', summary: 'A secret reference is not a well-formed reference URI.' },
   SECRET_REF_NOT_ALLOWED: { severity: 'error', stage: 'rules', summary: 'A secret store cannot be used from this platform (cloud stores need that cloud\'s instance identity; join tokens must be host files).' },
   SECRET_INLINE: { severity: 'error', stage: 'rules', summary: 'A secret value was written inline; reference it instead (file://, aws-ssm://, ...).' },
@@ -72,6 +73,7 @@ const catalog = {
   FILE_NOT_FOUND: { severity: 'error', stage: 'files', summary: 'A referenced local file does not exist under --files-dir.' },
   FILE_TOO_LARGE: { severity: 'error', stage: 'files', summary: 'A referenced file is larger than the limit for its kind.' },
   FILE_NOT_CERTIFICATE: { severity: 'error', stage: 'files', summary: 'A referenced file must hold PEM certificates only (never a private key).' },
+  TRUST_BUNDLE_WITHOUT_MESH_ROOT: { severity: 'error', stage: 'files', summary: 'trust.spireBundle does not contain the mesh root (trust.meshRootCA), yet SPIRE serves the mesh root as its bundle (disk UpstreamAuthority bundle_file_path), so agents bootstrapping from it reject the server; add the mesh root to the file or drop trust.spireBundle.' },
   // The lock file.
   LOCK_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file beside the spec (<spec>.lock.yaml) does not exist; run vmonboard pin.' },
   LOCK_INVALID: { severity: 'error', stage: 'lock', summary: 'The lock file does not match its schema (vmonboard.lock/v1).' },
@@ -102,6 +104,21 @@ const catalog = {
   // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7);
   // a payload that cannot fit even gzipped is USERDATA_TOO_LARGE (above).
   PAYLOAD_GZIP_REQUIRED: { severity: 'info', stage: 'render', summary: 'A VM payload exceeds its platform\'s raw user-data limit but fits gzipped; vmonboard userdata gzips it, or attach it gzipped yourself (gzip -9).' },
+  // CA tooling (src/ca): `vmonboard ca init` and `vmonboard ca check <spec> --ca-dir <dir>`.
+  CA_FILE_EXISTS: { severity: 'error', stage: 'ca', summary: 'ca init found a file it would write (or a bundle in the directory); CA keys are never overwritten, so move the old CA away or choose another directory.' },
+  CA_FILE_MISSING: { severity: 'error', stage: 'ca', summary: 'A file of the CA directory layout is missing (istiod/{ca-cert,ca-key,cert-chain,root-cert}.pem, spire/{tls.crt,tls.key,bundle.crt}).' },
+  CA_FILE_INVALID: { severity: 'error', stage: 'ca', summary: 'A CA file cannot be read as what it must be (PEM certificates, or a PEM private key).' },
+  CA_NOT_CA: { severity: 'error', stage: 'ca', summary: 'An intermediate lacks basicConstraints CA:TRUE, so nothing it signs verifies.' },
+  CA_KEY_USAGE: { severity: 'error', stage: 'ca', summary: 'A CA certificate has a keyUsage extension without keyCertSign, so verifiers refuse what it signs.' },
+  CA_CHAIN_BROKEN: { severity: 'error', stage: 'ca', summary: 'An intermediate does not chain to the spec\'s trust.meshRootCA through the certificates after it in its file.' },
+  CA_CHAIN_ORDER: { severity: 'error', stage: 'ca', summary: 'istiod/cert-chain.pem must start with istiod/ca-cert.pem, followed by each issuer up to the root.' },
+  CA_PATH_LENGTH: { severity: 'error', stage: 'ca', summary: 'A path length constraint leaves no room for the CAs beneath it: SPIRE mints its own signing CA under the SPIRE intermediate, so a pathlen:0 intermediate (Istio\'s tools/certs Makefile) breaks every SVID chain.' },
+  CA_KEY_MISMATCH: { severity: 'error', stage: 'ca', summary: 'A CA key file is not the private key of its certificate.' },
+  CA_ROOT_MISMATCH: { severity: 'error', stage: 'ca', summary: 'A root file of the CA directory (root-cert.pem, istiod/root-cert.pem, spire/bundle.crt) does not contain the spec\'s mesh root.' },
+  CA_ROOT_UNVERIFIED: { severity: 'warning', stage: 'ca', summary: 'trust.meshRootCA is a URL vmonboard does not fetch; the CA directory was checked against its own root-cert.pem.' },
+  CA_EXPIRED: { severity: 'error', stage: 'ca', summary: 'A CA certificate has expired.' },
+  CA_EXPIRING: { severity: 'warning', stage: 'ca', summary: 'A CA certificate expires within 30 days; rotate it.' },
+  CA_KEY_PERMISSIONS: { severity: 'warning', stage: 'ca', summary: 'A CA key file is readable by group or others; chmod 600 it.' },
   // Rendering and the CLI.
   BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },
   RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },

@@ -36,6 +36,12 @@ export type TrustSource =
   | { kind: 'inline'; content: string; file: string }
   | { kind: 'url'; url: string };
 
+/** Where the spire-server pod gets cloud credentials from (spec spire.server). */
+export interface SpireServerCredentials {
+  aws?: { kind: 'irsa'; roleArn: string } | { kind: 'pod-identity' } | { kind: 'secret'; secretName: string };
+  azure?: { kind: 'workload-identity'; clientId: string } | { kind: 'secret'; secretName: string };
+}
+
 /** A parsed secret reference (never a secret value). */
 export type SecretRef =
   | { scheme: 'file'; uri: string; path: string }
@@ -177,6 +183,8 @@ export interface Model {
     /** ClusterStaticEntry spec.className the controller manager watches: <namespace>-<release>. */
     className: string;
     rebootstrapMode: 'never' | 'auto' | 'always';
+    /** Cloud credentials of the spire-server pod (spec spire.server), for aws_iid and azure_imds. */
+    server: SpireServerCredentials;
   };
   telemetry: {
     enabled: boolean;

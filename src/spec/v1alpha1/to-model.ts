@@ -6,9 +6,10 @@ import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { FileSource } from '../files.js';
 import { checkPemCertificates } from '../files.js';
+import { checkBundleHasMeshRoot, resolveSpireBundle } from './spire-bundle.js';
 import type { WrittenLock } from '../lock-types.gen.js';
 import type { WrittenSpec, Platform } from './types.gen.js';
-import type { Model, PlatformModel, TrustSource, WorkloadModel, Attestation, ArtifactPin, PackageFormat, Component } from '../../model/model.js';
+import type { Model, PlatformModel, TrustSource, WorkloadModel, Attestation, ArtifactPin, PackageFormat, Component, SpireServerCredentials } from '../../model/model.js';
 import { ISTIO_PORT_ROLES, GLOO_PORT_ROLES } from '../../model/model.js';
 import { parseSecretRef } from '../secret-ref.js';
 import { DEFAULT_VERSIONS, OS_FORMAT, listArtifactNeeds, resolveArtifactUrl } from '../../artifacts/catalog.js';
@@ -39,6 +40,15 @@ function loadTrust(files: FileSource, v: { file?: string; url?: string }, pointe
   const problem = kind === 'pem' ? checkPemCertificates(r.content) : checkSpiffeBundle(r.content);
   if (problem) out.push({ severity: 'error', code: 'FILE_NOT_CERTIFICATE', message: `"${rel}" cannot be used as trust material: ${problem}`, pointer: `${pointer}/file` });
   return { kind: 'inline', content: r.content.endsWith('\n') ? r.content : `${r.content}\n`, file: rel };
+}
+
+function toServerCredentials(s: NonNullable<WrittenSpec['spire']>['server']): SpireServerCredentials {
+  const aws = s?.aws;
+  const azure = s?.azure;
+  return {
+    ...(aws?.irsaRoleArn ? { aws: { kind: 'irsa' as const, roleArn: aws.irsaRoleArn } } : aws?.podIdentity ? { aws: { kind: 'pod-identity' as const } } : aws?.credentialsSecret ? { aws: { kind: 'secret' as const, secretName: aws.credentialsSecret } } : {}),
+    ...(azure?.workloadIdentityClientId ? { azure: { kind: 'workload-identity' as const, clientId: azure.workloadIdentityClientId.toLowerCase() } } : azure?.credentialsSecret ? { azure: { kind: 'secret' as const, secretName: azure.credentialsSecret } } : {}),
+  };
 }
 
 function checkSpiffeBundle(content: string): string | undefined {
@@ -172,8 +182,10 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
   const platforms = spec.platforms.map((p, i) => toPlatform(p, i, inputs.files, out));
   const byName = new Map(platforms.map((p) => [p.name, p]));
   const meshRootCA = loadTrust(inputs.files, spec.trust.meshRootCA, '/trust/meshRootCA', 'pem', out);
-  const bundleFormat = spec.trust.spireBundle.format ?? 'pem';
-  const spireBundle = { ...loadTrust(inputs.files, spec.trust.spireBundle, '/trust/spireBundle', bundleFormat, out), format: bundleFormat };
+  const given = spec.trust.spireBundle;
+  const bundleFormat = given?.format ?? 'pem';
+  const spireBundle = resolveSpireBundle(meshRootCA, given ? { ...loadTrust(inputs.files, given, '/trust/spireBundle', bundleFormat, out), format: bundleFormat } : undefined);
+  if (given) checkBundleHasMeshRoot(meshRootCA, spireBundle, out);
   const ports = spec.eastWestGateway.ports as Record<string, number>;
   const roles = m.flavor === 'gloo' ? [...ISTIO_PORT_ROLES, ...GLOO_PORT_ROLES] : [...ISTIO_PORT_ROLES];
   const t = spec.telemetry;
@@ -213,6 +225,7 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
       crdsChartVersion: DEFAULT_VERSIONS.spireCrdsChart,
       className: `${spec.spire!.namespace!}-${spec.spire!.releaseName!}`,
       rebootstrapMode: spec.spire!.rebootstrapMode!,
+      server: toServerCredentials(spec.spire?.server),
     },
     telemetry: {
       enabled: t?.enabled ?? false,

@@ -169,9 +169,9 @@ export interface WrittenSpec {
   trust: {
     meshRootCA: FileOrUrl;
     /**
-     * SPIRE bootstrap trust bundle: a file embedded in the payload (trust_bundle_path) or an HTTPS URL the agent fetches (trust_bundle_url).
+     * SPIRE bootstrap trust bundle. Optional: absent, the agents bootstrap from the mesh root, which is what SPIRE serves (one root of trust). Set it only to add roots, for example during a root rotation: a file must contain the mesh root; a URL must serve it. A file is embedded in the payload (trust_bundle_path); a URL is fetched by the agent (trust_bundle_url).
      */
-    spireBundle: {
+    spireBundle?: {
       /**
        * Path relative to --files-dir.
        */
@@ -206,6 +206,41 @@ export interface WrittenSpec {
      * SPIRE agent rebootstrap_mode. Default auto (re-bootstrap from the configured bundle when trust is lost).
      */
     rebootstrapMode?: 'never' | 'auto' | 'always';
+    /**
+     * Cloud credentials of the spire-server pod. aws_iid calls the EC2 and IAM APIs and azure_imds the Azure Resource Graph, so an aws or azure platform needs the matching entry (see cluster/iam/README.md).
+     */
+    server?: {
+      /**
+       * Exactly one way for the SPIRE server to get base AWS credentials (aws_iid then assumes assumeRole in each VM account).
+       */
+      aws?: {
+        /**
+         * EKS IAM roles for service accounts: the role the spire-server ServiceAccount assumes (annotation eks.amazonaws.com/role-arn).
+         */
+        irsaRoleArn?: string;
+        /**
+         * EKS Pod Identity: the role comes from a pod identity association of the spire-server ServiceAccount, made outside the chart (see cluster/iam/README.md).
+         */
+        podIdentity?: true;
+        /**
+         * Name of a Secret in the spire namespace with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for clusters outside AWS (passed to the server as environment variables).
+         */
+        credentialsSecret?: string;
+      };
+      /**
+       * Exactly one way for the SPIRE server to authenticate to Azure (DefaultAzureCredential of azure_imds).
+       */
+      azure?: {
+        /**
+         * AKS workload identity: client ID of the managed identity or app registration the spire-server ServiceAccount federates with.
+         */
+        workloadIdentityClientId?: string;
+        /**
+         * Name of a Secret in the spire namespace with keys AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (passed to the server as environment variables).
+         */
+        credentialsSecret?: string;
+      };
+    };
   };
   /**
    * The OpenTelemetry collector on each VM and where it sends metrics.

@@ -6,6 +6,7 @@ import { platformAttestation, platformSecrets, platformDelivery, platformX509pop
 import { workloadPlacement, workloadProbe } from './workloads.js';
 import { artifactUrls } from './artifacts.js';
 import { glooSection, glooSupport } from './gloo.js';
+import { serverCredentials } from './server-credentials.js';
 
 /** Every cross-field rule of spec v1alpha1. */
 export const v1alpha1Rules: readonly Rule[] = [
@@ -18,6 +19,7 @@ export const v1alpha1Rules: readonly Rule[] = [
   platformSecrets,
   platformDelivery,
   platformX509popPaths,
+  serverCredentials,
   workloadPlacement,
   workloadProbe,
   artifactUrls,

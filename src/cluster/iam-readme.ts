@@ -14,7 +14,7 @@ import { AZURE_TOKEN_AUDIENCE, spireServerServiceAccount } from './attestors.js'
 const PLACEHOLDERS: Record<string, (m: Model) => string> = {
   [AWS_SERVER_ROLE]: (m) => `the ARN of the IAM role (or, with a credentials Secret, the IAM user) the spire-server pod's AWS calls come from (ServiceAccount \`${sv(m)}\`).`,
   '<SPIRE_SERVER_ROLE_NAME>': () => 'the name of that IAM role.',
-  [OIDC_PROVIDER]: () => 'the EKS cluster\'s OIDC provider, its issuer URL without `https://` (`aws eks describe-cluster --name <EKS_CLUSTER_NAME> --query cluster.identity.oidc.issuer --output text`); it must be registered as an IAM OIDC identity provider (`eksctl utils associate-iam-oidc-provider`).',
+  [OIDC_PROVIDER]: () => 'the EKS cluster\'s OIDC provider, its issuer URL without `https://` (`aws eks describe-cluster --query cluster.identity.oidc.issuer --output text --name` and the cluster name); it must be registered as an IAM OIDC identity provider (`eksctl utils associate-iam-oidc-provider`).',
   '<EKS_CLUSTER_NAME>': () => 'the name of the EKS cluster the spire-server runs in.',
   [OIDC_ISSUER]: () => 'the issuer of the cluster\'s ServiceAccount tokens (AKS: `az aks show -n <cluster> -g <group> --query oidcIssuerProfile.issuerUrl -o tsv`; any cluster: `kubectl get --raw /.well-known/openid-configuration`).',
   [AZURE_PRINCIPAL]: () => 'the object ID of the service principal or managed identity the SPIRE server authenticates as.',

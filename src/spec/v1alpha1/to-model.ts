@@ -184,8 +184,10 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
   const meshRootCA = loadTrust(inputs.files, spec.trust.meshRootCA, '/trust/meshRootCA', 'pem', out);
   const given = spec.trust.spireBundle;
   const bundleFormat = given?.format ?? 'pem';
+  const before = out.length;
   const spireBundle = resolveSpireBundle(meshRootCA, given ? { ...loadTrust(inputs.files, given, '/trust/spireBundle', bundleFormat, out), format: bundleFormat } : undefined);
-  if (given) checkBundleHasMeshRoot(meshRootCA, spireBundle, out);
+  // A bundle that could not be read is already reported; judging its content would only repeat that.
+  if (given && out.length === before) checkBundleHasMeshRoot(meshRootCA, spireBundle, out);
   const ports = spec.eastWestGateway.ports as Record<string, number>;
   const roles = m.flavor === 'gloo' ? [...ISTIO_PORT_ROLES, ...GLOO_PORT_ROLES] : [...ISTIO_PORT_ROLES];
   const t = spec.telemetry;

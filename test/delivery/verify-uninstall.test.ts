@@ -59,6 +59,20 @@ describe('verify.sh', () => {
     expect(status(sb)).toMatchObject({ state: 'failed', detail: 'checks failed: sds-socket spire-agent-health gateway-tls gateway-istiod gateway-webhook gateway-status gateway-spire gateway-otlp' });
   });
 
+  it('adds the last log line of each failed agent unit: the agent says why', async () => {
+    sb = createSandbox();
+    const vm = firstVm(await goldenModel('aws-cloudinit'));
+    sb.write('/usr/local/bin/spire-agent', '#!/bin/bash\nexit 1\n', 0o755);
+    const why = 'spire-agent: cannot authenticate the SPIRE server at 203.0.113.10:8081 against the bootstrap bundle: unable to get local issuer certificate';
+    const r = await runBash([script(vm, 'verify.sh', sb)], { ...sb.env, SHIM_RC_is_active: '3', SHIM_JOURNAL: why });
+    expect(r.code).toBe(1);
+    const detail = status(sb).detail;
+    expect(detail).toMatch(/^checks failed: spire-agent\.service istio\.service otelcol-contrib\.service sds-socket /);
+    expect(detail).toContain(`; spire-agent.service: ${why}`);
+    expect(r.stderr).toContain(`why: spire-agent.service: ${why}`);
+    expect(callsOf(sb, 'journalctl')).toContainEqual(['--no-pager', '-o', 'cat', '-n', '1', '_SYSTEMD_UNIT=spire-agent.service', '_TRANSPORT=stdout']);
+  });
+
   it('connects to the gateway as istio-proxy, whose traffic the sidecar does not capture', async () => {
     sb = createSandbox();
     const vm = firstVm(await goldenModel('aws-cloudinit'));

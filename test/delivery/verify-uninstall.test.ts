@@ -64,11 +64,13 @@ describe('verify.sh', () => {
     const vm = firstVm(await goldenModel('aws-cloudinit'));
     sb.write('/usr/local/bin/spire-agent', '#!/bin/bash\nexit 1\n', 0o755);
     const why = 'spire-agent: cannot authenticate the SPIRE server at 203.0.113.10:8081 against the bootstrap bundle: unable to get local issuer certificate';
+    // pilot-agent's stderr goes to istio-start.sh's log file, not the journal.
+    sb.write('/var/log/istio/istio.err.log', 'old line\npilot-agent: istiod refused the xDS connection\n');
     const r = await runBash([script(vm, 'verify.sh', sb)], { ...sb.env, SHIM_RC_is_active: '3', SHIM_JOURNAL: why });
     expect(r.code).toBe(1);
     const detail = status(sb).detail;
     expect(detail).toMatch(/^checks failed: spire-agent\.service istio\.service otelcol-contrib\.service sds-socket /);
-    expect(detail).toContain(`; spire-agent.service: ${why}`);
+    expect(detail).toContain(`; spire-agent.service: ${why} istio.service: /var/log/istio/istio.err.log: pilot-agent: istiod refused the xDS connection`);
     expect(r.stderr).toContain(`why: spire-agent.service: ${why}`);
     expect(callsOf(sb, 'journalctl')).toContainEqual(['--no-pager', '-o', 'cat', '-n', '1', '_SYSTEMD_UNIT=spire-agent.service', '_TRANSPORT=stdout']);
   });

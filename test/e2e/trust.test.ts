@@ -83,7 +83,8 @@ describe('the trust chain is verified for real', () => {
       const v = await runVerify(m, vm.file('verify.sh'));
       expect(v.code, v.output).toBe(1);
       expect(v.output).toMatch(/FAIL sidecar-ready/);
-      expect(v.output).toContain(`why: istio.service: pilot-agent: istiod refused the xDS connection`);
+      expect(v.output).toContain(`why: istio.service: /var/log/istio/istio.err.log: pilot-agent: istiod refused the xDS connection at istiod-1-27.istio-system.svc:${env.gateway.ports.istiod}: ${reason}`);
+      expect(v.status).toContain('istio.service: /var/log/istio/istio.err.log: pilot-agent: istiod refused the xDS connection');
     } finally {
       await m.dispose();
       await renderE2eSpec(env); // restores the rendered WorkloadGroup for later tests

@@ -1,8 +1,10 @@
 /**
  * The identity verdict on a booted machine, with real verifiers: the SPIRE agent authenticated
- * the SPIRE server stand-in against its bootstrap bundle and was issued the sidecar's SVID; the
- * SVID sync placed that SVID where pilot-agent reads it; `openssl verify` (the family of Envoy's
- * BoringSSL) accepts the placed chain against the mesh root as a TLS client certificate; the key
+ * the SPIRE server stand-in against its bootstrap bundle and was issued the sidecar's SVID (and
+ * Go's crypto/x509, what the real agent runs, accepts the server's chain against the bundle the VM
+ * holds); the SVID sync placed that SVID where pilot-agent reads it; `openssl verify` (the family
+ * of Envoy's BoringSSL) and Go's crypto/x509 (istiod's) accept the placed chain against the mesh
+ * root as a TLS client certificate; the key
  * is the certificate's; the SPIFFE ID is the one the VM's cluster.env implies
  * (spiffe://<TRUST_DOMAIN>/ns/<POD_NAMESPACE>/sa/<SERVICE_ACCOUNT>); and istiod authenticated the
  * sidecar's mutual-TLS connection as that identity and matched its WorkloadGroup.
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Container } from './container.js';
 import type { E2eEnv } from './e2e-env.js';
+import { goVerify } from './go-x509.js';
 import { requireHostTool } from './host-tools.js';
 import { checkClusterEnv } from './istio-sidecar-checks.js';
 import type { RenderedVm } from './render-fixture.js';
@@ -54,6 +57,12 @@ export async function checkIdentity(c: Container, env: E2eEnv, vm: RenderedVm, s
   if (!attest) problems.push('the SPIRE agent never attested to the SPIRE server stand-in over TLS');
   else if (!(attest.detail.svids as string[]).includes(want)) problems.push(`the SPIRE server issued ${JSON.stringify(attest.detail.svids)}, not ${want}`);
 
+  // What the real (Go) agent checks at attestation: the server chain against the bootstrap bundle on the VM.
+  const bundlePath = (JSON.parse(vm.file('spire/agent.conf')) as { agent: { trust_bundle_path: string } }).agent.trust_bundle_path;
+  const vmBundle = (await c.exec(['cat', bundlePath])).stdout;
+  const server = await goVerify(env.identity.pki.serverSvid.chainPem, vmBundle, 'server');
+  if (!server.ok) problems.push(`Go crypto/x509 rejects the SPIRE server's chain against the VM's bootstrap bundle: ${server.error}`);
+
   const chainText = (await c.exec(['cat', '/etc/certs/cert-chain.pem'])).stdout;
   const keyText = (await c.exec(['cat', '/etc/certs/key.pem'])).stdout;
   const bundleText = (await c.exec(['bash', '-c', 'cat "$(dirname "$(readlink -f /etc/certs/cert-chain.pem)")/bundle.0.pem"'])).stdout;
@@ -65,6 +74,8 @@ export async function checkIdentity(c: Container, env: E2eEnv, vm: RenderedVm, s
     if (leaf.issuer !== new X509Certificate(env.identity.pki.spireSigningCa.certPem).subject) problems.push(`the placed SVID was not issued by the SPIRE signing CA: ${leaf.issuer}`);
     const v = await opensslVerify(chainText, env.identity.pki.root.certPem, 'sslclient');
     if (!v.ok) problems.push(`openssl verify rejects the placed SVID chain against the mesh root: ${v.output}`);
+    const g = await goVerify(chainText, env.identity.pki.root.certPem, 'client');
+    if (!g.ok) problems.push(`Go crypto/x509 rejects the placed SVID chain against the mesh root: ${g.error}`);
     try {
       if (!leaf.checkPrivateKey(createPrivateKey(keyText))) problems.push('/etc/certs/key.pem is not the key of /etc/certs/cert-chain.pem');
     } catch (e) {

@@ -1,7 +1,9 @@
 /**
  * The east-west gateway as far as a VM can see it without a cluster: one TCP listener per port
  * role on loopback (ephemeral ports, written into the rendered spec), so the payload's
- * verify step, which connects to every gateway port, passes or fails on real connections.
+ * verify step, which connects to every gateway port, passes or fails on real connections. The
+ * `spire` and `istiod` roles pass through to the SPIRE server and istiod stand-ins
+ * (mesh-identity.ts), as the real gateway routes them with TLS passthrough.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { ISTIO_PORT_ROLES } from '../../../src/model/model.js';

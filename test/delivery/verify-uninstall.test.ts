@@ -59,6 +59,22 @@ describe('verify.sh', () => {
     expect(status(sb)).toMatchObject({ state: 'failed', detail: 'checks failed: sds-socket spire-agent-health gateway-tls gateway-istiod gateway-webhook gateway-status gateway-spire gateway-otlp' });
   });
 
+  it('adds the last log line of each failed agent unit: the agent says why', async () => {
+    sb = createSandbox();
+    const vm = firstVm(await goldenModel('aws-cloudinit'));
+    sb.write('/usr/local/bin/spire-agent', '#!/bin/bash\nexit 1\n', 0o755);
+    const why = 'spire-agent: cannot authenticate the SPIRE server at 203.0.113.10:8081 against the bootstrap bundle: unable to get local issuer certificate';
+    // pilot-agent's stderr goes to istio-start.sh's log file, not the journal.
+    sb.write('/var/log/istio/istio.err.log', 'old line\npilot-agent: istiod refused the xDS connection\n');
+    const r = await runBash([script(vm, 'verify.sh', sb)], { ...sb.env, SHIM_RC_is_active: '3', SHIM_JOURNAL: why });
+    expect(r.code).toBe(1);
+    const detail = status(sb).detail;
+    expect(detail).toMatch(/^checks failed: spire-agent\.service istio\.service otelcol-contrib\.service sds-socket /);
+    expect(detail).toContain(`; spire-agent.service: ${why} istio.service: /var/log/istio/istio.err.log: pilot-agent: istiod refused the xDS connection`);
+    expect(r.stderr).toContain(`why: spire-agent.service: ${why}`);
+    expect(callsOf(sb, 'journalctl')).toContainEqual(['--no-pager', '-o', 'cat', '-n', '1', '_SYSTEMD_UNIT=spire-agent.service', '_TRANSPORT=stdout']);
+  });
+
   it('connects to the gateway as istio-proxy, whose traffic the sidecar does not capture', async () => {
     sb = createSandbox();
     const vm = firstVm(await goldenModel('aws-cloudinit'));

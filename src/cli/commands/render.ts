@@ -9,6 +9,7 @@ import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../
 import type { Bundle } from '../../bundle/bundle.js';
 import { lockPathFor } from '../../spec/lock.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { refuseBinaryToTerminal } from '../pipes.js';
 import { printReport, type ReportFormat } from '../report.js';
 
 interface RenderOptions {
@@ -106,6 +107,7 @@ Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal erro
     )
     .action(async (spec: string, opts: RenderOptions) => {
       checkOptions(opts);
+      if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');
       const result = await renderSpecFile(spec, {
         ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
         ...(opts.lock ? { lockFile: opts.lock } : {}),

@@ -72,6 +72,7 @@ const catalog = {
   FILE_NOT_FOUND: { severity: 'error', stage: 'files', summary: 'A referenced local file does not exist under --files-dir.' },
   FILE_TOO_LARGE: { severity: 'error', stage: 'files', summary: 'A referenced file is larger than the limit for its kind.' },
   FILE_NOT_CERTIFICATE: { severity: 'error', stage: 'files', summary: 'A referenced file must hold PEM certificates only (never a private key).' },
+  CERTIFICATE_NOT_X509: { severity: 'error', stage: 'files', summary: 'A PEM block labelled CERTIFICATE does not parse as an X.509 certificate (for example a key wrapped in certificate lines); reference the real certificate file.' },
   // The lock file.
   LOCK_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file beside the spec (<spec>.lock.yaml) does not exist; run vmonboard pin.' },
   LOCK_INVALID: { severity: 'error', stage: 'lock', summary: 'The lock file does not match its schema (vmonboard.lock/v1).' },

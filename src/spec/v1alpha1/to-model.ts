@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { FileSource } from '../files.js';
-import { checkPemCertificates } from '../files.js';
+import { readPemCertificates } from '../files.js';
 import type { WrittenLock } from '../lock-types.gen.js';
 import type { WrittenSpec, Platform } from './types.gen.js';
 import type { Model, PlatformModel, TrustSource, WorkloadModel, Attestation, ArtifactPin, PackageFormat, Component } from '../../model/model.js';
@@ -36,7 +36,14 @@ function loadTrust(files: FileSource, v: { file?: string; url?: string }, pointe
     out.push({ severity: 'error', code: r.code, message: r.message, pointer: `${pointer}/file` });
     return { kind: 'inline', content: '', file: rel };
   }
-  const problem = kind === 'pem' ? checkPemCertificates(r.content) : checkSpiffeBundle(r.content);
+  if (kind === 'pem') {
+    // Only the parsed, re-encoded certificates go on (issue 15 §6): comments and lookalikes stay behind.
+    const pem = readPemCertificates(r.content);
+    if (pem.ok) return { kind: 'inline', content: pem.pem, file: rel };
+    out.push({ severity: 'error', code: pem.code, message: `"${rel}" cannot be used as trust material: ${pem.problem}`, pointer: `${pointer}/file` });
+    return { kind: 'inline', content: '', file: rel };
+  }
+  const problem = checkSpiffeBundle(r.content);
   if (problem) out.push({ severity: 'error', code: 'FILE_NOT_CERTIFICATE', message: `"${rel}" cannot be used as trust material: ${problem}`, pointer: `${pointer}/file` });
   return { kind: 'inline', content: r.content.endsWith('\n') ? r.content : `${r.content}\n`, file: rel };
 }

@@ -5,6 +5,7 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { LIMITS } from './limits.js';
+import { findOversizeCollection } from './prescan-collections.js';
 
 /** A parsed YAML file, with what is needed to locate diagnostics in it. */
 export interface LoadedYaml {
@@ -72,6 +73,22 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
   }
   // allStrings (the failsafe schema) is for documents whose every value is a string, like the
   // lock file: a hand-edited sha256 of digits must not turn into a number.
+  const oversize = findOversizeCollection(text);
+  if (oversize) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'INPUT_TOO_LARGE',
+      message:
+        oversize.what === 'list'
+          ? `a list has more than ${oversize.limit} items; at most ${oversize.limit} are accepted`
+          : `a mapping has more than ${oversize.limit} keys; no part of a spec takes that many, so remove them`,
+      pointer: '',
+      file,
+      line: oversize.line,
+      column: oversize.column,
+    });
+    return empty();
+  }
   // uniqueKeys: false, and duplicates found by findDuplicateKeys instead: the library's own check
   // compares each new key with every earlier one of its mapping (yaml 2.x compose/util-map-includes.js,
   // `items.some(...)`), which made 60,000 keys under one mapping take 20 s (issue 15 §5).

@@ -47,6 +47,7 @@ const catalog = {
   PORT_ROLE_CONFLICT: { severity: 'error', stage: 'rules', summary: 'Two east-west gateway port roles use the same port number.' },
   UNKNOWN_PLATFORM: { severity: 'error', stage: 'rules', summary: 'A workload names a platform that platforms[] does not define.' },
   SELECTORS_MISSING: { severity: 'error', stage: 'rules', summary: 'A workload on a cloud or x509pop platform needs discriminating selectors (a tag, role, service account...) so that other VMs in the same account or project cannot take its identity.' },
+  SELECTORS_TAG_ONLY: { severity: 'warning', stage: 'rules', summary: 'AWS selectors use EC2 tags only; anyone allowed ec2:CreateTags in the account can claim the identity. Add iamRole or securityGroupId (alone or with the tag).' },
   SELECTORS_WRONG_KIND: { severity: 'error', stage: 'rules', summary: 'The selectors are for another attestation than the platform uses.' },
   SELECTORS_WITH_JOIN_TOKEN: { severity: 'error', stage: 'rules', summary: 'A join token carries no selectors, so selectors on a join-token platform would never match; remove them.' },
   ATTESTATION_MISSING: { severity: 'error', stage: 'rules', summary: 'A platform lacks the attestation settings its kind needs.' },
@@ -77,6 +78,7 @@ const catalog = {
   LOCK_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file beside the spec (<spec>.lock.yaml) does not exist; run vmonboard pin.' },
   LOCK_INVALID: { severity: 'error', stage: 'lock', summary: 'The lock file does not match its schema (vmonboard.lock/v1).' },
   LOCK_PIN_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file has no sha256 for an artifact the targets need; run vmonboard pin.' },
+  LOCK_SAMPLE_PINS: { severity: 'warning', stage: 'lock', summary: 'The lock file is marked sample: true (example pins, not checksums of the real artifacts); VM downloads will fail verification. Run vmonboard pin.' },
   LOCK_PIN_STALE: { severity: 'error', stage: 'lock', summary: 'A lock entry was pinned from a different URL than the spec now resolves; run vmonboard pin.' },
   ARTIFACT_URL_UNKNOWN: { severity: 'error', stage: 'rules', summary: 'No sourced download URL exists for this component, format and arch; set artifacts.components.<name>.urls.' },
   // Delivering bundles: user-data budgets and artifact pinning (bundles issue).

@@ -28,7 +28,7 @@ const KEY = /^(?:"[^"\n]*"|'[^'\n]*'|[^\s#'"{[\]},&*!|>%@`?:-][^\n]*?|[?:-][^\s\
 const DASHES = /^(?:- +)+|^-$/;
 
 /** Scans `text`; returns the first block collection past its limit, or undefined. */
-export function findOversizeCollection(text: string, limits = { keys: LIMITS.maxMappingKeys, items: LIMITS.maxListItems }): CollectionTooLarge | undefined {
+export function findOversizeCollection(text: string, limits: { keys: number; items: number } = { keys: LIMITS.maxMappingKeys, items: LIMITS.maxListItems }): CollectionTooLarge | undefined {
   // Open collections by kind, as (indent, entries) from outer to inner.
   const maps: Array<[number, number]> = [];
   const seqs: Array<[number, number]> = [];

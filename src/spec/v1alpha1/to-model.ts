@@ -241,9 +241,14 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
       proxy: { ...(a.proxy?.http ? { http: a.proxy.http } : {}), ...(a.proxy?.https ? { https: a.proxy.https } : {}), noProxy: [...(a.proxy?.noProxy ?? [])] },
       allowInsecureHttpMirror: a.allowInsecureHttpMirror ?? false,
       skipChecksums: a.allowInsecureSkipChecksums ?? false,
+      samplePins: !inputs.ignoreLock && inputs.lock?.sample === 'true',
       pins: [],
     },
   };
   model.artifacts.pins = pinArtifacts(spec, platforms, inputs, out);
+  if (model.artifacts.samplePins) {
+    // Issue 15 §12: a field, not a comment, so tools and --strict can see it.
+    out.push({ severity: 'warning', code: 'LOCK_SAMPLE_PINS', file: inputs.lockFile, message: `the lock file ${inputs.lockFile} holds SAMPLE pins (sample: true), not checksums of the real artifacts: VMs will refuse every download; run \`vmonboard pin\` to pin the real artifacts`, pointer: '/sample' });
+  }
   return { model, diagnostics: out };
 }

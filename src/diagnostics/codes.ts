@@ -54,6 +54,8 @@ const catalog = {
   ATTESTATION_CONFLICT: { severity: 'error', stage: 'rules', summary: 'A platform sets attestation settings of another kind, or more than one.' },
   SECRET_REF_INVALID: { severity: 'error', stage: 'rules', summary: 'A secret reference is not a well-formed reference URI.' },
   SECRET_REF_NOT_ALLOWED: { severity: 'error', stage: 'rules', summary: 'A secret store cannot be used from this platform (cloud stores need that cloud\'s instance identity; join tokens must be host files).' },
+  SECRET_PATH_UNSAFE: { severity: 'error', stage: 'rules', summary: 'A file:// secret points into /proc, /sys, /dev or at a system file, whose owner and mode the payload would change; point it at the secret\'s own file (for example /etc/vmonboard/join-token).' },
+  SECRET_PATH_SHARED: { severity: 'warning', stage: 'rules', summary: 'A file:// secret is under /tmp, /var/tmp, /dev/shm, /home or /run/user, where other users can plant files; the payload refuses it at boot unless every parent directory is root\'s.' },
   SECRET_INLINE: { severity: 'error', stage: 'rules', summary: 'A secret value was written inline; reference it instead (file://, aws-ssm://, ...).' },
   TRUST_DOMAIN_INVALID: { severity: 'error', stage: 'rules', summary: 'The trust domain is not a valid SPIFFE trust domain.' },
   GATEWAY_ADDRESS_INVALID: { severity: 'error', stage: 'rules', summary: 'The east-west gateway address must be an IPv4/IPv6 address or a DNS name.' },

@@ -30,14 +30,15 @@ async function runWithTerminalStdout(args: string[]): Promise<{ code: number; st
 }
 
 describe('a reader that goes away', () => {
-  it('render --archive - | head -c 4: exit 0, nothing on stderr', () => {
+  it('render --archive - | head -c 4: exit 0, no error on stderr', () => {
     const errFile = join(mkdtempSync(join(tmpdir(), 'vmonboard-epipe-')), 'stderr');
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" render "${SPEC}" --archive - 2>"$ERR" | head -c 4 | od -An -tx1; echo "status=\${PIPESTATUS[0]}"`], {
       encoding: 'utf8',
       env: { ...process.env, ERR: errFile },
     });
     expect(r.stdout).toMatch(/^ 1f 8b 08 00\nstatus=0\n$/);
-    expect(readFileSync(errFile, 'utf8')).toBe('');
+    // Only the report's warnings (the example's sample pins); no EPIPE, no stack.
+    expect(readFileSync(errFile, 'utf8')).not.toMatch(/EPIPE|Unhandled|Error|at .*\.js/);
   });
 });
 

@@ -75,3 +75,36 @@ describe('§14 tag-only AWS selectors', () => {
     }
   });
 });
+
+describe('§7 file:// secret paths', () => {
+  const specWith = async (tokenRef: string): Promise<Array<{ code: string; severity: string; pointer: string }>> => {
+    const { check, baseSpec, findings } = await import('../spec/spec-builder.js');
+    const s = baseSpec();
+    s.platforms[1] = { name: 'dc1', kind: 'baremetal', delivery: 'shell', targets: { os: ['debian-12'], arch: ['amd64'] }, joinToken: { tokenRef } };
+    s.workloads[0].platforms[1] = { name: 'dc1' };
+    const r = check(s);
+    expect(findings(r).length).toBeGreaterThanOrEqual(0);
+    return r.diagnostics.map((d) => ({ code: d.code, severity: d.severity, pointer: d.pointer }));
+  };
+  it.each([
+    ['file:///home/alice/token', 'SECRET_PATH_SHARED', 'warning'],
+    ['file:///tmp/join-token', 'SECRET_PATH_SHARED', 'warning'],
+    ['file:///var/tmp/t', 'SECRET_PATH_SHARED', 'warning'],
+    ['file:///dev/shm/t', 'SECRET_PATH_SHARED', 'warning'],
+    ['file:///etc/passwd', 'SECRET_PATH_UNSAFE', 'error'],
+    ['file:///etc/shadow', 'SECRET_PATH_UNSAFE', 'error'],
+    ['file:///etc/ssh/sshd_config', 'SECRET_PATH_UNSAFE', 'error'],
+    ['file:///proc/self/environ', 'SECRET_PATH_UNSAFE', 'error'],
+    ['file:///sys/kernel/x', 'SECRET_PATH_UNSAFE', 'error'],
+    ['file:///dev/sda', 'SECRET_PATH_UNSAFE', 'error'],
+    ['file:///usr/bin/sudo', 'SECRET_PATH_UNSAFE', 'error'],
+  ])('%s → %s (%s), at the reference', async (ref, code, severity) => {
+    const ds = await specWith(ref);
+    expect(ds).toContainEqual({ code, severity, pointer: '/platforms/1/joinToken/tokenRef' });
+  });
+
+  it('a root-only path passes: file:///etc/vmonboard/join-token', async () => {
+    const ds = await specWith('file:///etc/vmonboard/join-token');
+    expect(ds.filter((d) => d.code.startsWith('SECRET_PATH'))).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@
  * the only things compared: a fresh clone of an up-to-date bundle must show no drift.
  */
 import type { Bundle } from './bundle.js';
-import { formatMode } from './manifest.js';
+import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
 import { readTree } from './read-dir.js';
 import { shortDiff } from './short-diff.js';
 
@@ -20,7 +20,7 @@ export interface ChangedFile {
 export interface BundleDrift {
   /** In the rendered bundle but not on disk. */
   added: string[];
-  /** On disk but not in the rendered bundle. */
+  /** On disk and listed in the committed MANIFEST.json, but no longer rendered. */
   removed: string[];
   changed: ChangedFile[];
 }
@@ -34,7 +34,8 @@ const isExecutable = (mode: number): boolean => (mode & 0o111) !== 0;
 
 /**
  * Compares `bundle` with the files under `dir` (a missing directory counts as empty).
- * Content and the executable bit only; other mode bits (0600 vs 0644) are ignored.
+ * Content and the executable bit only; other mode bits (0600 vs 0644) are ignored. Entries the
+ * committed MANIFEST.json does not list are the user's (a render keeps them), so they are not drift.
  */
 export function compareBundleWithDir(bundle: Bundle, dir: string): BundleDrift {
   let disk;
@@ -63,7 +64,9 @@ export function compareBundleWithDir(bundle: Bundle, dir: string): BundleDrift {
     if (!d.content.equals(want)) diff.push(...shortDiff(d.content, want));
     if (diff.length > 0) drift.changed.push({ path, diff });
   }
-  for (const path of disk.keys()) if (!bundle.has(path)) drift.removed.push(path);
+  const m = disk.get(MANIFEST_FILE);
+  const listed = m?.kind === 'file' ? parseManifest(m.content.toString('utf8'))?.files : undefined;
+  for (const path of disk.keys()) if (!bundle.has(path) && listed && Object.hasOwn(listed, path)) drift.removed.push(path);
   return drift;
 }
 

@@ -6,6 +6,8 @@ export interface CliIO {
   readStdin(): Promise<string>;
   /** True when stderr is a terminal (progress bars, colours). */
   isTTY: boolean;
+  /** True when stdout is a terminal: binary data (archives, gzip) is then refused (pipes.ts). */
+  stdoutIsTTY?: boolean;
 }
 
 /** Exit codes (docs/diagnostics.md). */

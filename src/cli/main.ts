@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The vmonboard executable: process streams in, exit code out. */
+import { exitQuietlyOnClosedPipe } from './pipes.js';
 import { runCli } from './program.js';
 
 async function readStdin(): Promise<string> {
@@ -8,9 +9,12 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+exitQuietlyOnClosedPipe(process.stdout, process.stderr);
+
 process.exitCode = await runCli(process.argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   readStdin,
   isTTY: Boolean(process.stderr.isTTY),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
 });

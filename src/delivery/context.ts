@@ -28,6 +28,8 @@ export interface BootstrapContext {
   title: string;
   payloadHash: string;
   mode: { full: boolean; firstboot: boolean; bake: boolean; downloads: boolean };
+  /** The lock file is marked sample: the payload says so in its log (issue 15 §12). */
+  samplePins: boolean;
   os: { deb: boolean; rpm: boolean; targets: string };
   arches: string[];
   pins: PlatformPins;
@@ -128,6 +130,7 @@ export function buildContext(
       : `vmonboard bootstrap for workload ${workload.name} (${workload.namespace}) on platform ${platform.name} (${platform.kind}, ${platform.delivery}${mode === 'firstboot' ? ', first boot of a baked image' : ''}).`,
     payloadHash: '',
     mode: { full: mode === 'full', firstboot: mode === 'firstboot', bake: mode === 'bake', downloads },
+    samplePins: model.artifacts.samplePins,
     os: { deb: platform.formats.includes('deb'), rpm: platform.formats.includes('rpm'), targets: platform.targets.os.join(' ') },
     arches: [...platform.targets.arch],
     pins,

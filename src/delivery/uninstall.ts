@@ -51,6 +51,16 @@ function agentIdSource(model: Model, platform: PlatformModel): AgentIdSource {
   }
 }
 
+/**
+ * Configuration directories of the packages vmonboard installs: the collector's (otelcol-contrib
+ * packaging, /etc/otelcol-contrib/config.yaml) and the sidecar's (istio-sidecar.deb/.rpm keep
+ * cluster.env and mesh.yaml under /var/lib/istio/envoy and /etc/istio).
+ */
+const PACKAGE_CONFIG_DIRS = [
+  { component: 'otelcol-contrib', dirs: ['/etc/otelcol-contrib'] },
+  { component: 'istio-sidecar', dirs: ['/var/lib/istio', '/etc/istio'] },
+];
+
 /** Renders uninstall.sh for one VM from its inputs and payload files. */
 export function renderUninstall(vm: VmInputs, files: PayloadFiles): string {
   const { model, workload, platform } = vm;
@@ -65,6 +75,9 @@ export function renderUninstall(vm: VmInputs, files: PayloadFiles): string {
     units: allUnits(files.all).reverse(),
     istioStart: ISTIO_START_SCRIPT,
     packageNames: selectPins(model, platform).packages[0]?.packages.map((p) => p.component) ?? [],
+    // Directories whose placed files belong to a package's own configuration: kept when that
+    // package was on the VM before vmonboard (its operator's config lived there).
+    packageDirs: PACKAGE_CONFIG_DIRS,
     // Placed files, plus the links the SVID sync service made to the SVID it writes under /run.
     files: [...files.placed.map((p) => p.vmPath), `${ISTIO_PATHS.certDir}/cert-chain.pem`, `${ISTIO_PATHS.certDir}/key.pem`],
     // SPIRE's install, link and data; the runtime directories systemd keeps (RuntimeDirectoryPreserve=yes).

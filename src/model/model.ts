@@ -201,6 +201,8 @@ export interface Model {
     proxy: { http?: string; https?: string; noProxy: string[] };
     allowInsecureHttpMirror: boolean;
     skipChecksums: boolean;
+    /** The lock file is marked `sample: true`: its pins are not checksums of the real artifacts. */
+    samplePins: boolean;
     /** Every artifact the targets need, sorted by component, format, arch. */
     pins: ArtifactPin[];
   };

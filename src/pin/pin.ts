@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import jsYaml from 'js-yaml';
 import { validateSpecFile } from '../api.js';
-import { writeFileAtomic } from '../bundle/write-dir.js';
+import { writeFileAtomic } from '../bundle/safe-file.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { ArtifactPin, Model } from '../model/model.js';

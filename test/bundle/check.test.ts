@@ -40,13 +40,20 @@ describe('compareBundleWithDir', () => {
   });
 
   it('lists added and removed files', async () => {
-    const dir = await written();
+    const dir = join(root, `case-${++n}`);
+    await writeBundleToDir(sampleBundle('v1', { 'vms/web/stray.txt': 'x' }), dir);
     unlinkSync(join(dir, 'README.md'));
-    writeFileSync(join(dir, 'vms/web/stray.txt'), 'x');
     const drift = compareBundleWithDir(sampleBundle('v1'), dir);
     expect(drift.added).toEqual(['README.md']);
     expect(drift.removed).toEqual(['vms/web/stray.txt']);
-    expect(formatDrift(drift, 'bundle')).toMatch(/bundle is out of date: 2 files differ[\s\S]*added: {3}README\.md[\s\S]*removed: vms\/web\/stray\.txt/);
+    expect(formatDrift(drift, 'bundle')).toMatch(/bundle is out of date: \d+ files differ[\s\S]*added: {3}README\.md[\s\S]*removed: vms\/web\/stray\.txt/);
+  });
+
+  it('ignores entries the committed MANIFEST.json does not list (issue 15 §2: a render keeps them)', async () => {
+    const dir = await written();
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: []\n');
+    writeFileSync(join(dir, 'vms/web/notes.txt'), 'mine\n');
+    expect(compareBundleWithDir(sampleBundle('v1'), dir)).toEqual({ added: [], removed: [], changed: [] });
   });
 
   it('reports a lost executable bit but ignores other mode bits, which Git does not keep', async () => {

@@ -109,6 +109,28 @@ describe('uninstall.sh', () => {
     expect(r.stdout).toContain(`spire-server agent evict -spiffeID spiffe://example.org/spire/agent/x509pop/${fingerprint}`);
   });
 
+  // Issue 15 §8: uninstall.sh purged istio-sidecar and otelcol-contrib and deleted
+  // /etc/otelcol-contrib/config.yaml even when the operator had installed them before vmonboard.
+  it('leaves a package that was on the VM before vmonboard, with its config, and says so', async () => {
+    sb = createSandbox('ID=ubuntu\nID_LIKE=debian\n');
+    const vm = firstVm(withSandboxArtifacts(sb, await goldenModel('onprem-x509pop')));
+    createSdsSocket(sb);
+    sb.write('/etc/pki/vmonboard/host.key', 'key', 0o600);
+    sb.write('/etc/pki/vmonboard/host.crt', readFileSync(join(GOLDEN_FILES, 'onprem-host-ca.pem'), 'utf8'));
+    // The operator's collector was installed before the first boot; the sidecar was not.
+    expect((await runPayload(sb, vm, 'full', { SHIM_AHOSTS: '192.0.2.5', SHIM_INSTALLED: 'otelcol-contrib' })).code).toBe(0);
+    expect(sb.read('/var/lib/vmonboard/installed/otelcol-contrib.preexisting')).toBe('');
+    expect(sb.read('/var/lib/vmonboard/installed/istio-sidecar.preexisting')).toBeUndefined();
+    sb.resetCalls();
+    const r = await runBash([script(vm, 'uninstall.sh', sb)], sb.env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(callsOf(sb, 'apt-get')).toEqual([['-q', '-y', '-o', 'DPkg::Lock::Timeout=300', 'purge', 'istio-sidecar']]);
+    expect(sb.read('/etc/otelcol-contrib/config.yaml')).toBeDefined();
+    expect(r.stdout).toContain('vmonboard: left /etc/otelcol-contrib/config.yaml (its package was on this VM before vmonboard)');
+    expect(r.stdout).toContain('vmonboard: left the package otelcol-contrib installed: vmonboard did not install it');
+    expect(sb.read('/var/lib/istio/envoy/cluster.env')).toBeUndefined();
+  });
+
   it('derives an aws_iid agent ID from the instance identity document (IMDSv2)', async () => {
     sb = createSandbox();
     stub = await startSecretStub({});

@@ -29,7 +29,7 @@ export function baseSpec(): Record<string, any> {
         namespace: 'bookinfo',
         ports: [{ name: 'http', number: 9080 }],
         platforms: [
-          { name: 'aws-prod', selectors: { aws: { tags: { app: 'ratings' } } } },
+          { name: 'aws-prod', selectors: { aws: { tags: { app: 'ratings' }, securityGroupId: 'sg-0123456789abcdef0' } } },
           { name: 'dc1', selectors: { x509pop: { subjectCN: 'ratings.dc1' } } },
         ],
       },

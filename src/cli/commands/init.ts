@@ -1,7 +1,8 @@
 /** `vmonboard init`: print (or write) a commented starter spec. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { readAsset } from '../../assets.js';
+import { writeFileAtomic, writeNewFile } from '../../bundle/safe-file.js';
 import { UsageError, type CliIO } from '../io.js';
 
 /** Builds the init command. */
@@ -18,14 +19,23 @@ Examples:
   $ vmonboard init > spec.yaml
   $ vmonboard init --flavor gloo -o gloo.yaml`,
     )
-    .action((opts: { flavor: 'istio' | 'gloo'; output?: string; force: boolean }) => {
+    .action(async (opts: { flavor: 'istio' | 'gloo'; output?: string; force: boolean }) => {
       const text = readAsset(`templates/init/${opts.flavor}.yaml`);
       if (!opts.output) {
         io.stdout.write(text);
         return;
       }
-      if (existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} already exists; pass --force to overwrite it`);
-      writeFileSync(opts.output, text, { mode: 0o644 });
+      // A new file is created O_EXCL|O_NOFOLLOW; --force replaces one by rename, never writing through a symlink.
+      const present = (() => {
+        try {
+          return lstatSync(opts.output).isSymbolicLink() ? 'a symbolic link' : 'a file';
+        } catch {
+          return undefined;
+        }
+      })();
+      if (present && !opts.force) throw new UsageError(`${opts.output} already exists (${present}); pass --force to replace it`);
+      if (present) await writeFileAtomic(opts.output, text);
+      else await writeNewFile(opts.output, text);
       io.stderr.write(`wrote ${opts.output}; edit it, then run: vmonboard validate ${opts.output}\n`);
     });
 }

@@ -2,11 +2,14 @@
  * `vmonboard render <spec> -o <dir> | --archive <file>`: validate, then write the bundle
  * atomically, or an archive; `--check` compares with the committed bundle and writes nothing.
  */
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
 import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
 import type { Bundle } from '../../bundle/bundle.js';
+import { lockPathFor } from '../../spec/lock.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { refuseBinaryToTerminal } from '../pipes.js';
 import { printReport, type ReportFormat } from '../report.js';
 
 interface RenderOptions {
@@ -19,12 +22,14 @@ interface RenderOptions {
   lock?: string;
   strict: boolean;
   format: ReportFormat;
+  wait: string;
 }
 
 /** Rejects option combinations that cannot mean anything. */
 function checkOptions(opts: RenderOptions): void {
   if (!opts.output && !opts.archive) throw new UsageError('render needs -o <dir> or --archive <file>');
   if (opts.check && (opts.archive || opts.force)) throw new UsageError('--check only reads the bundle at -o <dir>; it cannot be combined with --archive or --force');
+  if (!/^\d{1,5}$/.test(opts.wait)) throw new UsageError(`--wait takes a whole number of seconds, not ${JSON.stringify(opts.wait)}`);
   if (opts.check && !opts.output) throw new UsageError('--check needs -o <dir>: the committed bundle to compare with');
   if (opts.archive === '-' && opts.format === 'json') throw new UsageError('--archive - writes the archive to stdout, so the report cannot go there too; drop --format json');
   if (opts.archive && opts.archive !== '-' && !opts.archiveFormat && !archiveFormatFor(opts.archive)) {
@@ -32,18 +37,31 @@ function checkOptions(opts: RenderOptions): void {
   }
 }
 
-async function writeOutputs(io: CliIO, bundle: Bundle, opts: RenderOptions): Promise<void> {
+/** The run's own inputs, which `--force` must never replace (output-guard.ts). */
+function protectedInputs(spec: string, opts: RenderOptions): Array<{ what: string; path: string }> {
+  if (spec === '-') return [...(opts.lock ? [{ what: 'the lock file', path: opts.lock }] : []), ...(opts.filesDir ? [{ what: '--files-dir', path: opts.filesDir }] : [])];
+  return [
+    { what: 'the spec', path: spec },
+    { what: 'the lock file', path: opts.lock ?? lockPathFor(spec) },
+    { what: '--files-dir', path: opts.filesDir ?? dirname(spec) },
+  ];
+}
+
+async function writeOutputs(io: CliIO, spec: string, bundle: Bundle, opts: RenderOptions): Promise<void> {
   // The writers load only when a bundle is written: `--help` and a failed validation never pay for them.
-  const { NotABundleError, writeBundleToDir, writeFileAtomic } = await import('../../bundle/write-dir.js');
+  const w = await import('../../bundle/write-dir.js');
   if (opts.output) {
     let result;
     try {
-      result = await writeBundleToDir(bundle, opts.output, { force: opts.force });
+      result = await w.writeBundleToDir(bundle, opts.output, { force: opts.force, protect: protectedInputs(spec, opts), lockWaitSeconds: Number(opts.wait) });
     } catch (err) {
-      if (err instanceof NotABundleError) throw new UsageError(err.message);
-      io.stderr.write(`error: could not write the bundle to ${opts.output}: ${(err as Error).message}\n${opts.output} still holds what it held before.\n`);
+      if (err instanceof w.NotABundleError || err instanceof w.ProtectedTargetError) throw new UsageError(err.message);
+      const why = err instanceof w.DirLockError || err instanceof w.KeptEntryConflictError ? err.message : `could not write the bundle to ${opts.output}: ${(err as Error).message}`;
+      io.stderr.write(`error: ${why}\n${opts.output} still holds what it held before.\n`);
       throw new CliExit(EXIT.invalid);
     }
+    const { formatKept } = await import('../../bundle/keep-entries.js');
+    if (result.kept.length > 0) io.stderr.write(`note: ${formatKept(opts.output, result.kept)}\n`);
     for (const line of result.recovered) io.stderr.write(`note: ${line}\n`);
     for (const line of result.warnings) io.stderr.write(`warning: ${line}\n`);
     io.stderr.write(`wrote ${result.files} files to ${opts.output}\n`);
@@ -54,7 +72,7 @@ async function writeOutputs(io: CliIO, bundle: Bundle, opts: RenderOptions): Pro
     const data = await buildBundleArchive(bundle, format);
     if (opts.archive === '-') io.stdout.write(data);
     else {
-      await writeFileAtomic(opts.archive, data);
+      await w.writeFileAtomic(opts.archive, data);
       io.stderr.write(`wrote ${format} archive ${opts.archive} (${bundle.size} files, ${data.length} bytes)\n`);
     }
   }
@@ -69,7 +87,8 @@ export function renderCommand(io: CliIO): Command {
     .option('--archive <file>', 'also (or instead) write a .tar.gz or .zip archive; - writes it to stdout')
     .addOption(new Option('--archive-format <format>', 'archive format (default: from the file name; tar.gz for -)').choices(['tar.gz', 'zip']))
     .option('--check', 'write nothing; exit 4 when the bundle at -o differs from what the spec renders', false)
-    .option('--force', 'replace -o even when it is not a vmonboard bundle', false)
+    .option('--force', 'replace -o even when it is not a vmonboard bundle (never the spec, its lock, --files-dir, the current directory, $HOME or /)', false)
+    .option('--wait <seconds>', 'how long to wait for another render to the same -o to finish', '60')
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
     .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
     .option('--strict', 'treat warnings as errors', false)
@@ -88,6 +107,7 @@ Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal erro
     )
     .action(async (spec: string, opts: RenderOptions) => {
       checkOptions(opts);
+      if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');
       const result = await renderSpecFile(spec, {
         ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
         ...(opts.lock ? { lockFile: opts.lock } : {}),
@@ -105,6 +125,6 @@ Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal erro
         io.stderr.write(`${opts.output} is up to date (${result.bundle.size} files)\n`);
         return;
       }
-      await writeOutputs(io, result.bundle, opts);
+      await writeOutputs(io, spec, result.bundle, opts);
     });
 }

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { USERDATA_ENCODINGS, UserDataError, type UserDataEncoding } from '../../userdata/encode.js';
 import type { UserDataOptions, UserDataResult } from '../../userdata/render-user-data.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { refuseBinaryToTerminal } from '../pipes.js';
 import { printReport } from '../report.js';
 
 /** Options every user-data command shares (userdata, aws launch-template). */
@@ -69,6 +70,9 @@ Limits: EC2 16,384 bytes (before base64), Azure custom data 65,535, GCE 262,144 
     )
     .action(async (spec: string, opts: VmCommandOptions & { encoding?: UserDataEncoding }) => {
       const { userData } = await renderUserDataForCli(io, spec, opts);
+      if (userData.bytes[0] === 0x1f && userData.bytes[1] === 0x8b) {
+        refuseBinaryToTerminal(io.stdoutIsTTY, 'gzipped user data', 'redirect it (> user-data.gz), or pass --encoding base64 or gzip+base64 for text');
+      }
       io.stdout.write(userData.bytes);
     });
 }

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { FileSource } from '../files.js';
-import { checkPemCertificates } from '../files.js';
+import { readPemCertificates } from '../files.js';
 import { checkBundleHasMeshRoot, resolveSpireBundle } from './spire-bundle.js';
 import type { WrittenLock } from '../lock-types.gen.js';
 import type { WrittenSpec, Platform } from './types.gen.js';
@@ -37,7 +37,14 @@ function loadTrust(files: FileSource, v: { file?: string; url?: string }, pointe
     out.push({ severity: 'error', code: r.code, message: r.message, pointer: `${pointer}/file` });
     return { kind: 'inline', content: '', file: rel };
   }
-  const problem = kind === 'pem' ? checkPemCertificates(r.content) : checkSpiffeBundle(r.content);
+  if (kind === 'pem') {
+    // Only the parsed, re-encoded certificates go on (issue 15 §6): comments and lookalikes stay behind.
+    const pem = readPemCertificates(r.content);
+    if (pem.ok) return { kind: 'inline', content: pem.pem, file: rel };
+    out.push({ severity: 'error', code: pem.code, message: `"${rel}" cannot be used as trust material: ${pem.problem}`, pointer: `${pointer}/file` });
+    return { kind: 'inline', content: '', file: rel };
+  }
+  const problem = checkSpiffeBundle(r.content);
   if (problem) out.push({ severity: 'error', code: 'FILE_NOT_CERTIFICATE', message: `"${rel}" cannot be used as trust material: ${problem}`, pointer: `${pointer}/file` });
   return { kind: 'inline', content: r.content.endsWith('\n') ? r.content : `${r.content}\n`, file: rel };
 }
@@ -249,9 +256,14 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
       proxy: { ...(a.proxy?.http ? { http: a.proxy.http } : {}), ...(a.proxy?.https ? { https: a.proxy.https } : {}), noProxy: [...(a.proxy?.noProxy ?? [])] },
       allowInsecureHttpMirror: a.allowInsecureHttpMirror ?? false,
       skipChecksums: a.allowInsecureSkipChecksums ?? false,
+      samplePins: !inputs.ignoreLock && inputs.lock?.sample === 'true',
       pins: [],
     },
   };
   model.artifacts.pins = pinArtifacts(spec, platforms, inputs, out);
+  if (model.artifacts.samplePins) {
+    // Issue 15 §12: a field, not a comment, so tools and --strict can see it.
+    out.push({ severity: 'warning', code: 'LOCK_SAMPLE_PINS', file: inputs.lockFile, message: `the lock file ${inputs.lockFile} holds SAMPLE pins (sample: true), not checksums of the real artifacts: VMs will refuse every download; run \`vmonboard pin\` to pin the real artifacts`, pointer: '/sample' });
+  }
   return { model, diagnostics: out };
 }

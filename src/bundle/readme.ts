@@ -131,6 +131,7 @@ export function buildReadmeContext(model: Model) {
     spireAgentLabel: gloo ? 'Gloo agent (SPIRE agent)' : 'SPIRE agent',
     clusterSteps: clusterSteps(model),
     firewall: listFirewallRules(model),
+    podCIDRsMissing: model.mesh.podCIDRs.length === 0,
     vms,
     anyBake: vms.some((v) => v.bake),
     anyJoinToken: vms.some((v) => v.joinToken),

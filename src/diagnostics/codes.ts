@@ -63,7 +63,7 @@ const catalog = {
   GLOO_GRPC_PROBE: { severity: 'error', stage: 'rules', summary: 'Gloo ExternalWorkload has no grpc probe; use httpGet, tcpSocket or exec.' },
   GLOO_SECTION_MISSING: { severity: 'error', stage: 'rules', summary: 'flavor gloo needs the gloo section.' },
   GLOO_SECTION_UNUSED: { severity: 'warning', stage: 'rules', summary: 'The gloo section or a Gloo-only port role is set but flavor is istio; it is ignored.' },
-  GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64, bake, no Istio revision, Gloo before 2.5.0); see docs/gloo.md.' },
+  GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64, bake, no Istio revision, previousRevisions, Gloo before 2.5.0); see docs/gloo.md.' },
   DELIVERY_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'The platform delivery cannot work for its kind or targets (for example cloud-init on GCE images without cloud-init).' },
   X509POP_PATH_EXPANSION: { severity: 'error', stage: 'rules', summary: 'An x509pop certificate or intermediates path contains "${", which the SPIRE agent config never holds (it would be a variable reference under -expandEnv); rename the file or directory.' },
   URL_NOT_HTTPS: { severity: 'error', stage: 'rules', summary: 'Downloads must use HTTPS.' },

@@ -50,7 +50,7 @@ export interface WrittenSpec {
        */
       revision?: string;
       /**
-       * Istio revisions whose VMs have not been moved to this one yet (for example [1-26] during a 1-26 to 1-27 canary upgrade). The east-west gateway keeps an istiod route per revision, each named after its revision, so VMs still on an old payload keep their xDS connection until their payload is re-run. Remove a revision once its VMs have moved.
+       * Istio revisions whose VMs have not been moved to this one yet (for example [1-26] during a 1-26 to 1-27 canary upgrade). The east-west gateway keeps an istiod route per revision, each named after its revision, so VMs still on an old payload keep their xDS connection until their payload is re-run. Each revision's istiod is the Service istiod-<revision> in the istiod namespace. Remove a revision once its VMs have moved.
        *
        * @maxItems 8
        */

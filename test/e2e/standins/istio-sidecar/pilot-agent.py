@@ -47,7 +47,7 @@ def cmd_proxy(args):
     prov = os.environ.get("PROV_CERT") or "/etc/certs"
     client_cert = all(os.access(os.path.join(prov, n), os.R_OK) for n in ("cert-chain.pem", "key.pem"))
     serve_status()
-    report("ready", sds_socket=SDS_SOCKET, root_cert=root, xds_client_cert=client_cert, service_cluster=[a for a in args if a.startswith("--serviceCluster")])
+    report("ready", version=STANDIN_VERSION, sds_socket=SDS_SOCKET, root_cert=root, xds_client_cert=client_cert, service_cluster=[a for a in args if a.startswith("--serviceCluster")])
     stay_up()
 
 

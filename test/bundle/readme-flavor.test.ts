@@ -4,6 +4,7 @@
  * each README names only what its own bundle renders, in the order of its cluster/README.md.
  */
 import { describe, expect, it } from 'vitest';
+import type { Bundle } from '../../src/bundle/bundle.js';
 import { README_FILE } from '../../src/bundle/readme.js';
 import { goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 
@@ -13,7 +14,7 @@ const ONLY = {
   gloo: [/ExternalWorkload/, /gloo-platform/, /Gloo SPIRE server/],
 } as const;
 
-const text = (b: Map<string, { content: string | Uint8Array }>, p: string): string => {
+const text = (b: Bundle, p: string): string => {
   const f = b.get(p);
   return f === undefined ? '' : typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
 };

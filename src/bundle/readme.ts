@@ -9,6 +9,7 @@ import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../delivery/layout.js';
 import { listFirewallRules } from './firewall.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { renderMarkdownTemplate } from './markdown-template.js';
+import { GLOO_NAMESPACE, GLOO_SPIRE_DEPLOYMENT, OTLP_RELAY_PIPELINE } from '../gloo/facts.js';
 
 /** Path of the bundle README. */
 export const README_FILE = 'README.md';
@@ -54,6 +55,37 @@ function vmRow(model: Model, workload: string, p: PlatformModel) {
  * join tokens. Built from the model, so it never reads that file.
  */
 function clusterSteps(model: Model): Array<{ title: string; detail: string }> {
+  return model.flavor === 'gloo' ? glooClusterSteps(model) : istioClusterSteps(model);
+}
+
+/**
+ * Flavor gloo's steps, in the order of src/cluster/gloo/readme.ts: the Gloo SPIRE server and
+ * ExternalWorkloads replace the spire chart and WorkloadGroups, so none of flavor istio's names appear.
+ */
+function glooClusterSteps(model: Model): Array<{ title: string; detail: string }> {
+  const mgmt = model.gloo?.managementCluster;
+  const separate = mgmt !== undefined && mgmt !== model.mesh.clusterName;
+  const steps = [
+    ...(separate ? [{ title: 'Management cluster', detail: `the ExternalWorkloads feature gate in the gloo-platform and gloo-platform-crds charts of management cluster ${mgmt}` }] : []),
+    {
+      title: 'Gloo on the workload cluster',
+      detail: `gloo-platform ${model.gloo!.version} with the Gloo SPIRE server (${GLOO_NAMESPACE}/${GLOO_SPIRE_DEPLOYMENT}, trust domain ${model.mesh.trustDomain}), its PostgreSQL datastore and the ${OTLP_RELAY_PIPELINE} pipeline${separate ? '' : ', plus the ExternalWorkloads feature gate'}`,
+    },
+    {
+      title: 'istiod and the east-west gateway',
+      detail: `Solo's Istio ${model.mesh.istioVersion}${model.mesh.revision ? ` (revision ${model.mesh.revision})` : ''} in namespace ${model.mesh.istiod.namespace} (network ${model.mesh.network}), and the gateway ${model.gateway.name} in namespace ${model.gateway.namespace}, reachable from the VMs at ${model.gateway.address}`,
+    },
+    { title: 'East-west Service and ExternalWorkloads', detail: 'the vmonboard mesh-registration chart: the east-west Service with every port Gloo needs and one ExternalWorkload per workload' },
+    { title: 'Workspaces', detail: 'the ExternalWorkloads\' namespaces in a Gloo workspace on the management cluster' },
+  ];
+  if (model.platforms.some((p) => p.attestation.type === 'join_token')) {
+    steps.push({ title: 'Join tokens', detail: 'one token per VM from meshctl external-workload gen-token, minted just before it boots' });
+  }
+  return steps;
+}
+
+/** Flavor istio's steps, in the order of src/cluster/readme.ts. */
+function istioClusterSteps(model: Model): Array<{ title: string; detail: string }> {
   const clouds = [...new Set(model.platforms.filter((p) => p.kind === 'aws' || p.kind === 'gcp' || p.kind === 'azure').map((p) => p.kind))];
   const steps = [
     ...(clouds.length > 0 ? [{ title: 'Cloud permissions', detail: `the documents in cluster/iam/ let the SPIRE server verify ${clouds.join(', ')} instance identities` }] : []),
@@ -94,7 +126,7 @@ function buildTopology(model: Model) {
     { id: 'ew', label: `east-west gateway ${model.gateway.address}` },
     { id: 'svc', label: 'mesh services' },
     { id: 'istiod', label: `istiod ${model.mesh.istiod.host}` },
-    { id: 'spire', label: `SPIRE server ${model.spire.namespace}/${model.spire.releaseName}` },
+    { id: 'spire', label: gloo ? `Gloo SPIRE server ${GLOO_NAMESPACE}/${GLOO_SPIRE_DEPLOYMENT}` : `SPIRE server ${model.spire.namespace}/${model.spire.releaseName}` },
     ...(model.telemetry.enabled ? [{ id: 'otelgw', label: `OTel gateway ${model.telemetry.gateway.host}` }] : []),
     ...(gloo ? [{ id: 'gloo', label: 'Gloo Mesh (cluster side)' }] : []),
   ];
@@ -131,6 +163,7 @@ export function buildReadmeContext(model: Model) {
     spireAgentLabel: gloo ? 'Gloo agent (SPIRE agent)' : 'SPIRE agent',
     clusterSteps: clusterSteps(model),
     firewall: listFirewallRules(model),
+    podCIDRsMissing: model.mesh.podCIDRs.length === 0,
     vms,
     anyBake: vms.some((v) => v.bake),
     anyJoinToken: vms.some((v) => v.joinToken),

@@ -159,6 +159,35 @@ function joinTokenSection(model: Model): string[] {
   return out;
 }
 
+/**
+ * The canary order of a revision change (issue 14 §3): the routes of both revisions stay on the
+ * gateway while VMs move, because our chart names each revision's istiod route after it.
+ */
+function revisionSection(model: Model): string[] {
+  const rev = model.mesh.revision;
+  const kept = model.mesh.previousRevisions;
+  const gw = model.gateway;
+  return [
+    '## Upgrading to a new Istio revision',
+    '',
+    'VMs keep dialing the istiod revision of the payload they ran, so a revision change is a canary:',
+    '',
+    '1. Install the new istiod revision next to the old one (step 4 with the new `--version` and revision).',
+    `2. In ${model.sourceName}, set \`mesh.istio.version\` and \`mesh.istio.revision\` to the new ones and list the old revision in`,
+    '   `mesh.istio.previousRevisions`; render, then apply steps 6 and 7. The east-west gateway now routes',
+    '   both revisions, each through its own `<release>-istiod-<revision>` Gateway and VirtualService.',
+    '3. Roll the VMs: re-run each VM\'s new payload (or replace the VM with one launched from it); its',
+    '   packages, configs and agents move to the new version and revision.',
+    '4. When no VM is left on the old revision, remove it from `mesh.istio.previousRevisions`, render and',
+    '   apply step 7 again (its route goes away), then uninstall the old istiod revision.',
+    '',
+    kept.length > 0
+      ? `This bundle routes revision ${rev ?? 'default'} and keeps the routes of ${kept.join(', ')}: check \`${sh('kubectl', '-n', gw.namespace, 'get', 'gateways,virtualservices')}\` lists ${kept.map((r) => `\`${meshReleaseName(model)}-istiod-${r}\``).join(', ')}.`
+      : `This bundle routes only revision ${rev ?? 'default'}; a VM still on another revision loses its istiod route when this chart is applied.`,
+    '',
+  ];
+}
+
 /** Renders cluster/README.md for flavor istio. */
 export function renderClusterReadme(model: Model, opts: { iam: boolean }): string {
   const ep = listVmEndpoints(model);
@@ -199,5 +228,6 @@ export function renderClusterReadme(model: Model, opts: { iam: boolean }): strin
     ...helmSections(model),
     ...registrationSection(model),
     ...joinTokenSection(model),
+    ...revisionSection(model),
   ].join('\n');
 }

@@ -73,6 +73,16 @@ function header(model: Model): string {
   return safeHeader(model).replace(/^# /, '').trimEnd();
 }
 
+/**
+ * The long-running units of a VM (not the oneshots a timer triggers): the SPIRE agent, the sidecar,
+ * the collector. verify.sh checks them, and the bootstrap waits for them before it forgets their
+ * pending restarts (partials/common/units).
+ */
+export function listLongRunningUnits(model: Model, agentFiles: readonly AgentFile[]): string[] {
+  const units = orderUnits(agentFiles);
+  return [...spireUnits(agentFiles), ...(units.includes(ISTIO_PATHS.unit) ? [ISTIO_PATHS.unit] : []), ...(model.telemetry.enabled ? [OTEL_PATHS.unit] : [])];
+}
+
 /** Renders the verify script of one VM (the bundle's verify.sh and the VM's vmonboard-verify). */
 export function renderVerify(model: Model, workload: WorkloadModel, platform: PlatformModel, agentFiles: readonly AgentFile[]): string {
   const units = orderUnits(agentFiles);
@@ -82,8 +92,7 @@ export function renderVerify(model: Model, workload: WorkloadModel, platform: Pl
   return renderShell('vm/verify.sh.hbs', {
     header: header(model),
     title: `vmonboard verify for workload ${workload.name} on platform ${platform.name}: agents, SDS socket, east-west gateway ports.`,
-    // Long-running units only (not oneshots a timer triggers): the SPIRE agent, the sidecar, the collector.
-    units: [...spireUnits(agentFiles), ...(units.includes(ISTIO_PATHS.unit) ? [ISTIO_PATHS.unit] : []), ...(model.telemetry.enabled ? [OTEL_PATHS.unit] : [])],
+    units: listLongRunningUnits(model, agentFiles),
     sock: SDS_SOCKET,
     spireBin: SPIRE_PATHS.bin,
     istioReady: units.includes(ISTIO_PATHS.unit) ? ISTIO_READY_URL : '',

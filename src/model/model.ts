@@ -150,11 +150,19 @@ export interface Model {
   mesh: {
     istioVersion: string;
     revision?: string;
+    /**
+     * Revisions whose VMs still run an older payload during a canary upgrade; the east-west
+     * gateway keeps a revision-named istiod route for each (issue 14). Never holds `revision`.
+     */
+    previousRevisions: string[];
     trustDomain: string;
     clusterName: string;
     meshID: string;
     network: string;
     vmNetwork: string;
+    /** Pod and node address ranges: where mesh traffic to the VMs comes from (empty when not given). */
+    podCIDRs: string[];
+    nodeCIDRs: string[];
     istiod: { namespace: string; service: string; /** <service>.<namespace>.svc */ host: string };
     registration: 'chart-values' | 'crds';
     autoRegistration: boolean;

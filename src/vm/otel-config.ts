@@ -122,6 +122,12 @@ export function buildOtelConfig(model: Model, workload: WorkloadModel, placement
       [c.exporter]: {
         endpoint: hostPort(model),
         tls: { ca_file: OTEL_PATHS.gatewayCA, server_name_override: escapeCollectorString(model.telemetry.gateway.sni) },
+        // Batching in the exporter, as the pinned collector recommends over the batch processor
+        // (opentelemetry-collector v0.159.0 processor/README.md, "Recommended Processors": "prefer
+        // using the exporter's batching capabilities when available"); `batch: {}` turns on the
+        // defaults, which are off otherwise (exporter/exporterhelper/README.md, "Sending queue batch
+        // settings": flush_timeout 200ms, min_size 8192 items).
+        sending_queue: { batch: {} },
       },
     },
     service: {

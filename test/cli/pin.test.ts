@@ -32,6 +32,7 @@ mesh:
   clusterName: cluster1
   network: network1
   vmNetwork: vm-network
+  podCIDRs: [10.244.0.0/16]
 eastWestGateway:
   address: 203.0.113.10
 trust:

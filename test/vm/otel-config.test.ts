@@ -80,7 +80,19 @@ describe('export through the east-west gateway', () => {
     expect(exporter).toEqual({
       endpoint: '203.0.113.10:14317',
       tls: { ca_file: '/etc/otelcol-contrib/certs/gateway-ca.pem', server_name_override: 'otel.example.internal' },
+      sending_queue: { batch: {} },
     });
+  });
+
+  it('batches metrics in the exporter, not with a batch processor (collector v0.159.0 recommends it)', async () => {
+    const model = await variantOf('aws-cloudinit', () => undefined);
+    const { workload, placement } = firstPlacement(model);
+    const cfg = buildOtelConfig(model, workload, placement) as { processors: Obj; exporters: Obj; service: { pipelines: { metrics: { processors: string[]; exporters: string[] } } } };
+    expect(Object.keys(cfg.processors).filter((k) => k.split('/')[0] === 'batch')).toEqual([]);
+    const metrics = cfg.service.pipelines.metrics;
+    for (const e of metrics.exporters) expect((cfg.exporters[e] as { sending_queue?: { batch?: object } }).sending_queue?.batch, e).toEqual({});
+    // A sending queue that someone turned off would silently disable its batching too.
+    for (const e of metrics.exporters) expect((cfg.exporters[e] as { sending_queue: { enabled?: boolean } }).sending_queue.enabled).not.toBe(false);
   });
 
   it('brackets an IPv6 gateway address', async () => {

@@ -49,6 +49,21 @@ export interface WrittenSpec {
        * Istio revision (for example 1-27). Omit for the default revision; istiod is then istiod.<ns>.svc.
        */
       revision?: string;
+      /**
+       * Istio revisions whose VMs have not been moved to this one yet (for example [1-26] during a 1-26 to 1-27 canary upgrade). The east-west gateway keeps an istiod route per revision, each named after its revision, so VMs still on an old payload keep their xDS connection until their payload is re-run. Each revision's istiod is the Service istiod-<revision> in the istiod namespace. Remove a revision once its VMs have moved.
+       *
+       * @maxItems 8
+       */
+      previousRevisions?:
+        | []
+        | [string]
+        | [string, string]
+        | [string, string, string]
+        | [string, string, string, string]
+        | [string, string, string, string, string]
+        | [string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string];
     };
     /**
      * SPIFFE trust domain shared by Istio (meshConfig.trustDomain) and SPIRE. Lowercase letters, digits, dots, dashes and underscores (SPIFFE ID spec).
@@ -67,9 +82,21 @@ export interface WrittenSpec {
      */
     network: string;
     /**
-     * Network the VMs are on; traffic between networks crosses the east-west gateway.
+     * Network the VMs are on. It has no east-west gateway: VM-to-cluster traffic crosses the cluster's east-west gateway, but istiod hands pods the VMs' own addresses as directly reachable endpoints, so cluster-to-VM traffic goes straight from the pods to the VMs. Pods need L3 routes to the VM addresses (VPN, peering, Interconnect).
      */
     vmNetwork: string;
+    /**
+     * The cluster's pod address ranges (CIDR, for example 10.244.0.0/16). Mesh traffic to the VMs comes straight from pods, so the bundle's firewall table opens the workload ports to these ranges. Without them the table has a row to fill in and validation warns.
+     *
+     * @maxItems 64
+     */
+    podCIDRs?: string[];
+    /**
+     * The cluster's node address ranges (CIDR), for CNIs that masquerade (SNAT) pod traffic leaving the cluster to the node's address; the firewall table opens the workload ports to these too.
+     *
+     * @maxItems 64
+     */
+    nodeCIDRs?: string[];
     /**
      * The istiod service. Defaults: namespace istio-system, name istiod or istiod-<revision>.
      */

@@ -1,7 +1,7 @@
 /** The v1alpha1 rule set, in the order findings are most useful to read. */
 import type { Rule } from './rule.js';
 import { uniqueNames, portRanges } from './names.js';
-import { trustDomain, gatewayAddress, gatewayPorts } from './network.js';
+import { trustDomain, gatewayAddress, gatewayPorts, meshCidrs, previousRevisions } from './network.js';
 import { platformAttestation, platformSecrets, platformDelivery, platformX509popPaths } from './platforms.js';
 import { workloadPlacement, workloadProbe } from './workloads.js';
 import { artifactUrls } from './artifacts.js';
@@ -15,6 +15,8 @@ export const v1alpha1Rules: readonly Rule[] = [
   trustDomain,
   gatewayAddress,
   gatewayPorts,
+  meshCidrs,
+  previousRevisions,
   platformAttestation,
   platformSecrets,
   platformDelivery,

@@ -51,7 +51,7 @@ def cmd_proxy(args):
     client_cert = all(os.access(os.path.join(prov, n), os.R_OK) for n in ("cert-chain.pem", "key.pem"))
     xds = connect_to_istiod(mesh, prov, root, client_cert)
     serve_status()
-    report("ready", sds_socket=SDS_SOCKET, root_cert=root, xds_client_cert=client_cert, xds_identity=xds.get("identity"),
+    report("ready", version=STANDIN_VERSION, sds_socket=SDS_SOCKET, root_cert=root, xds_client_cert=client_cert, xds_identity=xds.get("identity"),
            service_cluster=[a for a in args if a.startswith("--serviceCluster")])
     stay_up()
 

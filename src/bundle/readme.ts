@@ -50,6 +50,19 @@ function vmRow(model: Model, workload: string, p: PlatformModel) {
 }
 
 /**
+ * Where the SPIRE agents get their bootstrap bundle. The SPIRE server's trust bundle is the mesh
+ * root (disk upstream authority, bundle_file_path), so whatever the agents bootstrap from must
+ * hold it; a file is checked at validation, a URL only the operator can keep right.
+ */
+function bootstrapSentence(model: Model): string {
+  const b = model.trust.spireBundle;
+  const root = model.trust.meshRootCA;
+  if (b.kind === 'url') return `the SPIRE agents fetch their bootstrap bundle from ${b.url}, which must serve the mesh root${root.kind === 'url' && root.url === b.url ? '' : ' (the SPIRE server\'s trust bundle is the mesh root, so a bundle without it makes every agent reject the server)'}`;
+  if (root.kind === 'inline' && b.content === root.content) return 'the SPIRE agents bootstrap from the mesh root itself';
+  return `the SPIRE agents bootstrap from ${b.file}, which holds the mesh root`;
+}
+
+/**
  * The cluster-side steps in the order of cluster/README.md (which has the exact commands):
  * permissions, root of trust, network label, istiod, SPIRE, east-west gateway, registration,
  * join tokens. Built from the model, so it never reads that file.
@@ -89,7 +102,7 @@ function istioClusterSteps(model: Model): Array<{ title: string; detail: string 
   const clouds = [...new Set(model.platforms.filter((p) => p.kind === 'aws' || p.kind === 'gcp' || p.kind === 'azure').map((p) => p.kind))];
   const steps = [
     ...(clouds.length > 0 ? [{ title: 'Cloud permissions', detail: `the documents in cluster/iam/ let the SPIRE server verify ${clouds.join(', ')} instance identities` }] : []),
-    { title: 'Shared root of trust', detail: `istiod and SPIRE get intermediate CAs of the mesh root, so the cluster accepts the VMs' SPIRE-issued certificates` },
+    { title: 'Shared root of trust', detail: `istiod and SPIRE get intermediate CAs of one mesh root (vmonboard ca init, or your own PKI checked with vmonboard ca check), so the cluster accepts the VMs' SPIRE-issued certificates; ${bootstrapSentence(model)}` },
     { title: 'Network label', detail: `namespace ${model.mesh.istiod.namespace} is labelled with network ${model.mesh.network}` },
     {
       title: 'istiod',

@@ -8,7 +8,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import jsYaml from 'js-yaml';
 import { runBinary } from '../cli/binary-io.js';
+import { checkSpireUmbrellaValues } from '../validators/helm-values.js';
 import { PROJECT_ROOT } from '../helpers/golden-cases.js';
 import { goMutualTls, goVerify, mintCert, opensslVerify, spireMint, type SpireMinted } from './verifiers.js';
 
@@ -69,6 +71,16 @@ describe('ca init + render of the quickstart + SPIRE and Istio verifiers agree',
       expect(v.bootstrap, v.dir).toBe(root);
       expect(v.istioRoot, v.dir).toBe(root);
     }
+  });
+
+  it('the quickstart\'s spire.values.yaml carries the IRSA annotation and the AKS workload identity settings, at upstream chart key paths', () => {
+    const values = jsYaml.load(read(join(out, 'cluster/spire.values.yaml'))) as Record<string, Record<string, Record<string, unknown>>>;
+    const server = values['spire-server']!;
+    expect(server.serviceAccount).toEqual({ annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spire-server', 'azure.workload.identity/client-id': '3c1e2f4a-5555-4b6c-9d7e-8f9a0b1c2d3e' } });
+    expect(server.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+    expect(checkSpireUmbrellaValues(values)).toEqual([]);
+    const iam = read(join(out, 'cluster/iam/aws-spire-server-trust.json'));
+    expect(JSON.parse(iam)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { '<OIDC_PROVIDER>:sub': 'system:serviceaccount:spire-server:spire-server', '<OIDC_PROVIDER>:aud': 'sts.amazonaws.com' } } }] });
   });
 
   it('ca check accepts what ca init wrote, against the rendered spec', async () => {

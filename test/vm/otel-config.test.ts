@@ -131,3 +131,25 @@ describe('telemetry switched off', () => {
     expect(listAgentFiles(model, workload, placement).filter((f) => f.agent === 'otel')).toEqual([]);
   });
 });
+
+describe('component names follow telemetry.collectorVersion (issue 13 item 5)', () => {
+  // Renames, sourced in src/vm/otel-components.ts: otlp → otlp_grpc at 0.144.0 (collector git:
+  // metadata.yaml type at v0.143.0 vs v0.144.0), resourcedetection → resource_detection at 0.153.0.
+  const cases: Array<[string, string, string]> = [
+    ['0.143.0', 'otlp/gateway', 'resourcedetection/platform'],
+    ['0.144.0', 'otlp_grpc/gateway', 'resourcedetection/platform'],
+    ['0.152.1', 'otlp_grpc/gateway', 'resourcedetection/platform'],
+    ['0.153.0', 'otlp_grpc/gateway', 'resource_detection/platform'],
+    ['0.159.0', 'otlp_grpc/gateway', 'resource_detection/platform'],
+  ];
+  it.each(cases)('collector %s uses %s and %s, in the definitions and the pipeline alike', async (version, exporter, detection) => {
+    const model = await variantOf('aws-cloudinit');
+    model.telemetry.collectorVersion = version;
+    const { workload, placement } = firstPlacement(model);
+    const cfg = buildOtelConfig(model, workload, placement) as { exporters: Obj; processors: Obj; service: { pipelines: { metrics: { exporters: string[]; processors: string[] } } } };
+    expect(Object.keys(cfg.exporters)).toEqual([exporter]);
+    expect(Object.keys(cfg.processors)).toContain(detection);
+    expect(cfg.service.pipelines.metrics.exporters).toEqual([exporter]);
+    expect(cfg.service.pipelines.metrics.processors).toContain(detection);
+  });
+});

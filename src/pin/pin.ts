@@ -16,7 +16,7 @@ import type { ArtifactPin, Model } from '../model/model.js';
 import { lockPathFor } from '../spec/lock.js';
 import type { ReadSpecOptions } from '../spec/read-spec.js';
 import type { WrittenLock } from '../spec/lock-types.gen.js';
-import { downloadAndHash, DownloadError, type DownloadOptions } from './download.js';
+import { downloadAndHash, DownloadError, downloadText, type DownloadOptions } from './download.js';
 import type { PinProgress } from './progress.js';
 
 /** One lock entry. */
@@ -51,6 +51,8 @@ export interface PinResult {
   lockFile: string;
   entries: LockEntry[];
   written: boolean;
+  /** Downloads that failed on the remote side (network, proxy, HTTP status), not for trust or checksum reasons. */
+  remoteFailures: number;
 }
 
 /** Label of one artifact for progress and messages. */
@@ -63,15 +65,12 @@ async function mirrorCA(model: Model): Promise<string | undefined> {
   const ca = model.artifacts.mirrorCA;
   if (!ca) return undefined;
   if (ca.kind === 'inline') return ca.content;
-  const chunks: Buffer[] = [];
-  const https = await import('node:https');
-  await new Promise<void>((resolve, reject) => {
-    https.get(ca.url, (res) => {
-      if (res.statusCode !== 200) reject(new DownloadError(`GET ${ca.url} (the mirror CA) answered HTTP ${res.statusCode}`));
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', resolve).on('error', reject);
-    }).on('error', (e) => reject(new DownloadError(`GET ${ca.url} (the mirror CA) failed: ${e.message}`)));
-  });
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return await downloadText(ca.url);
+  } catch (err) {
+    if (err instanceof DownloadError) throw new DownloadError(`${err.message} (the mirror CA)`);
+    throw err;
+  }
 }
 
 /**
@@ -84,7 +83,7 @@ export async function pinSpecFile(specPath: string, opts: PinOptions = {}): Prom
   const lockFile = readOpts.lockFile ?? (specPath === '-' ? 'vmonboard.lock.yaml' : lockPathFor(specPath));
   // Pinning resolves URLs without the lock; verifying needs the lock's pins to compare with.
   const v = await validateSpecFile(specPath, verify ? readOpts : { ...readOpts, ignoreLock: true });
-  const base = { sources: v.sources, lockFile, entries: [] as LockEntry[], written: false };
+  const base = { sources: v.sources, lockFile, entries: [] as LockEntry[], written: false, remoteFailures: 0 };
   if (!v.model) return { ...base, diagnostics: v.diagnostics };
   const model = v.model;
   const found: Diagnostic[] = [];
@@ -94,9 +93,10 @@ export async function pinSpecFile(specPath: string, opts: PinOptions = {}): Prom
   } catch (err) {
     if (!(err instanceof DownloadError)) throw err;
     const d = v.locate([{ severity: 'error', code: 'ARTIFACT_DOWNLOAD_FAILED', message: err.message, pointer: '/artifacts/mirrorCA' }]);
-    return { ...base, diagnostics: sortDiagnostics([...v.diagnostics, ...d]) };
+    return { ...base, diagnostics: sortDiagnostics([...v.diagnostics, ...d]), remoteFailures: err.untrusted ? 0 : 1 };
   }
   const entries: LockEntry[] = [];
+  let remoteFailures = 0;
   for (const pin of model.artifacts.pins) {
     const label = artifactLabel(pin);
     progress?.start(label, pin.url);
@@ -116,11 +116,12 @@ export async function pinSpecFile(specPath: string, opts: PinOptions = {}): Prom
     } catch (err) {
       if (!(err instanceof DownloadError)) throw err;
       progress?.fail(label, err.message);
+      if (!err.untrusted) remoteFailures++;
       found.push({ severity: 'error', code: 'ARTIFACT_DOWNLOAD_FAILED', message: `cannot pin ${label}: ${err.message}`, pointer: '/artifacts', file: lockFile });
     }
   }
   const diagnostics = sortDiagnostics([...v.diagnostics, ...found]);
-  if (verify || found.length > 0) return { ...base, diagnostics, entries };
+  if (verify || found.length > 0) return { ...base, diagnostics, entries, remoteFailures };
   await writeFileAtomic(lockFile, formatLock(entries, specPath === '-' ? '<stdin>' : basename(specPath)));
   return { ...base, diagnostics, entries, written: true };
 }

@@ -1,6 +1,6 @@
 /** `vmonboard pin <spec>`: download every artifact, record sha256 pins in the lock file. */
 import { Command } from 'commander';
-import { CliExit, EXIT, type CliIO } from '../io.js';
+import { CliExit, EXIT, EXIT_CODES_HELP, type CliIO } from '../io.js';
 import { printReport } from '../report.js';
 
 interface PinCommandOptions {
@@ -17,7 +17,7 @@ export function pinCommand(io: CliIO): Command {
     .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
     .option('--verify', 'download again and compare with the lock file; write nothing', false)
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
-    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec; for a spec on stdin, vmonboard.lock.yaml in the current directory)')
     .option('--strict', 'treat warnings as errors', false)
     .addHelpText(
       'after',
@@ -27,11 +27,15 @@ every package format and arch its platforms target.
 
 Examples:
   $ vmonboard pin examples/quickstart.yaml          # writes examples/quickstart.lock.yaml
-  $ vmonboard pin --verify examples/quickstart.yaml # exit 1 if any artifact changed`,
+  $ vmonboard pin --verify examples/quickstart.yaml # exit 1 if any artifact changed
+
+Downloads honour HTTPS_PROXY / https_proxy, HTTP_PROXY and NO_PROXY.
+
+${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: PinCommandOptions) => {
       // Loaded only by pin: the downloader brings node:https and friends.
-      const [{ pinSpecFile }, { createPinProgress }] = await Promise.all([import('../../pin/pin.js'), import('../../pin/progress.js')]);
+      const [{ pinSpecFile }, { createPinProgress }, { closeDownloads }] = await Promise.all([import('../../pin/pin.js'), import('../../pin/progress.js'), import('../../pin/download.js')]);
       const r = await pinSpecFile(spec, {
         ...(opts.verify ? { verify: true } : {}),
         ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
@@ -39,7 +43,12 @@ Examples:
         ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
         progress: createPinProgress((s) => io.stderr.write(s), io.isTTY),
       });
-      const fatal = printReport(io, r.diagnostics, r.sources, { format: 'text', strict: opts.strict, quietOk: true });
+      await closeDownloads();
+      const fatal = printReport(io, r.diagnostics, r.sources, { format: 'text', strict: opts.strict, quietOk: true, color: io.color });
+      // Only remote download failures (network, proxy, mirror answers) are worth a retry: exit 5.
+      // An untrusted certificate (fix artifacts.mirrorCA) or a checksum mismatch stays 1.
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      if (fatal && errors.length > 0 && errors.length === r.remoteFailures && errors.every((d) => d.code === 'ARTIFACT_DOWNLOAD_FAILED')) throw new CliExit(EXIT.remote);
       if (fatal) throw new CliExit(EXIT.invalid);
       if (opts.verify) io.stderr.write(`verified ${r.entries.length} artifacts against ${r.lockFile}: every sha256 matches\n`);
       else io.stderr.write(`pinned ${r.entries.length} artifacts in ${r.lockFile}\n`);

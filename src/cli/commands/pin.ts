@@ -5,6 +5,8 @@ import { printReport } from '../report.js';
 
 interface PinCommandOptions {
   verify: boolean;
+  fromDir?: string;
+  fullDownload: boolean;
   filesDir?: string;
   lock?: string;
   strict: boolean;
@@ -15,7 +17,9 @@ export function pinCommand(io: CliIO): Command {
   return new Command('pin')
     .description("download every artifact the spec's targets need and write their sha256 to the lock file")
     .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
-    .option('--verify', 'download again and compare with the lock file; write nothing', false)
+    .option('--verify', 'download every artifact again and compare with the lock file; write nothing', false)
+    .option('--from-dir <dir>', 'hash copies already on disk (an air-gapped mirror): <dir>/<component>/<version>/<file> or <dir>/<file>; download nothing')
+    .option('--full-download', 'download and hash every artifact, even where upstream publishes its checksum', false)
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
     .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec; for a spec on stdin, vmonboard.lock.yaml in the current directory)')
     .option('--strict', 'treat warnings as errors', false)
@@ -23,7 +27,9 @@ export function pinCommand(io: CliIO): Command {
       'after',
       `
 Artifacts come from the spec's mirror (trusting its mirrorCA) or the URLs it resolves, for
-every package format and arch its platforms target.
+every package format and arch its platforms target. Where the upstream project publishes a
+checksum beside the artifact (SPIRE, otelcol-contrib, Istio), pin reads it instead of
+downloading the artifact; --verify always downloads. Progress goes to stderr.
 
 Examples:
   $ vmonboard pin examples/quickstart.yaml          # writes examples/quickstart.lock.yaml
@@ -38,6 +44,8 @@ ${EXIT_CODES_HELP}`,
       const [{ pinSpecFile }, { createPinProgress }, { closeDownloads }] = await Promise.all([import('../../pin/pin.js'), import('../../pin/progress.js'), import('../../pin/download.js')]);
       const r = await pinSpecFile(spec, {
         ...(opts.verify ? { verify: true } : {}),
+        ...(opts.fromDir ? { fromDir: opts.fromDir } : {}),
+        ...(opts.fullDownload ? { fullDownload: true } : {}),
         ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
         ...(opts.lock ? { lockFile: opts.lock } : {}),
         ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),

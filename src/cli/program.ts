@@ -12,6 +12,7 @@ import { userdataCommand } from './commands/userdata.js';
 import { awsCommand } from './commands/aws.js';
 import { pinCommand } from './commands/pin.js';
 import { caCommand } from './commands/ca.js';
+import { completionCommand } from './commands/completion.js';
 import { VERSION } from '../version.js';
 
 /** Builds the program with its commands writing to `io`. */
@@ -31,7 +32,7 @@ export function createProgram(io: CliIO): Command {
     for (const sub of cmd.commands) configure(sub);
     return cmd;
   };
-  for (const cmd of [validateCommand(io), renderCommand(io), userdataCommand(io), awsCommand(io), pinCommand(io), caCommand(io), schemaCommand(io), initCommand(io)]) {
+  for (const cmd of [validateCommand(io), renderCommand(io), userdataCommand(io), awsCommand(io), pinCommand(io), caCommand(io), schemaCommand(io), initCommand(io), completionCommand(io)]) {
     program.addCommand(configure(cmd));
   }
   return program;

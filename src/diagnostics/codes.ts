@@ -91,6 +91,7 @@ const catalog = {
   // Delivering bundles: user-data budgets and artifact pinning (bundles issue).
   USERDATA_TOO_LARGE: { severity: 'error', stage: 'render', summary: 'The first-boot payload exceeds the platform user-data limit (EC2 16,384, Azure 65,535, GCE 262,144 bytes), even gzipped where the platform allows it; reference files by URL or use bake: true.' },
   ARTIFACT_DOWNLOAD_FAILED: { severity: 'error', stage: 'lock', summary: 'vmonboard pin could not download an artifact (HTTP status, TLS or network error); the message names the URL.' },
+  ARTIFACT_FILE_MISSING: { severity: 'error', stage: 'lock', summary: 'pin --from-dir found no local copy of an artifact (DIR/<component>/<version>/<file> or DIR/<file>); copy it there.' },
   ARTIFACT_CHECKSUM_MISMATCH: { severity: 'error', stage: 'lock', summary: 'pin --verify downloaded an artifact whose sha256 differs from the lock file: it changed upstream or was tampered with.' },
   // Cluster side (issue 3): what the spire chart cannot express, and cross-artifact consistency
   // between what the VMs use and what the rendered cluster values serve (src/cluster/).

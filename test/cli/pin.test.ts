@@ -149,7 +149,7 @@ describe('vmonboard pin', () => {
   it('reports an HTTP error with the URL', async () => {
     mirror.fail('/mirror/istio-sidecar/1.27.1/istio-sidecar.deb', 404);
     const r = await runInProcess(['pin', spec(), '--lock', join(dir, 'other.lock.yaml')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/cannot pin istio-sidecar 1\.27\.1 deb\/amd64: GET https:\/\/127\.0\.0\.1:\d+\/mirror\/istio-sidecar\/1\.27\.1\/istio-sidecar\.deb answered HTTP 404/);
     expect(existsSync(join(dir, 'other.lock.yaml'))).toBe(false);
     mirror.restore('/mirror/istio-sidecar/1.27.1/istio-sidecar.deb');

@@ -8,9 +8,10 @@ import { renderSpecFile } from '../../api.js';
 import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
 import type { Bundle } from '../../bundle/bundle.js';
 import { lockPathFor } from '../../spec/lock.js';
-import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
 import { refuseBinaryToTerminal } from '../pipes.js';
 import { printReport, type ReportFormat } from '../report.js';
+import { createRenderProgress } from '../render-progress.js';
 
 interface RenderOptions {
   output?: string;
@@ -31,7 +32,7 @@ function checkOptions(opts: RenderOptions): void {
   if (opts.check && (opts.archive || opts.force)) throw new UsageError('--check only reads the bundle at -o <dir>; it cannot be combined with --archive or --force');
   if (!/^\d{1,5}$/.test(opts.wait)) throw new UsageError(`--wait takes a whole number of seconds, not ${JSON.stringify(opts.wait)}`);
   if (opts.check && !opts.output) throw new UsageError('--check needs -o <dir>: the committed bundle to compare with');
-  if (opts.archive === '-' && opts.format === 'json') throw new UsageError('--archive - writes the archive to stdout, so the report cannot go there too; drop --format json');
+  if (opts.archive === '-' && opts.format === 'json' && !opts.check) throw new UsageError('--archive - writes the archive to stdout, so the report cannot go there too; drop --format json');
   if (opts.archive && opts.archive !== '-' && !opts.archiveFormat && !archiveFormatFor(opts.archive)) {
     throw new UsageError(`cannot tell the archive format from ${JSON.stringify(opts.archive)}; name it .tar.gz, .tgz or .zip, or pass --archive-format`);
   }
@@ -78,6 +79,26 @@ async function writeOutputs(io: CliIO, spec: string, bundle: Bundle, opts: Rende
   }
 }
 
+/** `--check`: compares the rendered bundle with the directory; exit 4 on drift. */
+async function checkBundle(io: CliIO, bundle: Bundle, dir: string, format: ReportFormat, spec: string): Promise<void> {
+  const { statSync } = await import('node:fs');
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) {
+    io.stderr.write(`${dir} does not exist: there is no bundle to compare with; render it with \`vmonboard render ${spec} -o ${dir}\` and commit it\n`);
+    if (format === 'json') io.stdout.write(`${JSON.stringify({ upToDate: false, dir, missing: true, added: [], removed: [], changed: [] }, null, 2)}\n`);
+    throw new CliExit(EXIT.outOfDate);
+  }
+  if (!st.isDirectory()) throw new UsageError(`${dir} is not a directory; --check -o names the directory of the committed bundle`);
+  const { compareBundleWithDir, formatDrift, formatDriftJson, isUpToDate } = await import('../../bundle/check.js');
+  const drift = compareBundleWithDir(bundle, dir, { unified: format === 'json' });
+  if (format === 'json') io.stdout.write(formatDriftJson(drift, dir));
+  if (!isUpToDate(drift)) {
+    io.stderr.write(formatDrift(drift, dir));
+    throw new CliExit(EXIT.outOfDate);
+  }
+  io.stderr.write(`${dir} is up to date (${bundle.size} files)\n`);
+}
+
 /** Builds the render command. */
 export function renderCommand(io: CliIO): Command {
   return new Command('render')
@@ -90,9 +111,9 @@ export function renderCommand(io: CliIO): Command {
     .option('--force', 'replace -o even when it is not a vmonboard bundle (never the spec, its lock, --files-dir, the current directory, $HOME or /)', false)
     .option('--wait <seconds>', 'how long to wait for another render to the same -o to finish', '60')
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
-    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec; for a spec on stdin, vmonboard.lock.yaml in the current directory)')
     .option('--strict', 'treat warnings as errors', false)
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'report format; with --check, json also prints the drift (every added, removed and changed file with its unified diff) to stdout').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
@@ -101,28 +122,34 @@ Examples:
   $ vmonboard render --check spec.yaml -o bundle/
   $ vmonboard render spec.yaml --archive bundle.tar.gz
   $ vmonboard render spec.yaml --archive - --archive-format zip > bundle.zip
+  $ vmonboard render --check --format json spec.yaml -o bundle/ > drift.json
 
-Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal error,
-4 (--check) the bundle at -o is out of date.`,
+On a terminal, renders of more than 100 VMs show progress on stderr. NO_COLOR turns colours off,
+FORCE_COLOR on.
+
+${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: RenderOptions) => {
       checkOptions(opts);
       if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');
-      const result = await renderSpecFile(spec, {
-        ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
-        ...(opts.lock ? { lockFile: opts.lock } : {}),
-        ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
-      });
-      const fatal = printReport(io, result.diagnostics, result.sources, { format: opts.format, strict: opts.strict, quietOk: true });
+      const progress = createRenderProgress((t) => io.stderr.write(t), io.isTTY);
+      let result;
+      try {
+        result = await renderSpecFile(spec, {
+          ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
+          ...(opts.lock ? { lockFile: opts.lock } : {}),
+          ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
+          ...(progress ? { onProgress: progress.update } : {}),
+        });
+      } finally {
+        progress?.finish();
+      }
+      // With --check --format json, stdout carries the drift report; the findings go to stderr.
+      const reportFormat = opts.check ? 'text' : opts.format;
+      const fatal = printReport(io, result.diagnostics, result.sources, { format: reportFormat, strict: opts.strict, quietOk: true });
       if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
       if (opts.check) {
-        const { compareBundleWithDir, formatDrift, isUpToDate } = await import('../../bundle/check.js');
-        const drift = compareBundleWithDir(result.bundle, opts.output!);
-        if (!isUpToDate(drift)) {
-          io.stderr.write(formatDrift(drift, opts.output!));
-          throw new CliExit(EXIT.outOfDate);
-        }
-        io.stderr.write(`${opts.output} is up to date (${result.bundle.size} files)\n`);
+        await checkBundle(io, result.bundle, opts.output!, opts.format, spec);
         return;
       }
       await writeOutputs(io, spec, result.bundle, opts);

@@ -6,6 +6,7 @@ import { platformAttestation, platformSecrets, platformDelivery, platformX509pop
 import { workloadPlacement, workloadProbe } from './workloads.js';
 import { artifactUrls } from './artifacts.js';
 import { glooSection, glooSupport } from './gloo.js';
+import { gatewayExposure, telemetryClientCertificate } from './exposure.js';
 
 /** Every cross-field rule of spec v1alpha1. */
 export const v1alpha1Rules: readonly Rule[] = [
@@ -14,6 +15,8 @@ export const v1alpha1Rules: readonly Rule[] = [
   trustDomain,
   gatewayAddress,
   gatewayPorts,
+  gatewayExposure,
+  telemetryClientCertificate,
   platformAttestation,
   platformSecrets,
   platformDelivery,

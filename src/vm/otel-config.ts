@@ -11,6 +11,7 @@ import { safeHeader } from './safe-header.js';
 import { canonicalService } from './proxy-metadata.js';
 import { OTEL_PATHS } from './paths.js';
 import { platformOf } from './platform-of.js';
+import { collectorClientTls, usesCollectorSvid } from './otel-client-cert.js';
 
 /**
  * Component type names of the pinned collector: the OTLP gRPC exporter is `otlp_grpc` since
@@ -121,7 +122,12 @@ export function buildOtelConfig(model: Model, workload: WorkloadModel, placement
     exporters: {
       [c.exporter]: {
         endpoint: hostPort(model),
-        tls: { ca_file: OTEL_PATHS.gatewayCA, server_name_override: escapeCollectorString(model.telemetry.gateway.sni) },
+        tls: {
+          ca_file: OTEL_PATHS.gatewayCA,
+          server_name_override: escapeCollectorString(model.telemetry.gateway.sni),
+          // The VM's SVID as client certificate, reloaded on rotation (otel-client-cert.ts).
+          ...(usesCollectorSvid(model) ? collectorClientTls() : {}),
+        },
       },
     },
     service: {

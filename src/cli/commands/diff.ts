@@ -24,8 +24,8 @@ async function load(io: CliIO, path: string, label: string): Promise<Model> {
 export function diffCommand(io: CliIO): Command {
   return new Command('diff')
     .description('show what a spec change does to the mesh identities: identities added or removed, admission widened or narrowed, trust roots, gateway exposure, version bumps, VMs whose payload changes')
-    .argument('[old]', 'the old spec (omit with --base)')
-    .argument('<new>', 'the new spec')
+    .argument('<spec>', 'the old spec, or with --base the new one')
+    .argument('[new]', 'the new spec (without --base)')
     .option('--base <rev>', 'read the old spec (and the files beside it) from this Git revision of <new>')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addHelpText(
@@ -39,7 +39,7 @@ Exit codes (for CI gates): 0 nothing identity-relevant changed, 1 something did,
 3 internal error, 5 a spec does not validate (nothing compared).`,
     )
     .action(async (a: string | undefined, b: string | undefined, opts: { base?: string; format: ReviewFormat }) => {
-      // commander fills [old] first: with one argument, it is the new spec.
+      // One argument is the new spec (with --base); two are old and new.
       const [oldArg, newArg] = b === undefined ? [undefined, a] : [a, b];
       if (!newArg) throw new UsageError('diff needs <old> <new>, or --base <rev> <new>');
       if (opts.base && oldArg) throw new UsageError('give either <old> or --base, not both');

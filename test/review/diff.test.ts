@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import AjvModule from 'ajv';
 import { parseDocument, type Document } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/cli-io.js';
@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../helpers/golden-cases.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vmonboard-diff-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'diff-v1', 'diff.schema.json'), 'utf8')));
+const validate = new AjvModule.default({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'diff-v1', 'diff.schema.json'), 'utf8')));
 
 /** A copy of the quickstart (spec, lock, files) edited by `edit`; returns the spec path. */
 function variant(name: string, edit: (doc: Document) => void = () => undefined): string {
@@ -77,7 +77,7 @@ describe('identity-level changes and exit codes', () => {
     const open = await diffJson(base, variant('open', (d) => d.deleteIn(['eastWestGateway', 'exposure', 'sourceRanges'])));
     expect(open.code).toBe(1);
     expect(open.report.changes).toEqual([expect.objectContaining({ kind: 'exposure-widened', subject: 'eastWestGateway.exposure.sourceRanges', after: [] })]);
-    const internal = await diffJson(base, variant('internal', (d) => d.setIn(['eastWestGateway', 'exposure', 'internal'], true) || d.setIn(['eastWestGateway', 'exposure', 'cloud'], 'aws')));
+    const internal = await diffJson(base, variant('internal', (d) => (d.setIn(['eastWestGateway', 'exposure', 'internal'], true), d.setIn(['eastWestGateway', 'exposure', 'cloud'], 'aws'))));
     expect(internal.report.changes).toEqual([expect.objectContaining({ kind: 'exposure-narrowed', subject: 'eastWestGateway.exposure.internal', after: 'internal (aws)' })]);
   });
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/cli-io.js';
 import { PROJECT_ROOT, goldenCases, goldenModel } from '../helpers/golden-cases.js';
@@ -15,7 +15,7 @@ import { variantOf } from '../vm/model-variants.js';
 
 const QUICKSTART = join(PROJECT_ROOT, 'examples', 'quickstart.yaml');
 const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'explain-v1', 'explain.schema.json'), 'utf8'));
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+const validate = new AjvModule.default({ allErrors: true, strict: true }).compile(schema);
 
 /** Cells of a GFM table row: split on `|` outside code spans and not backslash-escaped. */
 function cells(row: string): string[] {

@@ -106,3 +106,24 @@ describe('the copy and the collector unit', () => {
     expect(complaints(dropIn.content.replace('ConditionPathExists=', 'ConditionPathExist=')).join('\n')).toMatch(/Unknown key.*ConditionPathExist/);
   });
 });
+
+describe('the in-cluster OTel gateway receiver (documented in cluster/README.md)', () => {
+  const withPipeline = (receivers: unknown): Record<string, unknown> => ({
+    ...(receivers as Record<string, unknown>),
+    exporters: { 'otlp_grpc/backend': { endpoint: 'backend:4317' } },
+    service: { pipelines: { metrics: { receivers: ['otlp'], exporters: ['otlp_grpc/backend'] } } },
+  });
+
+  it('requires client certificates against the mesh root and passes the otlp receiver schema; the README shows it', async () => {
+    const { buildGatewayReceiver, GATEWAY_CLIENT_CA } = await import('../../src/cluster/otel-gateway-receiver.js');
+    const model = await variantOf('aws-cloudinit');
+    const fragment = buildGatewayReceiver(model) as { receivers: { otlp: { protocols: { grpc: { tls: Tls } } } } };
+    expect(fragment.receivers.otlp.protocols.grpc.tls).toMatchObject({ client_ca_file: GATEWAY_CLIENT_CA, client_ca_file_reload: true });
+    expect(validateOtelConfig(withPipeline(fragment))).toEqual([]);
+    const bad = structuredClone(fragment);
+    (bad.receivers.otlp.protocols.grpc.tls as Tls).client_ca = GATEWAY_CLIENT_CA;
+    expect(validateOtelConfig(withPipeline(bad)).join('\n')).toMatch(/client_ca/);
+    const r = await renderVariant('aws-cloudinit', () => undefined);
+    expect(r.bundle?.get('cluster/README.md')?.content).toContain(`client_ca_file: "${GATEWAY_CLIENT_CA}"`);
+  });
+});

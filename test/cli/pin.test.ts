@@ -34,6 +34,7 @@ mesh:
   vmNetwork: vm-network
 eastWestGateway:
   address: 203.0.113.10
+  exposure: { sourceRanges: [10.0.0.0/8] }
 trust:
   meshRootCA: { file: mesh-root-ca.pem }
   spireBundle: { file: spire-bundle.pem }

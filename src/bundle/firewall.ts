@@ -77,9 +77,13 @@ const METADATA: Partial<Record<PlatformKind, string>> = {
 export function listFirewallRules(model: Model): FirewallRule[] {
   const rules: FirewallRule[] = [];
   const gw = `east-west gateway ${model.gateway.address}`;
+  // eastWestGateway.exposure.sourceRanges: the load balancer drops every other source, so a VM's
+  // egress address (after NAT) must fall inside them; the reviewer reads that here.
+  const ranges = model.gateway.exposure.sourceRanges;
+  const admitted = ranges.length > 0 ? `; the gateway admits only ${ranges.join(', ')} (loadBalancerSourceRanges), so the VM's egress address must be inside` : '';
   for (const role of rolesVmsDial(model)) {
     const port = model.gateway.ports[role];
-    if (port !== undefined) rules.push({ appliesTo: 'all VMs', direction: 'outbound', destination: gw, port, protocol: 'TCP', why: `${role}: ${ROLE_WHY[role]}` });
+    if (port !== undefined) rules.push({ appliesTo: 'all VMs', direction: 'outbound', destination: gw, port, protocol: 'TCP', why: `${role}: ${ROLE_WHY[role]}${admitted}` });
   }
   const seen = new Set<string>();
   const addOnce = (r: FirewallRule): void => {

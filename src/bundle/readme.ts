@@ -3,6 +3,7 @@
  * the model only (never from other translators' output), so it does not depend on translator
  * order. Prose lives in templates/bundle/README.md.hbs; this file builds its context.
  */
+import { listOffboardPlans } from '../cluster/offboard.js';
 import type { Delivery, Model, PlatformKind, PlatformModel, PortRole } from '../model/model.js';
 import type { BundleBuilder } from './bundle.js';
 import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../delivery/layout.js';
@@ -180,6 +181,7 @@ export function buildReadmeContext(model: Model) {
     vms,
     anyBake: vms.some((v) => v.bake),
     anyJoinToken: vms.some((v) => v.joinToken),
+    offboard: listOffboardPlans(model).map((p) => ({ workload: p.workload, platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
     manifestFile: MANIFEST_FILE,
     verifyScript: VM_SCRIPTS.verify,
     uninstallScript: VM_SCRIPTS.uninstall,

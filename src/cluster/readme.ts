@@ -3,6 +3,7 @@
  * `helm upgrade --install` commands and chart versions, and what to check after each step.
  * Built from the same model and names as the values files, so commands and values agree.
  */
+import { otelGatewaySection } from './otel-gateway-receiver.js';
 import type { Model } from '../model/model.js';
 import { codeSpan } from '../bundle/markdown-template.js';
 import { shellCommand as sh } from './shell-words.js';
@@ -246,5 +247,6 @@ export function renderClusterReadme(model: Model, opts: { iam: boolean }): strin
     ...registrationSection(model),
     ...joinTokenSection(model),
     ...revisionSection(model),
+    ...otelGatewaySection(model),
   ].join('\n');
 }

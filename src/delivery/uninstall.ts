@@ -7,6 +7,7 @@ import type { Model, PlatformModel } from '../model/model.js';
 import { HOSTS_BLOCK_BEGIN, HOSTS_BLOCK_END } from '../vm/hosts-block.js';
 import { ISTIO_PATHS, SDS_SOCKET_RUNTIME_DIR, SPIRE_PATHS } from '../vm/paths.js';
 import { SVID_DIR } from '../vm/svid-sync-units.js';
+import { COLLECTOR_SVID_DIR, usesCollectorSvid } from '../vm/otel-client-cert.js';
 import { metadataFor } from '../platforms/facts.js';
 import { renderShell } from './shell-helpers.js';
 import { selectPins } from './pins.js';
@@ -81,7 +82,7 @@ export function renderUninstall(vm: VmInputs, files: PayloadFiles): string {
     // Placed files, plus the links the SVID sync service made to the SVID it writes under /run.
     files: [...files.placed.map((p) => p.vmPath), `${ISTIO_PATHS.certDir}/cert-chain.pem`, `${ISTIO_PATHS.certDir}/key.pem`],
     // SPIRE's install, link and data; the runtime directories systemd keeps (RuntimeDirectoryPreserve=yes).
-    dirs: [SPIRE_INSTALL_DIR, SPIRE_PATHS.bin, SPIRE_PATHS.dataDir, SVID_DIR, `/run/${SDS_SOCKET_RUNTIME_DIR}`],
+    dirs: [SPIRE_INSTALL_DIR, SPIRE_PATHS.bin, SPIRE_PATHS.dataDir, SVID_DIR, `/run/${SDS_SOCKET_RUNTIME_DIR}`, ...(usesCollectorSvid(model) ? [COLLECTOR_SVID_DIR] : [])],
     hostsBegin: HOSTS_BLOCK_BEGIN,
     hostsEnd: HOSTS_BLOCK_END,
     workload: `${workload.namespace}/${workload.name}`,

@@ -178,6 +178,8 @@ export function payloadFiles(model: Model, workload: WorkloadModel, _placement: 
   const entry = (s: StagedEntry | FetchedEntry): Omit<StagedEntry, 'content'> => ({ rel: s.rel, vmPath: s.vmPath, owner: s.owner, group: s.group, mode: s.mode, units: s.units });
   const placed = [...agentStaged.filter((s) => s.rel !== hosts?.bundlePath), ...fetched, ...ownStaged].map(entry);
   const collectorDir = OTEL_PATHS.config.slice(0, OTEL_PATHS.config.lastIndexOf('/') + 1);
-  const preplaced = agentStaged.filter((s) => s.vmPath.startsWith(collectorDir)).map(entry);
+  // The collector's own drop-ins too (otel-client-cert.ts): the postinst start must already see them.
+  const collectorDropIns = `${UNIT_DIR}/${OTEL_PATHS.unit}.d/`;
+  const preplaced = agentStaged.filter((s) => s.vmPath.startsWith(collectorDir) || s.vmPath.startsWith(collectorDropIns)).map(entry);
   return { all: [...agentFiles, ...own], agentStaged, ownStaged, fetched, placed, preplaced, hosts: hosts ? hostsMerge(model, hosts.bundlePath) : false };
 }

@@ -64,6 +64,18 @@ export type Attestation =
   | { type: 'x509pop'; caBundle: TrustSource; certificatePath: string; intermediatesPath?: string; privateKey: SecretRef }
   | { type: 'join_token'; token: SecretRef };
 
+/** The cloud a workload cluster runs on, where it decides load-balancer annotations. */
+export type ClusterCloud = 'aws' | 'gcp' | 'azure';
+
+/** Who can reach the east-west gateway load balancer. */
+export interface GatewayExposure {
+  /** CIDR blocks (Service loadBalancerSourceRanges), as written; empty = every source. */
+  sourceRanges: string[];
+  /** An internal (private) load balancer, through the annotations of `cloud`. */
+  internal: boolean;
+  cloud?: ClusterCloud;
+}
+
 /** One resolved platform. */
 export interface PlatformModel {
   name: string;
@@ -176,6 +188,8 @@ export interface Model {
     labels: Record<string, string>;
     /** Ports by role; Gloo roles are present only for flavor gloo. */
     ports: Partial<Record<PortRole, number>> & Record<(typeof ISTIO_PORT_ROLES)[number], number>;
+    /** Who can reach the gateway's load balancer (eastWestGateway.exposure). */
+    exposure: GatewayExposure;
   };
   trust: {
     meshRootCA: TrustSource;
@@ -197,7 +211,7 @@ export interface Model {
   telemetry: {
     enabled: boolean;
     collectorVersion: string;
-    gateway: { host: string; port: number; sni: string; ca: TrustSource };
+    gateway: { host: string; port: number; sni: string; ca: TrustSource; /** svid: the VM's SVID is the exporter's client certificate; none: server-only TLS. */ clientCertificate: 'svid' | 'none' };
     resourceAttributes: Record<string, string>;
   };
   gloo?: { version: string; gatewayServiceAccount: string; managementCluster?: string };

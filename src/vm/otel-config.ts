@@ -13,6 +13,7 @@ import { OTEL_PATHS } from './paths.js';
 import { platformOf } from './platform-of.js';
 import { otelComponentsFor } from './otel-components.js';
 import { DEFAULT_VERSIONS } from '../artifacts/catalog.js';
+import { collectorClientTls, usesCollectorSvid } from './otel-client-cert.js';
 
 /** Component names of the pinned collector (otelcol-contrib 0.159.0); see otel-components.ts for other versions. */
 export const OTEL_COMPONENTS = otelComponentsFor(DEFAULT_VERSIONS['otelcol-contrib']);
@@ -107,7 +108,12 @@ export function buildOtelConfig(model: Model, workload: WorkloadModel, placement
     exporters: {
       [c.exporter]: {
         endpoint: hostPort(model),
-        tls: { ca_file: OTEL_PATHS.gatewayCA, server_name_override: escapeCollectorString(model.telemetry.gateway.sni) },
+        tls: {
+          ca_file: OTEL_PATHS.gatewayCA,
+          server_name_override: escapeCollectorString(model.telemetry.gateway.sni),
+          // The VM's SVID as client certificate, reloaded on rotation (otel-client-cert.ts).
+          ...(usesCollectorSvid(model) ? collectorClientTls() : {}),
+        },
         // Batching in the exporter, as the pinned collector recommends over the batch processor
         // (opentelemetry-collector v0.159.0 processor/README.md, "Recommended Processors": "prefer
         // using the exporter's batching capabilities when available"); `batch: {}` turns on the

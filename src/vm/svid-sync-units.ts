@@ -16,6 +16,7 @@ import type { Model } from '../model/model.js';
 import { renderUnit } from './systemd-unit.js';
 import { sdsSocketWait, SDS_WAIT_SECONDS } from './spire-units.js';
 import { ISTIO_PATHS, ISTIO_PROXY_USER, SDS_SOCKET, SPIRE_PATHS, VMONBOARD_PATHS } from './paths.js';
+import { collectorCopyCommands, usesCollectorSvid } from './otel-client-cert.js';
 
 /** The tmpfs directory the SVID is written to (/run/<RuntimeDirectory>): the workload key never reaches disk. */
 export const SVID_DIR = `/run/${VMONBOARD_PATHS.svidRuntimeDir}`;
@@ -67,6 +68,8 @@ export function renderSvidSyncService(model: Model): string {
           // `+`: run with full privileges, whoever owns /etc/certs (systemd.service(5), "Command lines").
           ['ExecStart', `+/usr/bin/ln -sfn ${SVID_DIR}/svid.0.pem ${ISTIO_PATHS.certDir}/cert-chain.pem`],
           ['ExecStart', `+/usr/bin/ln -sfn ${SVID_DIR}/svid.0.key ${ISTIO_PATHS.certDir}/key.pem`],
+          // The collector presents the same SVID to the OTel gateway (otel-client-cert.ts).
+          ...(usesCollectorSvid(model) ? collectorCopyCommands(SVID_DIR).map((c): [string, string] => ['ExecStart', c]) : []),
         ],
       },
     ],

@@ -35,6 +35,7 @@ mesh:
   podCIDRs: [10.244.0.0/16]
 eastWestGateway:
   address: 203.0.113.10
+  exposure: { sourceRanges: [10.0.0.0/8] }
 trust:
   meshRootCA: { file: mesh-root-ca.pem }
   spireBundle: { file: spire-bundle.pem }

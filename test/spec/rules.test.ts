@@ -41,6 +41,14 @@ const cases: Case[] = [
   // previous-revisions
   { name: 'previous revision distinct from the current', mutate: (s) => (s.mesh.istio = { version: '1.27.1', revision: '1-27', previousRevisions: ['1-26'] }), want: [] },
   { name: 'previous revision equal to the current', mutate: (s) => (s.mesh.istio = { version: '1.27.1', revision: '1-27', previousRevisions: ['1-26', '1-27'] }), want: [['PREVIOUS_REVISION_CURRENT', '/mesh/istio/previousRevisions/1']] },
+  // gateway-exposure
+  { name: 'public gateway without source ranges warns', mutate: (s) => delete s.eastWestGateway.exposure, want: [['GATEWAY_PUBLIC_UNRESTRICTED', '/eastWestGateway']] },
+  { name: 'empty exposure warns at exposure', mutate: (s) => (s.eastWestGateway.exposure = {}), want: [['GATEWAY_PUBLIC_UNRESTRICTED', '/eastWestGateway/exposure']] },
+  { name: 'internal gateway needs no source ranges', mutate: (s) => (s.eastWestGateway.exposure = { internal: true, cloud: 'gcp' }), want: [] },
+  { name: 'internal without cloud', mutate: (s) => (s.eastWestGateway.exposure = { internal: true }), want: [['GATEWAY_EXPOSURE_CLOUD_REQUIRED', '/eastWestGateway/exposure']] },
+  { name: 'source range without prefix', mutate: (s) => (s.eastWestGateway.exposure.sourceRanges = ['10.0.0.0/8', '10.1.2.3']), want: [['GATEWAY_SOURCE_RANGE_INVALID', '/eastWestGateway/exposure/sourceRanges/1']] },
+  { name: 'IPv6 source range is fine', mutate: (s) => (s.eastWestGateway.exposure.sourceRanges = ['2001:db8::/32']), want: [] },
+  { name: 'telemetry without client certificate warns', mutate: (s) => (s.telemetry = { gateway: { host: 'otel.example.org', clientCertificate: 'none' } }), want: [['TELEMETRY_CLIENT_CERT_DISABLED', '/telemetry/gateway/clientCertificate']] },
   // platform-attestation
   { name: 'aws without attestation', mutate: (s) => delete s.platforms[0].aws, want: [['ATTESTATION_MISSING', '/platforms/0']] },
   { name: 'onprem without attestation', mutate: (s) => delete s.platforms[1].x509pop, want: [['ATTESTATION_MISSING', '/platforms/1']] },
@@ -121,6 +129,6 @@ describe('v1alpha1 rules', () => {
       expect(d.line, `${d.code} must be located`).toBeGreaterThan(0);
       expect(d.message).toMatch(/^[a-z"`]/);
     }
-    if (want.some(([code]) => !['GLOO_SECTION_UNUSED', 'INSECURE_OPT_IN', 'POD_CIDRS_MISSING'].includes(code))) expect(r.model).toBeUndefined();
+    if (want.some(([code]) => !['GLOO_SECTION_UNUSED', 'INSECURE_OPT_IN', 'POD_CIDRS_MISSING', 'GATEWAY_PUBLIC_UNRESTRICTED', 'TELEMETRY_CLIENT_CERT_DISABLED'].includes(code))) expect(r.model).toBeUndefined();
   });
 });

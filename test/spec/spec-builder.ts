@@ -16,7 +16,7 @@ export function baseSpec(): Record<string, any> {
     kind: 'OnboardingSpec',
     metadata: { name: 'table' },
     mesh: { flavor: 'istio', istio: { version: '1.27.1' }, trustDomain: 'example.org', clusterName: 'cluster1', network: 'network1', vmNetwork: 'vm-network', podCIDRs: ['10.244.0.0/16'] },
-    eastWestGateway: { address: '203.0.113.10' },
+    eastWestGateway: { address: '203.0.113.10', exposure: { sourceRanges: ['10.0.0.0/8'] } },
     trust: { meshRootCA: { file: 'root.pem' }, spireBundle: { file: 'bundle.pem' } },
     spire: { server: { aws: { irsaRoleArn: 'arn:aws:iam::123456789012:role/spire-server' } } },
     platforms: [

@@ -79,7 +79,14 @@ describe('export through the east-west gateway', () => {
     const exporter = (buildOtelConfig(model, workload, placement).exporters as Obj)[OTEL_COMPONENTS.exporter];
     expect(exporter).toEqual({
       endpoint: '203.0.113.10:14317',
-      tls: { ca_file: '/etc/otelcol-contrib/certs/gateway-ca.pem', server_name_override: 'otel.example.internal' },
+      tls: {
+        ca_file: '/etc/otelcol-contrib/certs/gateway-ca.pem',
+        server_name_override: 'otel.example.internal',
+        // The VM's SVID as client certificate (otel-client-cert.test.ts).
+        cert_file: '/run/vmonboard-otel-svid/svid.pem',
+        key_file: '/run/vmonboard-otel-svid/svid.key',
+        reload_interval: '5m',
+      },
       sending_queue: { batch: {} },
     });
   });

@@ -227,6 +227,11 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
       name: spec.eastWestGateway.name!,
       labels: { ...spec.eastWestGateway.labels },
       ports: Object.fromEntries(roles.map((r) => [r, ports[r]!])) as Model['gateway']['ports'],
+      exposure: {
+        sourceRanges: [...(spec.eastWestGateway.exposure?.sourceRanges ?? [])],
+        internal: spec.eastWestGateway.exposure?.internal ?? false,
+        ...(spec.eastWestGateway.exposure?.cloud ? { cloud: spec.eastWestGateway.exposure.cloud } : {}),
+      },
     },
     trust: { meshRootCA, spireBundle },
     spire: {
@@ -247,6 +252,7 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
         port: t?.gateway.port ?? 4317,
         sni: t?.gateway.sni ?? t?.gateway.host ?? '',
         ca: t?.gateway.ca ? loadTrust(inputs.files, t.gateway.ca, '/telemetry/gateway/ca', 'pem', out) : meshRootCA,
+        clientCertificate: t?.gateway.clientCertificate ?? 'svid',
       },
       resourceAttributes: { ...(t?.resourceAttributes ?? {}) },
     },

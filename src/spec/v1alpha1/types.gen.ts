@@ -189,6 +189,26 @@ export interface WrittenSpec {
        */
       bootstrap?: number;
     };
+    /**
+     * Who can reach the east-west gateway load balancer. It exposes istiod, SPIRE and OTLP to every VM, so restrict it: source ranges, an internal load balancer, or both.
+     */
+    exposure?: {
+      /**
+       * CIDR blocks allowed to connect (Service spec.loadBalancerSourceRanges), for example the VM subnets 10.20.0.0/16 or 2001:db8::/48. Without them the load balancer accepts every source.
+       *
+       * @minItems 1
+       * @maxItems 256
+       */
+      sourceRanges?: [string, ...string[]];
+      /**
+       * Give the gateway a private (internal) load balancer, through the annotations of the cluster's cloud (set cloud). Default false.
+       */
+      internal?: boolean;
+      /**
+       * The cloud the workload cluster runs on (EKS, GKE, AKS); decides the internal load-balancer annotations. Required with internal: true.
+       */
+      cloud?: 'aws' | 'gcp' | 'azure';
+    };
   };
   /**
    * Public trust material. Never secret: keys are rejected.
@@ -298,6 +318,10 @@ export interface WrittenSpec {
        */
       sni?: string;
       ca?: FileOrUrl1;
+      /**
+       * How the collector authenticates to the OTel gateway: svid (default) presents the VM's SPIFFE X.509-SVID as the TLS client certificate, so the gateway can require it (client_ca_file = the mesh root CA); none is server-only TLS, which lets anyone who reaches the otlp port push data (warned).
+       */
+      clientCertificate?: 'svid' | 'none';
     };
     /**
      * Extra resource attributes added to every metric.

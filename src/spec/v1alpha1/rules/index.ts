@@ -7,6 +7,7 @@ import { workloadPlacement, workloadProbe } from './workloads.js';
 import { artifactUrls } from './artifacts.js';
 import { glooSection, glooSupport } from './gloo.js';
 import { serverCredentials } from './server-credentials.js';
+import { gatewayExposure, telemetryClientCertificate } from './exposure.js';
 
 /** Every cross-field rule of spec v1alpha1. */
 export const v1alpha1Rules: readonly Rule[] = [
@@ -17,6 +18,8 @@ export const v1alpha1Rules: readonly Rule[] = [
   gatewayPorts,
   meshCidrs,
   previousRevisions,
+  gatewayExposure,
+  telemetryClientCertificate,
   platformAttestation,
   platformSecrets,
   platformDelivery,

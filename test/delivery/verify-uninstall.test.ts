@@ -99,6 +99,8 @@ describe('uninstall.sh', () => {
     const r = await runBash([script(vm, 'uninstall.sh', sb)], sb.env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(callsOf(sb, 'systemctl')[0]).toEqual(['disable', '--now', 'vmonboard-hosts.service', 'vmonboard-svid-sync.timer', 'vmonboard-svid-sync.service', 'vmonboard-hosts.timer', 'otelcol-contrib.service', 'istio.service', 'spire-agent.service']);
+    // A oneshot stopped mid-run stays "not-found failed" once its file is gone: cleared last.
+    expect(callsOf(sb, 'systemctl').at(-1)).toEqual(['reset-failed', ...callsOf(sb, 'systemctl')[0]!.slice(2)]);
     expect(sb.calls().map((c) => c.join(' '))).toContain('istio-start clean');
     expect(callsOf(sb, 'apt-get')).toEqual([['-q', '-y', '-o', 'DPkg::Lock::Timeout=300', 'purge', 'istio-sidecar', 'otelcol-contrib']]);
     for (const f of vm.agentFiles.filter((x) => x.install !== 'hosts-block')) expect(sb.read(f.vmPath), f.vmPath).toBeUndefined();

@@ -106,7 +106,7 @@ const catalog = {
   GLOO_VM_UNSUPPORTED: { severity: 'error', stage: 'render', summary: 'A VM of flavor gloo would need an onboarding step no public source documents (for example a cloud --attestor); use a join-token platform or flavor istio.' },
   // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7);
   // a payload that cannot fit even gzipped is USERDATA_TOO_LARGE (above).
-  PAYLOAD_GZIP_REQUIRED: { severity: 'info', stage: 'render', summary: 'A VM payload exceeds its platform\'s raw user-data limit but fits gzipped; vmonboard userdata gzips it, or attach it gzipped yourself (gzip -9).' },
+  PAYLOAD_GZIP_REQUIRED: { severity: 'warning', stage: 'render', summary: 'A VM payload in the bundle exceeds its platform\'s raw user-data limit but fits gzipped: attach it gzipped (gzip -9), or use vmonboard userdata, which gzips it. A warning (fatal with --strict) so render and userdata agree that the raw file does not fit.' },
   // Rendering and the CLI.
   BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },
   RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },

@@ -116,7 +116,7 @@ const catalog = {
   GLOO_VM_UNSUPPORTED: { severity: 'error', stage: 'render', summary: 'A VM of flavor gloo would need an onboarding step no public source documents (for example a cloud --attestor); use a join-token platform or flavor istio.' },
   // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7);
   // a payload that cannot fit even gzipped is USERDATA_TOO_LARGE (above).
-  PAYLOAD_GZIP_REQUIRED: { severity: 'info', stage: 'render', summary: 'A VM payload exceeds its platform\'s raw user-data limit but fits gzipped; vmonboard userdata gzips it, or attach it gzipped yourself (gzip -9).' },
+  PAYLOAD_GZIP_REQUIRED: { severity: 'warning', stage: 'render', summary: 'A VM payload in the bundle exceeds its platform\'s raw user-data limit but fits gzipped: attach it gzipped (gzip -9), or use vmonboard userdata, which gzips it. A warning (fatal with --strict) so render and userdata agree that the raw file does not fit.' },
   // CA tooling (src/ca): `vmonboard ca init` and `vmonboard ca check <spec> --ca-dir <dir>`.
   CA_FILE_EXISTS: { severity: 'error', stage: 'ca', summary: 'ca init found a file it would write (or a bundle in the directory); CA keys are never overwritten, so move the old CA away or choose another directory.' },
   CA_FILE_MISSING: { severity: 'error', stage: 'ca', summary: 'A file of the CA directory layout is missing (istiod/{ca-cert,ca-key,cert-chain,root-cert}.pem, spire/{tls.crt,tls.key,bundle.crt}).' },

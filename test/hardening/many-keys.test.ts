@@ -19,7 +19,7 @@ describe('one mapping with many keys', () => {
   it('100,000 distinct keys in one flow mapping load (the old check never finished within 120 s)', () => {
     const r = loadYaml(flow(100_000), 'h.yaml');
     expect(r.diagnostics).toEqual([]);
-    expect(Object.keys((r.loaded.data as { labels: object }).labels)).toHaveLength(150_000);
+    expect(Object.keys((r.loaded.data as { labels: object }).labels)).toHaveLength(100_000);
   }, 60_000);
 
   it('a duplicate after 60,000 keys is still found, with its line and column', () => {

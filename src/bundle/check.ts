@@ -7,7 +7,7 @@
 import type { Bundle } from './bundle.js';
 import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
 import { readTree } from './read-dir.js';
-import { readableDiff, unifiedDiff } from './drift-diff.js';
+import { clipLine, readableDiff, unifiedDiff } from './drift-diff.js';
 
 /** One changed file with a short explanation. */
 export interface ChangedFile {
@@ -111,7 +111,8 @@ export function formatDrift(drift: BundleDrift, dir: string): string {
   for (const p of drift.removed) lines.push(`  removed: ${p} (in ${dir}, no longer rendered)`);
   for (const c of drift.changed) {
     lines.push(`  changed: ${c.path}`);
-    for (const l of c.diff) lines.push(`      ${l}`);
+    // Clipped after indenting, so the printed line itself stays under MAX_LINE (drift-diff.ts).
+    for (const l of c.diff) lines.push(clipLine(`      ${l}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -67,7 +67,10 @@ describe('payload sizes', () => {
     for (const c of quick) {
       const ud = c.payload.files.find((x) => x.name === 'user-data.yaml')!.content;
       expect(Buffer.byteLength(ud), c.id).toBeLessThanOrEqual(16 * 1024);
-      expect(gzipSync(ud, { level: 9 }).length, c.id).toBeLessThanOrEqual(9.5 * 1024);
+      // A guard against growth, not a platform limit (that is the raw 16 KiB above). Raised from 9.5 KiB
+      // when the SVID retry, restart queue, file-secret checks and the collector's SVID copy landed
+      // (issues 13-15, 18): 10.1 KiB then; docs/performance.md tracks the 8 KiB target.
+      expect(gzipSync(ud, { level: 9 }).length, c.id).toBeLessThanOrEqual(11 * 1024);
     }
   });
 });

@@ -196,6 +196,7 @@ describe('canaries in hostile specs never run on a VM', () => {
       });
       expect(failures.report()).toEqual([]);
     },
-    timeoutFor(800),
+    // 1,600 ms a case: the payload's file-secret checks (issue 15) added steps to every case.
+    timeoutFor(1600),
   );
 });

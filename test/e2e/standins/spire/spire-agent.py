@@ -80,9 +80,8 @@ def cmd_run(args):
     # Like the real agent: create the socket's directory if missing, then it must be usable.
     writable_dir(os.path.dirname(socket_path), "socket directory", create=True)
     time.sleep(ATTEST_SECONDS)
+    attestation = attest_node(cfg, agent, flags, data_dir)  # node-attestation.py
     # State a real agent leaves after attestation, so offboarding can be checked for leftovers.
-    with open(os.path.join(data_dir, "agent_svid.der"), "wb") as f:
-        f.write(b"stand-in svid")
     with open(os.path.join(data_dir, "bundle.der"), "wb") as f:
         f.write(b"stand-in bundle")
     if keys:
@@ -96,7 +95,8 @@ def cmd_run(args):
     srv.bind(socket_path)
     os.chmod(socket_path, 0o777)  # the Workload API socket is reachable by every local workload
     srv.listen(16)
-    report("ready", socket=socket_path, data_dir=data_dir, attestor=sorted(cfg.get("plugins", {}).get("NodeAttestor", {}).keys()))
+    report("ready", socket=socket_path, data_dir=data_dir, attestor=sorted(cfg.get("plugins", {}).get("NodeAttestor", {}).keys()),
+           agent_id=attestation.get("agent_id"), aliases=attestation.get("aliases"))
 
     def serve():
         import threading
@@ -109,7 +109,8 @@ def cmd_run(args):
                         user = pwd.getpwuid(uid).pw_name
                     except KeyError:
                         user = str(uid)
-                    conn.sendall(json.dumps({"user": user, "trust_domain": agent.get("trust_domain", "")}).encode() + b"\n")
+                    conn.sendall(json.dumps({"user": user, "trust_domain": agent.get("trust_domain", ""),
+                                             "spiffe_id": identity_for(attestation, user, uid)}).encode() + b"\n")
                 except OSError:
                     pass
                 finally:
@@ -151,7 +152,10 @@ def cmd_fetch_x509(args):
         s.close()
     except (OSError, ValueError) as e:
         fail("api fetch x509: cannot reach the Workload API at %s: %s" % (path, e))
-    spiffe_id = "spiffe://%s/stand-in/%s" % (reply["trust_domain"], reply["user"])
+    spiffe_id = reply.get("spiffe_id")
+    if not spiffe_id:
+        # What the real Workload API answers a caller no registration entry matches.
+        fail("api fetch x509: rpc error: code = PermissionDenied desc = no identity issued (user %s)" % reply["user"])
     if out:
         os.makedirs(out, exist_ok=True)
         key, crt = os.path.join(out, "svid.0.key"), os.path.join(out, "svid.0.pem")

@@ -38,7 +38,7 @@ export interface SpecVmOptions {
   os?: TargetOs;
   /** Values to make the VM differ from its spec (the negative scenarios). */
   identity?: NodeIdentityOverrides;
-  /** Applied to the parsed spec after the harness's own changes (scenarios). */
+  /** A scenario's change to the parsed spec, applied before the harness's own (as if the user wrote it). */
   edit?: (doc: Document) => void;
 }
 
@@ -101,7 +101,18 @@ let renders = 0;
 
 /** Renders `specPath` pointed at `env` and returns the VM of `opts.workload` on `opts.platform`, ready to boot. */
 export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecVmOptions): Promise<SpecVm> {
-  const source = await loadSpecModel(specPath);
+  const dir = path.join(env.workDir, `spec-vm-${++renders}`);
+  mkdirSync(path.join(dir, 'e2e-harness'), { recursive: true });
+  const doc = parseDocument(readFileSync(specPath, 'utf8'));
+  copyReferencedFiles(doc, path.dirname(path.resolve(specPath)), dir);
+  // A scenario's own change first, as if the user had written it; the harness then points that spec at loopback.
+  if (opts.edit) {
+    opts.edit(doc);
+    copyReferencedFiles(doc, path.dirname(path.resolve(specPath)), dir);
+  }
+  const sourcePath = path.join(dir, 'source.yaml');
+  writeFileSync(sourcePath, doc.toString());
+  const source = await loadSpecModel(sourcePath);
   if (source.flavor !== 'istio') throw new Error(`e2e:spec boots flavor istio specs; ${specPath} is flavor ${source.flavor} (test/e2e/gloo.test.ts boots Gloo)`);
   const pIndex = source.platforms.findIndex((p) => p.name === opts.platform);
   const w = source.workloads.find((x) => x.name === opts.workload);
@@ -112,10 +123,6 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
   const os = opts.os ?? CONTAINER_OS;
   if (os !== CONTAINER_OS) throw new Error(`--os ${os}: the e2e root filesystem is ${CONTAINER_OS} (no other OS can be booted here)`);
 
-  const dir = path.join(env.workDir, `spec-vm-${++renders}`);
-  mkdirSync(path.join(dir, 'e2e-harness'), { recursive: true });
-  const doc = parseDocument(readFileSync(specPath, 'utf8'));
-  copyReferencedFiles(doc, path.dirname(path.resolve(specPath)), dir);
   const adjustments: string[] = [];
 
   writeFileSync(path.join(dir, 'e2e-harness/mirror-ca.pem'), env.ca.caCertPem);
@@ -142,6 +149,7 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
   adjustments.push(`eastWestGateway.ports: the loopback listeners (${ISTIO_PORT_ROLES.map((r) => `${r} ${env.gateway.ports[r]}`).join(', ')})`);
 
   const p = source.platforms[pIndex]!;
+  if (p.bake) throw new Error(`platform ${p.name} is baked (bake: true): e2e:spec boots the payloads of unbaked platforms; test/e2e/bake-first-boot.test.ts boots bake.sh and its first boot`);
   if (!p.targets.os.includes(os)) {
     const list = doc.getIn(['platforms', pIndex, 'targets', 'os']);
     if (!list || typeof list !== 'object' || !('add' in list)) throw new Error(`platforms[${pIndex}].targets.os is not a list`);
@@ -154,7 +162,6 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
     doc.setIn(['platforms', i, 'x509pop', 'caBundle'], doc.createNode({ file: 'e2e-harness/onprem-host-ca.pem' }));
     adjustments.push(`platforms[${i}] (${x.name}) x509pop.caBundle: the run's site CA (it signs the host certificate)`);
   });
-  opts.edit?.(doc);
   const specOut = path.join(dir, path.basename(specPath));
   writeFileSync(specOut, doc.toString());
 

@@ -171,12 +171,18 @@ export class MetadataStub {
       const doc = JSON.stringify({ nonce, vmId: i.vmId, subscriptionId: i.subscriptionId, timeStamp: { createdOn: new Date().toISOString() } });
       return [200, JSON.stringify({ encoding: 'stand-in-rsa-sha256', signature: Buffer.from(JSON.stringify({ document: doc, signature: this.sign(doc) })).toString('base64') }), 'application/json'];
     }
+    const compute: Record<string, unknown> = {
+      vmId: i.vmId, location: i.location, name: i.name, resourceGroupName: i.resourceGroupName, subscriptionId: i.subscriptionId, osType: 'Linux',
+      tags: Object.entries(i.tags).map(([k, v]) => `${k}:${v}`).join(';'), tagsList: Object.entries(i.tags).map(([name, value]) => ({ name, value })),
+    };
     if (p === '/metadata/instance' || p === '/metadata/instance/compute') {
-      const compute = {
-        vmId: i.vmId, location: i.location, name: i.name, resourceGroupName: i.resourceGroupName, subscriptionId: i.subscriptionId, osType: 'Linux',
-        tags: Object.entries(i.tags).map(([k, v]) => `${k}:${v}`).join(';'), tagsList: Object.entries(i.tags).map(([name, value]) => ({ name, value })),
-      };
       return [200, JSON.stringify(p.endsWith('/compute') ? compute : { compute, network: { interface: [] } }), 'application/json'];
+    }
+    // One leaf, e.g. compute/vmId?format=text (IMDS answers a leaf as text with format=text, as JSON otherwise).
+    const leaf = /^\/metadata\/instance\/compute\/([A-Za-z]+)$/.exec(p);
+    if (leaf && typeof compute[leaf[1]!] === 'string') {
+      const text = new URL(req.url ?? '/', 'http://stub').searchParams.get('format') === 'text';
+      return text ? [200, compute[leaf[1]!] as string, 'text/plain'] : [200, JSON.stringify(compute[leaf[1]!]), 'application/json'];
     }
     return [404, '{"error":"not found"}', 'application/json'];
   }

@@ -84,15 +84,18 @@ export function standinVersionsOf(model: Model): StandinVersions {
   return { istio: model.mesh.istioVersion, spire: model.spire.version, otel: model.telemetry.collectorVersion };
 }
 
-/** Copies every `file:` the spec references from its files directory into `dir`, keeping relative paths. */
+/**
+ * Copies every file the spec references (the `{file: <path>[, format]}` objects of trust,
+ * mirrorCA, caBundle...) from its files directory into `dir`, keeping relative paths.
+ */
 function copyReferencedFiles(doc: Document, fromDir: string, dir: string): void {
   visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'file' && isScalar(pair.value) && typeof pair.value.value === 'string') {
-        const rel = pair.value.value;
-        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-        copyFileSync(path.join(fromDir, rel), path.join(dir, rel));
-      }
+    Map(_, map) {
+      const keys = map.items.map((i) => (isScalar(i.key) ? String(i.key.value) : ''));
+      const rel = map.get('file');
+      if (!keys.includes('file') || !keys.every((k) => k === 'file' || k === 'format') || typeof rel !== 'string') return;
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      copyFileSync(path.join(fromDir, rel), path.join(dir, rel));
     },
   });
 }

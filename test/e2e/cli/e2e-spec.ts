@@ -31,6 +31,10 @@ async function main(): Promise<number> {
   let env: E2eEnv | undefined;
   try {
     const model = await loadSpecModel(specPath);
+    // Refuse an unknown VM before building anything (renderSpecForVm checks again, with the list).
+    if (!model.workloads.some((w) => w.name === workload && w.placements.some((p) => p.platform === platform))) {
+      throw new Error(`the spec places no workload "${workload}" on platform "${platform}"; it has: ${model.workloads.flatMap((w) => w.placements.map((p) => `--workload ${w.name} --platform ${p.platform}`)).join(', ')}`);
+    }
     env = await startE2eEnv(standinVersionsOf(model));
     const sv = await renderSpecForVm(env, specPath, { workload, platform, os: (args.values.os ?? CONTAINER_OS) as TargetOs });
     console.log(`e2e:spec ${specPath}: ${workload} on ${platform} (${sv.delivery}, ${sv.platform.attestation.type}), stand-ins istio ${model.mesh.istioVersion}, spire ${model.spire.version}, otelcol-contrib ${model.telemetry.collectorVersion}`);

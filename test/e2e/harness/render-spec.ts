@@ -152,7 +152,6 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
   adjustments.push(`eastWestGateway.ports: the loopback listeners (${ISTIO_PORT_ROLES.map((r) => `${r} ${env.gateway.ports[r]}`).join(', ')})`);
 
   const p = source.platforms[pIndex]!;
-  if (p.bake) throw new Error(`platform ${p.name} is baked (bake: true): e2e:spec boots the payloads of unbaked platforms; test/e2e/bake-first-boot.test.ts boots bake.sh and its first boot`);
   if (!p.targets.os.includes(os)) {
     const list = doc.getIn(['platforms', pIndex, 'targets', 'os']);
     if (!list || typeof list !== 'object' || !('add' in list)) throw new Error(`platforms[${pIndex}].targets.os is not a list`);

@@ -2,11 +2,13 @@
 #
 # `run` checks the config as the real agent would at start-up (the upstream-based validator on
 # the HCL v1 parse, then data dir, trust bundle, KeyManager directory, x509pop host key and
-# certificate, socket directory), pretends to attest for ATTEST_SECONDS (the real agent opens
-# its Workload API socket only after node attestation), then creates a real unix socket at
+# certificate, socket directory), waits ATTEST_SECONDS and attests with the SPIRE server
+# stand-in (node-attestation.py: refused evidence ends the agent; the real agent opens its
+# Workload API socket only after node attestation), then creates a real unix socket at
 # socket_path and serves it. `api fetch x509 -write DIR` asks that socket for the caller's SVID
 # (the server side sees the caller's user through SO_PEERCRED, as the unix workload attestor
-# does) and writes svid.0.pem, svid.0.key (0600) and bundle.0.pem; `healthcheck` connects.
+# does): the SPIFFE ID of the registration entry matching it, or "no identity issued"; it writes
+# svid.0.pem, svid.0.key (0600) and bundle.0.pem; `healthcheck` connects.
 AGENT = "spire-agent"
 ATTEST_SECONDS = 3
 DEFAULT_SOCKET = "/tmp/spire-agent/public/api.sock"

@@ -9,7 +9,11 @@ import { createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'no
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultNodeIdentity, type NodeIdentity } from './node-identity.js';
 
-/** The audience the SPIRE gcp_iit agent asks the identity token for (and the server requires). */
+/**
+ * The audience the SPIRE gcp_iit agent asks the identity token for and the server requires
+ * (spiffe/spire pkg/agent/plugin/nodeattestor/gcpiit identityTokenAudience, and the server
+ * plugin's tokenAudience; the agent's URL is /computeMetadata/v1/instance/service-accounts/<sa>/identity).
+ */
 export const GCP_IIT_AUDIENCE = 'spire-gcp-node-attestor';
 
 /** The identity the stubs reported before they followed the spec (kept for callers that name it). */

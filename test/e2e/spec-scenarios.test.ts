@@ -51,7 +51,7 @@ describe('any spec, booted (examples/quickstart.yaml)', () => {
       // The runner took the script from the metadata server's instance attributes, with the GCE header.
       expect(env.control.metadata.requests.filter((r) => r.cloud === 'gcp' && r.path.startsWith('/computeMetadata/v1/instance/attributes/')).map((r) => r.status)).toContain(200);
       // The identity token the agent attested with named the spec's service account.
-      expect(env.control.spireServer.attestations.at(-1)?.reply).toMatchObject({ selectors: expect.arrayContaining(['gcp_iit:sa:ratings@bookinfo-prod.iam.gserviceaccount.com', 'gcp_iit:project-id:bookinfo-prod']) });
+      expect(env.identity.spireServer.attestations.at(-1)?.reply).toMatchObject({ selectors: expect.arrayContaining(['gcp_iit:sa:ratings@bookinfo-prod.iam.gserviceaccount.com', 'gcp_iit:project-id:bookinfo-prod']) });
       const footprint = await m.container.sh(FOOTPRINT);
 
       // Every boot: the unit runs the startup-script again; the version marker makes it a no-op.
@@ -102,7 +102,7 @@ describe('any spec, booted (examples/quickstart.yaml)', () => {
       expect(problems).toMatch(/no identity issued \(user istio-proxy\)/);
       expect(problems).toMatch(/SPIRE node attestation \(aws_iid\) matched the alias/);
       // Attested (the IID verifies, the account and region are the server's) with the VM's real tag.
-      expect(env.control.spireServer.attestations.at(-1)?.reply).toMatchObject({ aliases: [], selectors: expect.arrayContaining(['aws_iid:tag:app:billing', 'aws_iid:account_id:123456789012']) });
+      expect(env.identity.spireServer.attestations.at(-1)?.reply).toMatchObject({ aliases: [], selectors: expect.arrayContaining(['aws_iid:tag:app:billing', 'aws_iid:account_id:123456789012']) });
     } finally {
       await boot.machine.dispose();
     }

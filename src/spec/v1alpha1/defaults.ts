@@ -35,7 +35,7 @@ export function normalizeSpec(written: WrittenSpec): WrittenSpec {
   gw.name ??= 'istio-eastwestgateway';
   gw.labels ??= { istio: 'eastwestgateway' };
   gw.ports = { ...DEFAULT_PORTS, ...(m.flavor === 'gloo' ? DEFAULT_GLOO_PORTS : {}), ...gw.ports };
-  s.trust.spireBundle.format ??= 'pem';
+  if (s.trust.spireBundle) s.trust.spireBundle.format ??= 'pem';
   s.spire = {
     ...s.spire,
     version: s.spire?.version ?? DEFAULT_VERSIONS.spire,

@@ -7,7 +7,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MetadataStub } from './metadata-stub.js';
-import { SpireServerStandin } from './spire-server-standin.js';
 import { StandinEvents, type StandinAgent, type StandinEvent } from './standin-events.js';
 import { validateForStandin, type ValidationResponse } from './validation-endpoint.js';
 
@@ -38,8 +37,6 @@ function readBody(req: IncomingMessage): Promise<string> {
 export class ControlServer {
   readonly events = new StandinEvents();
   readonly metadata = new MetadataStub();
-  /** The SPIRE server stand-in's node attestation (POST /spire/attest). */
-  readonly spireServer = new SpireServerStandin(this.metadata, this.events);
   /** Every file a stand-in had validated, in order (the last one per kind is what is running). */
   readonly validated: ValidatedFile[] = [];
   private server!: Server;
@@ -87,10 +84,6 @@ export class ControlServer {
         detail: { kind, file, ...(response.errors.length ? { errors: response.errors } : {}) },
       });
       json(200, response);
-      return;
-    }
-    if (req.method === 'POST' && url.pathname === '/spire/attest') {
-      json(200, this.spireServer.handle(JSON.parse(await readBody(req)) as Parameters<SpireServerStandin['handle']>[0]));
       return;
     }
     if (req.method === 'POST' && url.pathname === '/event') {

@@ -1,7 +1,10 @@
 /**
  * Renders the e2e spec (test/e2e/fixtures/e2e-spec/) with the project's own API, pointed at this
  * run's loopback services: artifacts.mirror = the HTTPS mirror, artifacts.mirrorCA = the test CA,
- * the east-west gateway = the loopback listeners, and a lock with the stand-ins' real sha256.
+ * the east-west gateway = the loopback listeners, files/mesh-root-ca.pem = the run's mesh root
+ * (trust.meshRootCA, and the spec's trust.spireBundle names the same file), and a lock with the
+ * stand-ins' real sha256. The rendered cluster side is installed into the SPIRE server and istiod
+ * stand-ins (mesh-identity.ts).
  * A scenario may change the spec first (one config value, hostile labels) through `edit`.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
 import { deriveNodeIdentity } from './node-identity.js';
 import { PROJECT_ROOT } from '../../validators/upstream.js';
 import type { E2eEnv } from './e2e-env.js';
+import { registerRenderedIdentity } from './mesh-identity.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test/e2e/fixtures/e2e-spec');
 
@@ -57,6 +61,7 @@ export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void)
   cpSync(path.join(FIXTURE, 'files'), path.join(dir, 'files'), { recursive: true });
   writeFileSync(path.join(dir, 'files/mirror-ca.pem'), env.ca.caCertPem);
   writeFileSync(path.join(dir, 'files/onprem-host-ca.pem'), env.onprem.caPem);
+  writeFileSync(path.join(dir, 'files/mesh-root-ca.pem'), env.identity.pki.root.certPem);
 
   const doc = parseDocument(readFileSync(path.join(FIXTURE, 'spec.yaml'), 'utf8'));
   doc.setIn(['artifacts', 'mirror'], env.mirror.url);
@@ -78,9 +83,11 @@ export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void)
   if (!result.bundle || !result.model || errors.length > 0) {
     throw new Error(`rendering the e2e spec failed:\n${result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}: ${d.message}`).join('\n')}`);
   }
-  // The SPIRE server stand-in attests by this spec; the metadata stubs describe a VM of its first
-  // placement (ratings on aws-e2e; the fixture's AWS platforms share selectors, dc1 uses env.onprem's CN).
-  env.control.spireServer.trust(result.model);
+  // The SPIRE server stand-in attests by this spec and registers its entries; the metadata stubs
+  // describe a VM of its first placement (ratings on aws-e2e; the fixture's AWS platforms share
+  // selectors, dc1 uses env.onprem's CN).
+  env.identity.spireServer.trust(result.model);
+  await registerRenderedIdentity(env.identity, result.bundle);
   const w = result.model.workloads[0]!;
   env.control.metadata.setIdentity(deriveNodeIdentity(result.model, w.name, w.placements[0]!.platform));
   return wrapRendered(specPath, result.bundle, result.diagnostics);

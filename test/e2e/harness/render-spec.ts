@@ -25,6 +25,7 @@ import { unbootableArtifact, type StandinArtifact, type StandinVersions } from '
 import type { E2eEnv } from './e2e-env.js';
 import { deriveNodeIdentity, type NodeIdentity, type NodeIdentityOverrides } from './node-identity.js';
 import { issueHostCertificate } from './onprem-pki.js';
+import { registerRenderedIdentity } from './mesh-identity.js';
 import { wrapRendered, type RenderedSpec, type RenderedVm } from './render-fixture.js';
 
 /** The OS of the e2e root filesystem (harness/rootfs.ts debootstraps bookworm). */
@@ -158,6 +159,17 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
     (list as { add(v: unknown): void }).add(os);
     adjustments.push(`platforms[${pIndex}] (${p.name}) targets.os: ${p.targets.os.join(', ')} + ${os} (--os ${os}: the targets exclude the container's OS)`);
   }
+  // One root of trust, the run's mesh PKI: istiod and the SPIRE server stand-ins serve chains to it.
+  if (source.mesh.trustDomain !== env.identity.pki.trustDomain) {
+    throw new Error(`mesh.trustDomain ${source.mesh.trustDomain}: the e2e mesh PKI and its SPIRE server are for ${env.identity.pki.trustDomain} (the booted e2e cannot serve another trust domain)`);
+  }
+  writeFileSync(path.join(dir, 'e2e-harness/mesh-root-ca.pem'), env.identity.pki.root.certPem);
+  doc.setIn(['trust', 'meshRootCA'], doc.createNode({ file: 'e2e-harness/mesh-root-ca.pem' }));
+  adjustments.push('trust.meshRootCA: the run\'s mesh root (the SPIRE server and istiod stand-ins chain to it)');
+  if (doc.hasIn(['trust', 'spireBundle'])) {
+    doc.setIn(['trust', 'spireBundle'], doc.createNode({ file: 'e2e-harness/mesh-root-ca.pem', format: 'pem' }));
+    adjustments.push('trust.spireBundle: the run\'s mesh root (the SPIRE server stand-in\'s upstream root)');
+  }
   source.platforms.forEach((x, i) => {
     if (x.attestation.type !== 'x509pop') return;
     writeFileSync(path.join(dir, 'e2e-harness/onprem-host-ca.pem'), env.onprem.caPem);
@@ -196,7 +208,8 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
 
   // The identity: the SPIRE server stand-in judges by the spec, the stubs and files follow the selectors.
   const identity = deriveNodeIdentity(model, opts.workload, opts.platform, opts.identity);
-  env.control.spireServer.trust(model);
+  env.identity.spireServer.trust(model);
+  await registerRenderedIdentity(env.identity, result.bundle);
   env.control.metadata.setIdentity(identity, platform.delivery === 'startup-script' ? { 'startup-script': vm.file(payloadName) } : {});
   const files: PlacedFile[] = [];
   const a = platform.attestation;
@@ -208,7 +221,7 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
   if (a.type === 'join_token') {
     if (a.token.scheme !== 'file') throw new Error(`join token ${a.token.uri}: the e2e places only file:// tokens`);
     const placement = model.workloads.find((x) => x.name === opts.workload)!.placements.find((x) => x.platform === opts.platform)!;
-    files.push({ path: a.token.path, content: `${env.control.spireServer.mintJoinToken(placement.nodeAliasId)}\n`, mode: 0o600 });
+    files.push({ path: a.token.path, content: `${env.identity.spireServer.mintJoinToken(placement.nodeAliasId)}\n`, mode: 0o600 });
     adjustments.push(`join token: minted for ${placement.nodeAliasId} and placed at ${a.token.path}`);
   }
   return { spec, vm, model, platform, delivery: platform.delivery, payloadName, payload: vm.file(payloadName), identity, adjustments, hostsLines, gatewayAddress, files, unbootable };

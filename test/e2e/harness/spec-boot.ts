@@ -25,7 +25,7 @@ export interface SpecBoot {
 export async function bootSpecVm(env: E2eEnv, sv: SpecVm, opts: { skipVerify?: boolean } = {}): Promise<SpecBoot> {
   const bake = sv.platform.bake;
   let sinceSeq = (env.control.events.all().at(-1)?.seq ?? -1) + 1;
-  const attestedBefore = env.control.spireServer.attestations.length;
+  const attestedBefore = env.identity.spireServer.attestations.length;
   const mirrorSince = Date.now();
   const machine = await env.boot({
     ...(sv.delivery === 'cloud-init' && !bake ? { userData: sv.payload } : {}),
@@ -56,7 +56,7 @@ export async function bootSpecVm(env: E2eEnv, sv: SpecVm, opts: { skipVerify?: b
   }
   checks.push(...(await listFirstBootChecks(machine.container, env, sv.spec.specPath, sv.vm, { sinceSeq, delivery: sv.delivery, gatewayAddress: sv.gatewayAddress, skipVerify: opts.skipVerify })));
 
-  const attested = env.control.spireServer.attestations.slice(attestedBefore);
+  const attested = env.identity.spireServer.attestations.slice(attestedBefore);
   const placement = sv.model.workloads.find((w) => w.name === sv.vm.workload)!.placements.find((p) => p.platform === sv.vm.platform)!;
   const ok = attested.find((a) => 'aliases' in a.reply && a.reply.aliases.includes(placement.nodeAliasId));
   checks.push({

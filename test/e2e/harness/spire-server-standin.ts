@@ -1,78 +1,121 @@
 /**
- * The SPIRE server stand-in's node-attestation endpoint on the control server
- * (`POST /spire/attest`): it holds the spec the server would be configured from (its attestor
- * allow lists and registration entries) and the minted join tokens, runs attestNode on the
- * stand-in agent's evidence, and records every verdict in the event log as agent
- * `spire-server`: `did` (attested, with selectors and aliases) or `fail` (refused, or attested
- * without any matching node alias: its workloads get no SVID), so a boot fails saying why.
+ * The SPIRE server as a VM's agent meets it: real TLS on loopback (reached through the gateway
+ * stub's `spire` port), presenting the server SVID spiffe://<td>/spire/server with its chain
+ * (SVID → SPIRE signing CA → SPIRE upstream intermediate) from the run's mesh PKI. During node
+ * attestation the real agent dials with server-authentication only and authorizes exactly that
+ * ID against its bootstrap bundle (spiffe/spire v1.15.3 pkg/agent/client/dial.go:
+ * tlsconfig.TLSClientConfig + tlsconfig.AuthorizeID(idutil.ServerID(td))); the agent stand-in
+ * does the same, so a bundle without the mesh root fails the handshake there.
+ *
+ * Registration entries are the ones the cluster side installs: the spire chart values'
+ * `spire-server.controllerManager.identities.clusterStaticEntries` of the rendered bundle.
+ * Node attestation (`op: attest`) carries the evidence of the agent's NodeAttestor plugin (the
+ * IID document, GCE token, Azure attested document, x509pop chain and proof, join token), or a
+ * restarted agent's `resume` with its agent ID; the AttestationJudge (spire-attestation-judge.ts,
+ * attestNode) judges it against the spec the server is configured from, with a challenge and
+ * response on the same connection for azure_imds and x509pop. The node aliases it grants select
+ * the registration entries parented by them; the agent sends one CSR per entry and receives an X509-SVID
+ * signed by the SPIRE signing CA (what the server's BuildWorkloadX509SVIDTemplate mints) plus
+ * the trust bundle (the mesh root: with the disk UpstreamAuthority and `bundle_file_path`, the
+ * bundle is the upstream root).
  */
-import { randomBytes } from 'node:crypto';
 import type { Model } from '../../../src/model/model.js';
-import type { MetadataStub } from './metadata-stub.js';
-import { attestNode, type AttestReply, type AttestRequest } from './spire-server-attestation.js';
 import type { StandinEvents } from './standin-events.js';
+import { JsonLineTlsServer } from './json-line-server.js';
+import type { MeshPki } from './mesh-pki.js';
+import type { MetadataStub } from './metadata-stub.js';
+import { AttestationJudge, type AttestationRecord } from './spire-attestation-judge.js';
+import type { AttestRequest } from './spire-server-attestation.js';
 
-/** One attestation the server decided. */
-export interface AttestationRecord {
-  attestor: string;
-  reply: AttestReply;
+/** One ClusterStaticEntry as the spire chart values carry it. */
+export interface StaticEntry {
+  parentID: string;
+  spiffeID: string;
+  selectors: string[];
 }
 
-/** The server side of node attestation. */
+/** The running SPIRE server stand-in. */
 export class SpireServerStandin {
-  readonly attestations: AttestationRecord[] = [];
-  private model: Model | undefined;
-  private readonly joinTokens = new Map<string, string>();
-  private readonly sessions = new Map<string, { nonce: string; first: AttestRequest }>();
-  /** Agents this server issued an SVID to: a restarted agent presents it instead of attesting again. */
-  private readonly issued = new Map<string, AttestReply>();
+  /** Registration entries by ClusterStaticEntry name. */
+  private readonly entries = new Map<string, StaticEntry>();
+  private constructor(
+    readonly tls: JsonLineTlsServer,
+    private readonly pki: MeshPki,
+    /** Judges node-attestation evidence; records its own verdicts as agent `spire-server`. */
+    readonly judge: AttestationJudge,
+  ) {}
 
-  constructor(private readonly metadata: MetadataStub, private readonly events: StandinEvents) {}
+  /** Every attestation the server decided (challenges excluded), oldest first. */
+  get attestations(): AttestationRecord[] {
+    return this.judge.attestations;
+  }
 
-  /** Configures the server from a spec (the rendered chart's attestors and entries derive from the same model). */
+  /** Configures node attestation from a spec (its attestor allow lists and node aliases). */
   trust(model: Model): void {
-    this.model = model;
+    this.judge.trust(model);
   }
 
-  /** `spire-server token generate -spiffeID <aliasId>`: a single-use token mapped to the alias. */
+  /** `spire-server token generate -spiffeID <aliasId>`: a single-use join token. */
   mintJoinToken(aliasId: string): string {
-    const token = randomBytes(16).toString('hex');
-    this.joinTokens.set(token, aliasId);
-    return token;
+    return this.judge.mintJoinToken(aliasId);
   }
 
-  /** Handles one attestation message from the stand-in agent (or a restarted agent's `resume` with its SVID's ID). */
-  handle(req: AttestRequest & { resume?: string }): AttestReply {
-    if (req.resume !== undefined) {
-      // The real agent keeps its SVID in data_dir and re-uses it after a restart (no new attestation).
-      const known = this.issued.get(req.resume);
-      if (known) return known;
-      const reply = { error: `agent ${req.resume} presents an SVID this server never issued` };
-      this.events.record({ agent: 'spire-server', event: 'fail', detail: { errors: [reply.error] } });
-      return reply;
-    }
-    if (!this.model) {
-      const reply = { error: 'the SPIRE server stand-in was configured with no spec (render one first)' };
-      this.events.record({ agent: 'spire-server', event: 'fail', detail: { errors: [reply.error] } });
-      return reply;
-    }
-    const reply = attestNode({ model: this.model, cloudKey: this.metadata.verifyKey, cloud: () => this.metadata.identity, joinTokens: this.joinTokens }, req, this.sessions);
-    if ('challenge' in reply) return reply;
-    const attestor = req.session ? 'challenge-response' : req.attestor;
-    this.attestations.push({ attestor, reply });
-    if ('error' in reply) {
-      this.events.record({ agent: 'spire-server', event: 'fail', detail: { errors: [`node attestation refused: ${reply.error}`] } });
-    } else if (reply.aliases.length === 0) {
-      this.issued.set(reply.agent_id, reply);
-      this.events.record({
-        agent: 'spire-server',
-        event: 'fail',
-        detail: { errors: [`node ${reply.agent_id} attested with selectors [${reply.selectors.join(', ')}] but matches no node alias, so its workloads get no SVID: ${reply.unmatched.join('; ')}`] },
-      });
-    } else {
-      this.issued.set(reply.agent_id, reply);
-      this.events.record({ agent: 'spire-server', event: 'did', detail: { action: 'attest', agent_id: reply.agent_id, selectors: reply.selectors, aliases: reply.aliases } });
-    }
-    return reply;
+  get port(): number {
+    return this.tls.port;
   }
+
+  /**
+   * Starts the server with the PKI's server SVID; reports to `events` as agent `spire-server`.
+   * The metadata stub's verification key checks the cloud evidence its stubs signed.
+   */
+  static async start(pki: MeshPki, events: StandinEvents, metadata: MetadataStub): Promise<SpireServerStandin> {
+    let self: SpireServerStandin | undefined;
+    const tls = await JsonLineTlsServer.start({ key: pki.serverSvid.keyPem, cert: pki.serverSvid.chainPem }, async (req, _socket, session) => {
+      const reply = await self!.handle(req, session);
+      // The judge records attestation verdicts itself; a challenge is no verdict.
+      if (reply.judged || reply.challenge !== undefined) return strip(reply);
+      events.record({ agent: 'spire-server', event: reply.error ? 'fail' : 'did', detail: { action: req.op, ...(reply.error ? { errors: [reply.error] } : { spiffe_ids: reply.spiffe_ids ?? [] }) } });
+      return strip(reply);
+    });
+    self = new SpireServerStandin(tls, pki, new AttestationJudge(metadata, events));
+    return self;
+  }
+
+  /** Installs registration entries (ClusterStaticEntries by name; a later render replaces an entry of the same name). */
+  register(entries: Record<string, StaticEntry>): void {
+    for (const [name, e] of Object.entries(entries)) this.entries.set(name, e);
+  }
+
+  private async handle(req: Record<string, unknown>, session: Map<string, unknown>): Promise<Record<string, unknown>> {
+    const td = this.pki.trustDomain;
+    const serverId = `spiffe://${td}/spire/server`;
+    if (req.op === 'attest') {
+      if (req.trust_domain !== td) return { error: `agent trust domain ${JSON.stringify(req.trust_domain)} is not the server's ${td}` };
+      const verdict = this.judge.handle(req as unknown as AttestRequest & { resume?: string });
+      if ('challenge' in verdict) return { challenge: verdict.challenge, session: verdict.session };
+      if ('error' in verdict) return { error: `failed to attest: ${verdict.error}`, judged: true };
+      const all = [...this.entries.values()];
+      // The aliases the evidence earns must be registered (the chart's ClusterStaticEntries, parented by the server).
+      const aliases = verdict.aliases.filter((a) => all.some((e) => e.spiffeID === a && e.parentID === serverId));
+      // Two aliases may parent the same workload ID (one workload on two platforms): one SVID each.
+      const issuable = [...new Map(all.filter((e) => aliases.includes(e.parentID)).map((e) => [e.spiffeID, e])).values()];
+      session.set('issuable', issuable);
+      // A node with no alias still attests, it just gets no entries (the judge records why).
+      return { agent_id: verdict.agent_id, aliases, entries: issuable.map((e) => ({ spiffe_id: e.spiffeID, selectors: e.selectors })), spiffe_ids: issuable.map((e) => e.spiffeID), judged: aliases.length === 0 };
+    }
+    if (req.op === 'sign') {
+      const issuable = (session.get('issuable') as StaticEntry[] | undefined) ?? [];
+      const id = String(req.spiffe_id ?? '');
+      if (!issuable.some((e) => e.spiffeID === id)) return { error: `not authorized to mint an SVID for ${id}: no entry for this agent` };
+      const { chain, bundle } = await this.pki.signWorkloadSvid(String(req.csr ?? ''), id);
+      return { chain, bundle, spiffe_ids: [id] };
+    }
+    return { error: `unknown op ${JSON.stringify(req.op)}` };
+  }
+}
+
+/** The reply as the agent sees it (without the harness's bookkeeping flag). */
+function strip(reply: Record<string, unknown>): Record<string, unknown> {
+  const { judged: _judged, ...rest } = reply;
+  return rest;
 }

@@ -1,9 +1,9 @@
 # Node attestation of the stand-in spire-agent (composed into the program before spire-agent.py).
 #
 # Collects the evidence the real agent-side NodeAttestor plugins send (SPIRE v1.15.3,
-# doc/plugin_agent_nodeattestor_*.md) and hands it to the SPIRE server stand-in on the control
-# server, which judges it as the real server's attestors would (test/e2e/harness/
-# spire-server-attestation.ts). The metadata services are the loopback stubs at the control
+# doc/plugin_agent_nodeattestor_*.md) for the attest request spire-agent.py sends the SPIRE server
+# stand-in over TLS (attest_to_server), which judges it as the real server's attestors would
+# (test/e2e/harness/spire-server-attestation.ts). The metadata services are the loopback stubs at the control
 # server's URL (the real agent asks 169.254.169.254 / metadata.google.internal).
 #   aws_iid:    IMDSv2 token, then instance-identity/document and its signature.
 #   gcp_iit:    instance/service-accounts/<sa>/identity?audience=spire-gcp-node-attestor&format=full
@@ -20,10 +20,6 @@ def _md(method, path, headers):
             return r.read().decode("utf-8")
     except Exception as e:
         fail("node attestation: instance metadata %s unreachable: %s" % (path, e))
-
-
-def _server(body):
-    return _post("/spire/attest", json.dumps(body).encode(), {"content-type": "application/json"})
 
 
 def _evidence(name, data, agent, flags):
@@ -57,7 +53,8 @@ def _evidence(name, data, agent, flags):
     fail("stand-in cannot attest with NodeAttestor %r" % name)
 
 
-def _respond(name, data, nonce):
+def challenge_response(name, data, nonce):
+    """The answer to the server's challenge (azure_imds: the attested document for its nonce; x509pop: the nonce signed)."""
     if name == "azure_imds":
         doc = json.loads(_md("GET", "/metadata/attestation/document?api-version=2023-07-01&nonce=%s" % nonce, {"Metadata": "true"}))
         return {"document": doc.get("signature", "")}
@@ -70,42 +67,22 @@ def _respond(name, data, nonce):
     fail("unexpected challenge for %s" % name)
 
 
-def attest_node(cfg, agent, flags, data_dir):
-    """Attests like the real agent; refused attestation ends the agent (it exits with the server's reason).
+def previous_agent_id(svid_file):
+    """The agent ID of an earlier attestation kept in data_dir, or None (a first start)."""
+    if not os.path.exists(svid_file):
+        return None
+    try:
+        with open(svid_file) as f:
+            return json.load(f)["agent_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
-    Like the real agent, an agent whose data_dir holds the SVID of an earlier attestation
-    presents it instead of attesting again (a restart, a reboot)."""
-    svid = os.path.join(data_dir, "agent_svid.der")
-    if os.path.exists(svid):
-        try:
-            with open(svid) as f:
-                agent_id = json.load(f)["agent_id"]
-        except (OSError, ValueError, KeyError):
-            agent_id = None
-        if agent_id:
-            reply = _server({"resume": agent_id})
-            if "error" in reply:
-                fail("failed to attest: %s" % reply["error"])
-            return reply
+
+def attest_request(cfg, agent, flags):
+    """(attestor name, plugin_data, first attest message) for the agent's one NodeAttestor plugin."""
     attestors = cfg.get("plugins", {}).get("NodeAttestor", {})
     if len(attestors) != 1:
         fail("exactly one NodeAttestor plugin is required, got %s" % sorted(attestors))
     name = list(attestors)[0]
     data = attestors[name].get("plugin_data", {}) or {}
-    reply = _server({"attestor": name, "payload": _evidence(name, data, agent, flags)})
-    if "challenge" in reply:
-        reply = _server({"session": reply["session"], "attestor": name, "response": _respond(name, data, reply["challenge"])})
-    if "error" in reply:
-        fail("failed to attest: %s" % reply["error"], attestor=name)
-    with open(svid, "w") as f:
-        json.dump({"agent_id": reply["agent_id"], "stand-in": "agent SVID"}, f)
-    return reply
-
-
-def identity_for(attestation, user, uid):
-    """The SPIFFE ID the Workload API issues to a caller (unix workload attestor selectors), or None."""
-    have = {"unix:user:%s" % user, "unix:uid:%d" % uid}
-    for e in (attestation or {}).get("entries", []):
-        if all(s in have for s in e["selectors"]):
-            return e["spiffe_id"]
-    return None
+    return name, data, {"attestor": name, "payload": _evidence(name, data, agent, flags)}

@@ -94,7 +94,7 @@ def attest_to_server(cfg, agent, flags, data_dir):
     attest_request; azure_imds and x509pop answer the server's challenge on the same connection);
     an agent whose data_dir keeps the agent SVID of an earlier attestation presents its ID
     instead of attesting again, as the real agent does after a restart.
-    Returns {spiffe_id: {"selectors", "chain", "key", "bundle"}}.
+    Returns ({spiffe_id: {"selectors", "chain", "key", "bundle"}}, the attest reply).
     """
     import ssl
     td = agent.get("trust_domain", "")
@@ -159,7 +159,7 @@ def attest_to_server(cfg, agent, flags, data_dir):
         issued[entry["spiffe_id"]] = {"selectors": entry["selectors"], "chain": "".join(svid["chain"]), "key": key, "bundle": svid["bundle"]}
     conn.close()
     report("did", action="attest", server=where, server_id=server_id, agent_id=att.get("agent_id"), aliases=att.get("aliases", []), svids=sorted(issued))
-    return issued
+    return issued, att
 
 
 def svid_for(issued, uid, user):
@@ -202,7 +202,7 @@ def cmd_run(args):
     # Like the real agent: create the socket's directory if missing, then it must be usable.
     writable_dir(os.path.dirname(socket_path), "socket directory", create=True)
     started = time.monotonic()
-    issued = attest_to_server(cfg, agent, flags, data_dir)
+    issued, attestation = attest_to_server(cfg, agent, flags, data_dir)
     time.sleep(max(0.0, ATTEST_SECONDS - (time.monotonic() - started)))
     # State a real agent leaves after attestation, so offboarding can be checked for leftovers.
     with open(os.path.join(data_dir, "bundle.der"), "wb") as f:

@@ -99,7 +99,7 @@ describe('any spec, booted (examples/quickstart.yaml)', () => {
     try {
       const problems = failed(boot.checks).join('\n');
       expect(problems).toMatch(/matches no node alias, so its workloads get no SVID: spiffe:\/\/example\.org\/vmonboard\/node\/aws-prod\/bookinfo\/ratings needs aws_iid:tag:app:ratings/);
-      expect(problems).toMatch(/no identity issued \(user istio-proxy\)/);
+      expect(problems).toMatch(/no identity issued \(caller istio-proxy\)/);
       expect(problems).toMatch(/SPIRE node attestation \(aws_iid\) matched the alias/);
       // Attested (the IID verifies, the account and region are the server's) with the VM's real tag.
       expect(env.identity.spireServer.attestations.at(-1)?.reply).toMatchObject({ aliases: [], selectors: expect.arrayContaining(['aws_iid:tag:app:billing', 'aws_iid:account_id:123456789012']) });

@@ -11,11 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minimalCloudConfig } from './fixtures/minimal-cloud-config.js';
 import { startE2eEnv, type E2eEnv } from './harness/e2e-env.js';
 import { cloudInitStatus } from './harness/first-boot-checks.js';
+import { renderE2eSpec } from './harness/render-fixture.js';
 
 let env: E2eEnv;
 
 beforeAll(async () => {
   env = await startE2eEnv();
+  // The hand-written agent config attests with aws_iid: configure the SPIRE server stand-in and
+  // the metadata stubs from the fixture spec (its first VM's account, region and tags).
+  await renderE2eSpec(env);
 });
 
 afterAll(async () => {

@@ -11,9 +11,12 @@ import path from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayStub } from './harness/gateway-stub.js';
+import { MetadataStub } from './harness/metadata-stub.js';
 import { goVerify } from './harness/go-x509.js';
 import { requireHostTool } from './harness/host-tools.js';
 import { opensslVerify } from './harness/identity-checks.js';
+import { loadSpecModel } from './harness/render-spec.js';
+import { PROJECT_ROOT } from '../validators/upstream.js';
 import { startMeshIdentity, type MeshIdentity } from './harness/mesh-identity.js';
 import { runOk } from './harness/run.js';
 import { StandinEvents } from './harness/standin-events.js';
@@ -28,7 +31,9 @@ const WORKLOAD = `spiffe://${TD}/ns/bookinfo/sa/bookinfo-ratings`;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'vmonboard-mesh-identity-'));
   gateway = await GatewayStub.start();
-  id = await startMeshIdentity(dir, events, gateway);
+  id = await startMeshIdentity(dir, events, gateway, new MetadataStub());
+  // Node attestation judges evidence against a spec; join tokens (minted per alias) need no cloud.
+  id.spireServer.trust(await loadSpecModel(path.join(PROJECT_ROOT, 'examples/quickstart.yaml')));
   id.spireServer.register({
     'ratings-node': { parentID: `spiffe://${TD}/spire/server`, spiffeID: `spiffe://${TD}/vmonboard/node/aws/bookinfo/ratings`, selectors: ['aws_iid:tag:app:ratings'] },
     'ratings-sidecar': { parentID: `spiffe://${TD}/vmonboard/node/aws/bookinfo/ratings`, spiffeID: WORKLOAD, selectors: ['unix:user:istio-proxy'] },
@@ -41,6 +46,10 @@ afterAll(async () => {
   await gateway?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+const RATINGS_NODE = `spiffe://${TD}/vmonboard/node/aws/bookinfo/ratings`;
+/** An attest request with a fresh single-use join token for `alias`. */
+const attestAs = (alias = RATINGS_NODE): object => ({ op: 'attest', attestor: 'join_token', trust_domain: TD, payload: { token: id.spireServer.mintJoinToken(alias) } });
 
 /** A CSR for a fresh P-256 key, as the agent stand-in makes it. */
 async function csr(): Promise<{ keyPem: string; csrPem: string }> {
@@ -101,27 +110,31 @@ describe('mesh PKI', () => {
 
 describe('SPIRE server stand-in', () => {
   it('serves its SVID chain: a client with the mesh root completes the handshake; with another root it does not', async () => {
-    const [att] = await exchange('spire', { ca: id.pki.root.certPem }, [{ op: 'attest', attestor: 'aws_iid', trust_domain: TD }]);
+    const [att] = await exchange('spire', { ca: id.pki.root.certPem }, [attestAs()]);
     expect(att).toMatchObject({ aliases: [`spiffe://${TD}/vmonboard/node/aws/bookinfo/ratings`], entries: [{ spiffe_id: WORKLOAD, selectors: ['unix:user:istio-proxy'] }] });
     await expect(exchange('spire', { ca: id.pki.unrelatedRoot.certPem }, [{ op: 'attest' }])).rejects.toThrow(/unable to get local issuer certificate/);
   });
 
   it('signs only the entries the attested node may have, and only a valid CSR', async () => {
     const { csrPem } = await csr();
-    const attest = { op: 'attest', attestor: 'aws_iid', trust_domain: TD };
-    const [, ok] = await exchange('spire', { ca: id.pki.root.certPem }, [attest, { op: 'sign', spiffe_id: WORKLOAD, csr: csrPem }]);
+    const [, ok] = await exchange('spire', { ca: id.pki.root.certPem }, [attestAs(), { op: 'sign', spiffe_id: WORKLOAD, csr: csrPem }]);
     expect((ok!.chain as string[]).length).toBe(3);
     expect(ok!.bundle).toBe(id.pki.root.certPem);
-    const [, other] = await exchange('spire', { ca: id.pki.root.certPem }, [attest, { op: 'sign', spiffe_id: `spiffe://${TD}/ns/other/sa/x`, csr: csrPem }]);
+    const [, other] = await exchange('spire', { ca: id.pki.root.certPem }, [attestAs(), { op: 'sign', spiffe_id: `spiffe://${TD}/ns/other/sa/x`, csr: csrPem }]);
     expect(other!.error).toMatch(/not authorized to mint an SVID/);
-    // x509pop has no alias here: attested, but nothing to issue.
-    const [, none] = await exchange('spire', { ca: id.pki.root.certPem }, [{ ...attest, attestor: 'x509pop' }, { op: 'sign', spiffe_id: WORKLOAD, csr: csrPem }]);
+    // A token for an alias the server has no entry for: attested, but nothing to issue.
+    const [noAlias, none] = await exchange('spire', { ca: id.pki.root.certPem }, [attestAs(`spiffe://${TD}/vmonboard/node/elsewhere`), { op: 'sign', spiffe_id: WORKLOAD, csr: csrPem }]);
+    expect(noAlias).toMatchObject({ aliases: [], entries: [] });
     expect(none!.error).toMatch(/not authorized/);
+    // Evidence the server never issued: refused before anything can be signed.
+    const [forged, refused] = await exchange('spire', { ca: id.pki.root.certPem }, [{ op: 'attest', attestor: 'join_token', trust_domain: TD, payload: { token: 'f'.repeat(32) } }, { op: 'sign', spiffe_id: WORKLOAD, csr: csrPem }]);
+    expect(forged!.error).toMatch(/failed to attest: join_token: the token was never minted/);
+    expect(refused!.error).toMatch(/not authorized/);
     // A CSR whose self-signature does not match (last signature byte flipped): openssl refuses to sign it.
     const der = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
     der.writeUInt8(der.readUInt8(der.length - 1) ^ 0x01, der.length - 1);
     const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`;
-    const [, bad] = await exchange('spire', { ca: id.pki.root.certPem }, [attest, { op: 'sign', spiffe_id: WORKLOAD, csr: tampered }]);
+    const [, bad] = await exchange('spire', { ca: id.pki.root.certPem }, [attestAs(), { op: 'sign', spiffe_id: WORKLOAD, csr: tampered }]);
     expect(bad!.error).toMatch(/stand-in server error: .*openssl x509 -req/s);
   });
 });

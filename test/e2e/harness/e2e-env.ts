@@ -19,10 +19,15 @@ import { acquireMachineLock } from './machine-lock.js';
 import { startMeshIdentity, type MeshIdentity } from './mesh-identity.js';
 import { writeNoCloudSeed } from './nocloud.js';
 import { createOnpremPki, type OnpremPki } from './onprem-pki.js';
+import { fixtureStandinVersions } from './render-fixture.js';
 import { cloneRootfs, ensureRootfs, type RootfsClone } from './rootfs.js';
 import { createTestCA, type TestCA } from './test-ca.js';
 
-/** Default stand-in versions: the pins vmonboard uses (src/artifacts/catalog.ts) and the fixture's Istio. */
+/**
+ * The pins vmonboard uses (src/artifacts/catalog.ts) and the fixture's Istio. Kept for callers
+ * that name a version (gloo.test.ts); startE2eEnv builds the fixture spec's versions
+ * (fixtureStandinVersions) or those it is given (standinVersionsOf(a spec)), never these by default.
+ */
 export const DEFAULT_STANDIN_VERSIONS: StandinVersions = { istio: '1.27.1', otel: '0.159.0', spire: '1.15.3' };
 
 /** What to seed for cloud-init. */
@@ -76,7 +81,7 @@ export interface E2eEnv {
 let machineCounter = 0;
 
 /** Sets up the shared environment (builds the root filesystem on first use: minutes, once per recipe). */
-export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VERSIONS): Promise<E2eEnv> {
+export async function startE2eEnv(versions: StandinVersions = fixtureStandinVersions()): Promise<E2eEnv> {
   requireE2eHost();
   const { rootfs, built, ms } = await ensureRootfs();
   const workDir = mkdtempSync(path.join(process.env.VMONBOARD_E2E_WORKDIR ?? tmpdir(), 'vmonboard-e2e-'));
@@ -89,12 +94,12 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
     artifacts = await buildStandins(path.join(workDir, 'standins'), versions);
     mirror = await ArtifactMirror.start(ca);
     undo.push(() => mirror.close());
-    for (const a of artifacts) mirror.put(a.mirrorPath, a.bytes);
+    for (const a of artifacts) if (a.bootable !== false) mirror.put(a.mirrorPath, a.bytes);
     control = await ControlServer.start();
     undo.push(() => control.close());
     gateway = await GatewayStub.start();
     undo.push(() => gateway.close());
-    identity = await startMeshIdentity(path.join(workDir, 'mesh-pki'), control.events, gateway);
+    identity = await startMeshIdentity(path.join(workDir, 'mesh-pki'), control.events, gateway, control.metadata);
     undo.push(() => identity.close());
     onprem = await createOnpremPki(path.join(workDir, 'onprem'), 'ratings-vm');
   } catch (err) {

@@ -14,6 +14,9 @@ import { createHash } from 'node:crypto';
 import { validateSpecFile } from '../../../src/api.js';
 import { listAgentFiles } from '../../../src/vm/agent-files.js';
 import type { AgentFile } from '../../../src/vm/agent-file.js';
+import { GATEWAY_IP_PLACEHOLDER } from '../../../src/vm/hosts-block.js';
+import type { Delivery } from '../../../src/model/model.js';
+import { waitForStartupScript } from './gce-startup-runner.js';
 import { AGENT_UNITS } from './boot-timeline.js';
 import { checkIdentity } from './identity-checks.js';
 import type { Container } from './container.js';
@@ -32,6 +35,10 @@ export interface FirstBootCheckOptions {
   sinceSeq?: number;
   /** Skip running verify.sh (the bootstrap runs it too; this runs the bundle's copy again). */
   skipVerify?: boolean;
+  /** startup-script: first wait for the GCE runner unit and check the script's exit status. */
+  delivery?: Delivery;
+  /** The address the harness serves a DNS-named gateway at (default: the gateway stub's address). */
+  gatewayAddress?: string;
 }
 
 /** The agent files listAgentFiles says this VM must have (the contract the payload implements). */
@@ -109,17 +116,43 @@ async function checkFile(c: Container, f: AgentFile): Promise<string | undefined
   return problems.length ? `${f.vmPath}: ${problems.join('; ')}` : undefined;
 }
 
+/** One named first-boot check and the problems it found (none: it passed). */
+export interface FirstBootCheck {
+  name: string;
+  problems: string[];
+}
+
 /** Runs every first-boot check on a booted machine; returns the problems found. */
 export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string, vm: RenderedVm, opts: FirstBootCheckOptions = {}): Promise<string[]> {
-  const problems: string[] = [];
+  return (await listFirstBootChecks(c, env, specPath, vm, opts)).flatMap((x) => x.problems);
+}
+
+/** Runs every first-boot check on a booted machine; returns each check by name with its problems (e2e:spec prints them). */
+export async function listFirstBootChecks(c: Container, env: E2eEnv, specPath: string, vm: RenderedVm, opts: FirstBootCheckOptions = {}): Promise<FirstBootCheck[]> {
+  const checks: FirstBootCheck[] = [];
+  let problems: string[] = [];
+  const check = (name: string): void => {
+    problems = [];
+    checks.push({ name, problems });
+  };
   const since = opts.sinceSeq ?? 0;
+  if (opts.delivery === 'startup-script') {
+    // The guest agent's runner (gce-startup-runner.ts) runs the payload; cloud-init has no user data.
+    check('the GCE startup-script runner ran the payload as root, without HOME, exit status 0');
+    const run = await waitForStartupScript(c);
+    if (run.exitStatus !== 0) problems.push(`startup-script ${run.exitStatus === undefined ? 'did not finish' : `exited ${run.exitStatus}`} in this boot: ${run.lines.slice(-8).join(' / ')}`);
+    if (run.lines[0] && !/: uid 0, HOME \(unset\)$/.test(run.lines[0])) problems.push(`the runner did not run as the guest agent does: ${run.lines[0]}`);
+  }
   if (opts.waitForCloudInit ?? true) await waitForCloudInit(c, env, since);
+  check('cloud-init finished without errors');
   const ci = await cloudInitStatus(c, false);
   if (ci.status !== 'done' || ci.errors.length > 0) problems.push(`cloud-init status ${ci.status}: ${[...ci.errors, ci.detail].join(' | ')}`);
 
+  check('the payload\'s status file says ok');
   const st = await c.exec(['cat', '/var/lib/vmonboard/status.json']);
   if (!/"state":"ok"/.test(st.stdout)) problems.push(`vmonboard status file: ${st.stdout.trim() || st.stderr.trim()}`);
 
+  check(`${AGENT_UNITS.join(', ')} active and never restarted`);
   const units = await readUnitStates(c, [...AGENT_UNITS]);
   for (const u of AGENT_UNITS) {
     const s = units[u]!;
@@ -129,6 +162,7 @@ export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string
 
   await waitForAgentsSettled(env, since, 30_000);
   const mine = env.control.events.all().filter((e) => e.seq >= since);
+  check('every stand-in check passed (configs, SPIRE node attestation and alias, SVID)');
   // A failing agent is restarted again and again: report each distinct failure once, with its count.
   const failures = new Map<string, number>();
   for (const f of mine.filter((e) => e.event === 'fail')) {
@@ -136,22 +170,25 @@ export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string
     failures.set(key, (failures.get(key) ?? 0) + 1);
   }
   for (const [key, n] of failures) problems.push(n > 1 ? `${key} (×${n})` : key);
+  check('start order: SDS socket before pilot-agent, collector after the SPIRE agent');
   const socketReady = mine.find((e) => e.agent === 'spire-agent' && e.event === 'ready');
   const pilotStart = mine.find((e) => e.agent === 'pilot-agent' && e.event === 'start');
   if (!socketReady) problems.push('the SPIRE agent never opened its SDS socket');
   if (!pilotStart) problems.push('pilot-agent never started');
   if (socketReady && pilotStart && pilotStart.seq < socketReady.seq) problems.push('pilot-agent started before the SDS socket existed');
-  if (pilotStart && pilotStart.user !== 'istio-proxy') problems.push(`pilot-agent ran as ${pilotStart.user}, want istio-proxy`);
   const otelStarts = mine.filter((e) => e.agent === 'otelcol-contrib' && e.event === 'start');
   const spireStart = mine.find((e) => e.agent === 'spire-agent' && e.event === 'start');
   if (otelStarts.length === 0) problems.push('the collector never started');
   else if (spireStart && otelStarts.at(-1)!.seq < spireStart.seq) problems.push('the collector was (re)started with its config before the SPIRE agent started');
+  check('agents ran as their users; iptables only recorded; the SVID sync ran before the sidecar');
+  if (pilotStart && pilotStart.user !== 'istio-proxy') problems.push(`pilot-agent ran as ${pilotStart.user}, want istio-proxy`);
   if (otelStarts.some((e) => e.user !== 'otelcol-contrib')) problems.push(`the collector ran as ${otelStarts.map((e) => e.user).join(',')}`);
   if (!mine.some((e) => e.agent === 'pilot-agent' && e.event === 'did' && e.detail.action === 'istio-iptables')) problems.push('istio-start.sh never asked for istio-iptables');
   const ready = mine.filter((e) => e.agent === 'pilot-agent' && e.event === 'ready').at(-1);
   if (ready && ready.detail.xds_client_cert !== true) problems.push('pilot-agent found no readable PROV_CERT cert-chain.pem/key.pem (the SVID sync did not run before it)');
   problems.push(...(await checkIdentity(c, env, vm, since)));
 
+  check('every agent file: content, owner, mode (listAgentFiles)');
   const files = await expectedAgentFiles(specPath, vm.workload, vm.platform);
   for (const f of files.filter((x) => x.install !== 'hosts-block')) {
     const p = await checkFile(c, f);
@@ -159,19 +196,25 @@ export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string
   }
   const hostsBlock = files.find((x) => x.install === 'hosts-block');
   if (hostsBlock) {
+    check('the managed /etc/hosts block, once, with the gateway\'s resolved address');
+    // A DNS-named gateway: the payload resolved the name at boot and replaced the placeholder;
+    // the harness serves that name (gatewayAddress), so the block must hold that address.
+    const want = hostsBlock.content.split(GATEWAY_IP_PLACEHOLDER).join(opts.gatewayAddress ?? env.gateway.address);
     const hosts = (await c.exec(['cat', '/etc/hosts'])).stdout;
-    const count = hosts.split(hostsBlock.content).length - 1;
+    const count = hosts.split(want).length - 1;
     if (count !== 1) problems.push(`/etc/hosts holds the managed block ${count} times, want once:\n${hosts}`);
   }
 
   if (!opts.skipVerify) {
+    check('the bundle\'s verify.sh passes');
     const verify = await c.exec(['bash', '-c', 'cat >/root/verify.sh && VMONBOARD_VERIFY_WAIT=60 bash /root/verify.sh'], { input: vm.file('verify.sh'), timeoutMs: 120_000 });
     if (verify.code !== 0) problems.push(`verify.sh exited ${verify.code}: ${(verify.stdout + verify.stderr).trim().split('\n').slice(-8).join(' / ')}`);
   }
 
+  check('no canary file (no value was executed)');
   const canaries = await c.exec(['bash', '-c', `for f in ${CANARIES.join(' ')}; do [ -e "$f" ] && echo "$f"; done; true`]);
   if (canaries.stdout.trim() !== '') problems.push(`canary file(s) exist, a value was executed: ${canaries.stdout.trim()}`);
-  return problems;
+  return checks;
 }
 
 /** A compact account of a machine for assertion messages: the bootstrap log's tail, failed units, the stand-ins' last reports. */

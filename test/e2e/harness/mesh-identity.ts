@@ -8,6 +8,7 @@
 import jsYaml from 'js-yaml';
 import type { Bundle } from '../../../src/bundle/bundle.js';
 import type { GatewayStub } from './gateway-stub.js';
+import type { MetadataStub } from './metadata-stub.js';
 import { IstiodStandin, type WorkloadGroupRef } from './istiod-standin.js';
 import { createMeshPki, type MeshPki } from './mesh-pki.js';
 import { SpireServerStandin, type StaticEntry } from './spire-server-standin.js';
@@ -24,10 +25,13 @@ export interface MeshIdentity {
   close(): Promise<void>;
 }
 
-/** Creates the PKI in `dir`, starts both stand-ins and routes the gateway's spire and istiod ports to them. */
-export async function startMeshIdentity(dir: string, events: StandinEvents, gateway: GatewayStub): Promise<MeshIdentity> {
+/**
+ * Creates the PKI in `dir`, starts both stand-ins and routes the gateway's spire and istiod ports
+ * to them; the SPIRE server checks cloud attestation evidence with `metadata`'s signing key.
+ */
+export async function startMeshIdentity(dir: string, events: StandinEvents, gateway: GatewayStub, metadata: MetadataStub): Promise<MeshIdentity> {
   const pki = await createMeshPki(dir, E2E_TRUST_DOMAIN);
-  const spireServer = await SpireServerStandin.start(pki, events);
+  const spireServer = await SpireServerStandin.start(pki, events, metadata);
   let istiod: IstiodStandin;
   try {
     istiod = await IstiodStandin.start(pki, events);

@@ -13,7 +13,11 @@ import path from 'node:path';
 import jsYaml from 'js-yaml';
 import { parseDocument, type Document } from 'yaml';
 import { renderSpecFile } from '../../../src/api.js';
+import { DEFAULT_VERSIONS } from '../../../src/artifacts/catalog.js';
+import type { StandinVersions } from '../standins/build-standins.js';
 import type { Bundle } from '../../../src/bundle/bundle.js';
+import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { deriveNodeIdentity } from './node-identity.js';
 import { PROJECT_ROOT } from '../../validators/upstream.js';
 import type { E2eEnv } from './e2e-env.js';
 import { registerRenderedIdentity } from './mesh-identity.js';
@@ -39,6 +43,16 @@ export interface RenderedSpec {
 }
 
 let renders = 0;
+
+/**
+ * The stand-in versions the fixture spec pins (mesh.istio.version, spire.version,
+ * telemetry.collectorVersion, with the model's defaults from src/artifacts/catalog.ts): what
+ * startE2eEnv builds when a scenario names no versions.
+ */
+export function fixtureStandinVersions(): StandinVersions {
+  const spec = jsYaml.load(readFileSync(path.join(FIXTURE, 'spec.yaml'), 'utf8')) as { mesh: { istio: { version: string } }; spire?: { version?: string }; telemetry?: { collectorVersion?: string } };
+  return { istio: spec.mesh.istio.version, spire: spec.spire?.version ?? DEFAULT_VERSIONS.spire, otel: spec.telemetry?.collectorVersion ?? DEFAULT_VERSIONS['otelcol-contrib'] };
+}
 
 /** Renders the e2e spec for `env`, after applying `edit` to the parsed spec document. */
 export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void): Promise<RenderedSpec> {
@@ -66,15 +80,25 @@ export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void)
 
   const result = await renderSpecFile(specPath);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (!result.bundle || errors.length > 0) {
+  if (!result.bundle || !result.model || errors.length > 0) {
     throw new Error(`rendering the e2e spec failed:\n${result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}: ${d.message}`).join('\n')}`);
   }
-  const bundle = result.bundle;
-  await registerRenderedIdentity(env.identity, bundle);
+  // The SPIRE server stand-in attests by this spec and registers its entries; the metadata stubs
+  // describe a VM of its first placement (ratings on aws-e2e; the fixture's AWS platforms share
+  // selectors, dc1 uses env.onprem's CN).
+  env.identity.spireServer.trust(result.model);
+  await registerRenderedIdentity(env.identity, result.bundle);
+  const w = result.model.workloads[0]!;
+  env.control.metadata.setIdentity(deriveNodeIdentity(result.model, w.name, w.placements[0]!.platform));
+  return wrapRendered(specPath, result.bundle, result.diagnostics);
+}
+
+/** Wraps a rendered bundle for the scenarios: per-VM file access, warnings. */
+export function wrapRendered(specPath: string, bundle: Bundle, diagnostics: Diagnostic[]): RenderedSpec {
   return {
     specPath,
     bundle,
-    warnings: result.diagnostics.filter((d) => d.severity !== 'error').map((d) => `${d.code}: ${d.message}`),
+    warnings: diagnostics.filter((d) => d.severity !== 'error').map((d) => `${d.code}: ${d.message}`),
     vm(workload, platform) {
       const base = `vms/${workload}/${platform}/`;
       const get = (name: string): string | undefined => {

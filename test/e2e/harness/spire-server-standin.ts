@@ -9,17 +9,23 @@
  *
  * Registration entries are the ones the cluster side installs: the spire chart values'
  * `spire-server.controllerManager.identities.clusterStaticEntries` of the rendered bundle.
- * "Attestation" here resolves the agent's node aliases as the entries whose selectors are all of
- * the agent's NodeAttestor type (aws_iid:…, x509pop:…); judging the attestation evidence against
- * the selector values is the attestation checks' job, not this TLS stand-in's. The agent then
- * gets the entries parented by those aliases, sends one CSR per entry, and receives an X509-SVID
+ * Node attestation (`op: attest`) carries the evidence of the agent's NodeAttestor plugin (the
+ * IID document, GCE token, Azure attested document, x509pop chain and proof, join token), or a
+ * restarted agent's `resume` with its agent ID; the AttestationJudge (spire-attestation-judge.ts,
+ * attestNode) judges it against the spec the server is configured from, with a challenge and
+ * response on the same connection for azure_imds and x509pop. The node aliases it grants select
+ * the registration entries parented by them; the agent sends one CSR per entry and receives an X509-SVID
  * signed by the SPIRE signing CA (what the server's BuildWorkloadX509SVIDTemplate mints) plus
  * the trust bundle (the mesh root: with the disk UpstreamAuthority and `bundle_file_path`, the
  * bundle is the upstream root).
  */
+import type { Model } from '../../../src/model/model.js';
 import type { StandinEvents } from './standin-events.js';
 import { JsonLineTlsServer } from './json-line-server.js';
 import type { MeshPki } from './mesh-pki.js';
+import type { MetadataStub } from './metadata-stub.js';
+import { AttestationJudge, type AttestationRecord } from './spire-attestation-judge.js';
+import type { AttestRequest } from './spire-server-attestation.js';
 
 /** One ClusterStaticEntry as the spire chart values carry it. */
 export interface StaticEntry {
@@ -35,21 +41,43 @@ export class SpireServerStandin {
   private constructor(
     readonly tls: JsonLineTlsServer,
     private readonly pki: MeshPki,
+    /** Judges node-attestation evidence; records its own verdicts as agent `spire-server`. */
+    readonly judge: AttestationJudge,
   ) {}
+
+  /** Every attestation the server decided (challenges excluded), oldest first. */
+  get attestations(): AttestationRecord[] {
+    return this.judge.attestations;
+  }
+
+  /** Configures node attestation from a spec (its attestor allow lists and node aliases). */
+  trust(model: Model): void {
+    this.judge.trust(model);
+  }
+
+  /** `spire-server token generate -spiffeID <aliasId>`: a single-use join token. */
+  mintJoinToken(aliasId: string): string {
+    return this.judge.mintJoinToken(aliasId);
+  }
 
   get port(): number {
     return this.tls.port;
   }
 
-  /** Starts the server with the PKI's server SVID; reports to `events` as agent `spire-server`. */
-  static async start(pki: MeshPki, events: StandinEvents): Promise<SpireServerStandin> {
+  /**
+   * Starts the server with the PKI's server SVID; reports to `events` as agent `spire-server`.
+   * The metadata stub's verification key checks the cloud evidence its stubs signed.
+   */
+  static async start(pki: MeshPki, events: StandinEvents, metadata: MetadataStub): Promise<SpireServerStandin> {
     let self: SpireServerStandin | undefined;
     const tls = await JsonLineTlsServer.start({ key: pki.serverSvid.keyPem, cert: pki.serverSvid.chainPem }, async (req, _socket, session) => {
       const reply = await self!.handle(req, session);
+      // The judge records attestation verdicts itself; a challenge is no verdict.
+      if (reply.judged || reply.challenge !== undefined) return strip(reply);
       events.record({ agent: 'spire-server', event: reply.error ? 'fail' : 'did', detail: { action: req.op, ...(reply.error ? { errors: [reply.error] } : { spiffe_ids: reply.spiffe_ids ?? [] }) } });
-      return reply;
+      return strip(reply);
     });
-    self = new SpireServerStandin(tls, pki);
+    self = new SpireServerStandin(tls, pki, new AttestationJudge(metadata, events));
     return self;
   }
 
@@ -62,15 +90,18 @@ export class SpireServerStandin {
     const td = this.pki.trustDomain;
     const serverId = `spiffe://${td}/spire/server`;
     if (req.op === 'attest') {
-      const attestor = String(req.attestor ?? '');
       if (req.trust_domain !== td) return { error: `agent trust domain ${JSON.stringify(req.trust_domain)} is not the server's ${td}` };
+      const verdict = this.judge.handle(req as unknown as AttestRequest & { resume?: string });
+      if ('challenge' in verdict) return { challenge: verdict.challenge, session: verdict.session };
+      if ('error' in verdict) return { error: `failed to attest: ${verdict.error}`, judged: true };
       const all = [...this.entries.values()];
-      const aliases = all.filter((e) => e.parentID === serverId && e.selectors.length > 0 && e.selectors.every((s) => s.startsWith(`${attestor}:`))).map((e) => e.spiffeID);
+      // The aliases the evidence earns must be registered (the chart's ClusterStaticEntries, parented by the server).
+      const aliases = verdict.aliases.filter((a) => all.some((e) => e.spiffeID === a && e.parentID === serverId));
       // Two aliases may parent the same workload ID (one workload on two platforms): one SVID each.
       const issuable = [...new Map(all.filter((e) => aliases.includes(e.parentID)).map((e) => [e.spiffeID, e])).values()];
       session.set('issuable', issuable);
-      // A node with no alias still attests (its agent ID is spiffe://<td>/spire/agent/...), it just gets no entries.
-      return { agent_id: `spiffe://${td}/spire/agent/${attestor}/stand-in`, aliases, entries: issuable.map((e) => ({ spiffe_id: e.spiffeID, selectors: e.selectors })), spiffe_ids: issuable.map((e) => e.spiffeID) };
+      // A node with no alias still attests, it just gets no entries (the judge records why).
+      return { agent_id: verdict.agent_id, aliases, entries: issuable.map((e) => ({ spiffe_id: e.spiffeID, selectors: e.selectors })), spiffe_ids: issuable.map((e) => e.spiffeID), judged: aliases.length === 0 };
     }
     if (req.op === 'sign') {
       const issuable = (session.get('issuable') as StaticEntry[] | undefined) ?? [];
@@ -81,4 +112,10 @@ export class SpireServerStandin {
     }
     return { error: `unknown op ${JSON.stringify(req.op)}` };
   }
+}
+
+/** The reply as the agent sees it (without the harness's bookkeeping flag). */
+function strip(reply: Record<string, unknown>): Record<string, unknown> {
+  const { judged: _judged, ...rest } = reply;
+  return rest;
 }

@@ -15,7 +15,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveArtifactUrl } from '../../../src/artifacts/catalog.js';
-import type { ArtifactFormat, Component } from '../../../src/model/model.js';
+import type { Arch, ArtifactFormat, Component } from '../../../src/model/model.js';
 import { upstreamPath } from '../../validators/upstream.js';
 import { requireHostTool } from '../harness/host-tools.js';
 import { runOk } from '../harness/run.js';
@@ -29,12 +29,18 @@ export interface StandinVersions {
   spire: string;
 }
 
-/** One built artifact. */
+/** One built artifact (or, with `bootable: false`, a lock entry the container cannot use). */
 export interface StandinArtifact {
   component: Component;
   version: string;
   format: ArtifactFormat;
-  arch: 'amd64';
+  arch: Arch;
+  /**
+   * False for an artifact the Debian amd64 container cannot install (rpm, arm64): its lock entry
+   * is kept so the spec renders, but the mirror never serves it, so a payload that tried to
+   * download it would fail. Absent means true.
+   */
+  bootable?: boolean;
   /** Path on the mirror, `<component>/<version>/<upstream file name>` (no leading slash). */
   mirrorPath: string;
   bytes: Buffer;
@@ -42,12 +48,13 @@ export interface StandinArtifact {
 }
 
 /** One self-contained Python program: the shared prelude, then the agent's own part. */
-function composeProgram(agentFile: string, version: string): string {
+function composeProgram(agentFile: string, version: string, parts: string[] = []): string {
   return [
     '#!/usr/bin/python3',
     `# STAND-IN built by the vmonboard e2e harness from test/e2e/standins/${agentFile}; not the real program.`,
     `STANDIN_VERSION = ${JSON.stringify(version)}`,
     readFileSync(path.join(HERE, 'lib/standin.py'), 'utf8'),
+    ...parts.map((p) => readFileSync(path.join(HERE, p), 'utf8')),
     readFileSync(path.join(HERE, agentFile), 'utf8'),
   ].join('\n');
 }
@@ -85,6 +92,17 @@ function mirrorPathOf(component: Component, version: string, format: ArtifactFor
   return url.slice('https://mirror.invalid/'.length);
 }
 
+/**
+ * The lock entry of an artifact the container cannot use (rpm, arm64): the bytes are a marker
+ * naming why it was not built; its sha256 is real for those bytes, but the mirror never serves it.
+ */
+export function unbootableArtifact(component: Component, version: string, format: ArtifactFormat, arch: Arch): StandinArtifact {
+  const bytes = Buffer.from(`vmonboard e2e: no ${component} ${version} ${format}/${arch} stand-in; the Debian amd64 container cannot use it\n`);
+  const url = resolveArtifactUrl({ component, version, format, arch, platformIndex: 0 }, 'istio', { mirror: 'https://mirror.invalid' });
+  if (!url) throw new Error(`no upstream file name for ${component} ${format}/${arch}`);
+  return { component, version, format, arch, bootable: false, mirrorPath: url.slice('https://mirror.invalid/'.length), bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
 /** Builds the three stand-in artifacts under `workDir` and returns them with their sha256. */
 export async function buildStandins(workDir: string, v: StandinVersions): Promise<StandinArtifact[]> {
   const out: StandinArtifact[] = [];
@@ -118,7 +136,7 @@ export async function buildStandins(workDir: string, v: StandinVersions): Promis
 
   const spireTop = `spire-${v.spire}`;
   const spire = path.join(workDir, 'spire', spireTop);
-  put(spire, 'bin/spire-agent', composeProgram('spire/spire-agent.py', v.spire), 0o755);
+  put(spire, 'bin/spire-agent', composeProgram('spire/spire-agent.py', v.spire, ['spire/node-attestation.py']), 0o755);
   put(spire, 'bin/spire-server', '#!/bin/sh\necho "spire-server stand-in: the server does not run on VMs" >&2\nexit 1\n', 0o755);
   putUpstream(spire, 'conf/agent/agent.conf', 'spiffe-spire/conf/agent/agent.conf');
   put(spire, 'README.md', 'STAND-IN SPIRE release for the vmonboard e2e tests.\n');

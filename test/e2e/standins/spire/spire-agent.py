@@ -4,7 +4,9 @@
 # the HCL v1 parse, then data dir, trust bundle, KeyManager directory, x509pop host key and
 # certificate, socket directory), then attests to the SPIRE server for real over TLS (see
 # attest_to_server: the server must chain to the bootstrap bundle and be
-# spiffe://<td>/spire/server, or the agent refuses to come up), receives the X509-SVIDs of its
+# spiffe://<td>/spire/server, or the agent refuses to come up; the evidence of its NodeAttestor
+# plugin, collected by node-attestation.py, is judged there as the real attestors judge it, and a
+# refusal ends the agent with the server's reason), receives the X509-SVIDs of its
 # registration entries, waits out the rest of ATTEST_SECONDS (the real agent opens its Workload
 # API socket only after node attestation), then creates a real unix socket at socket_path and
 # serves it. `api fetch x509 -write DIR` asks that socket for the caller's SVID (the server side
@@ -80,7 +82,7 @@ def new_key_and_csr():
     return key, r.stdout[len(key):]
 
 
-def attest_to_server(agent, attestor):
+def attest_to_server(cfg, agent, flags, data_dir):
     """Node attestation against the SPIRE server stand-in (through the gateway's spire port).
 
     As spiffe/spire v1.15.3 pkg/agent/client/dial.go during attestation: TLS with server
@@ -88,7 +90,11 @@ def attest_to_server(agent, attestor):
     tlsconfig.AuthorizeID(spiffe://<td>/spire/server): no host name check, the SPIFFE ID instead.
     Python's ssl is OpenSSL, so path-length and key-usage rules are OpenSSL's. A server the bundle
     does not verify is fatal, as for the real agent ("failed to attest"); there is no
-    insecure_bootstrap. Returns {spiffe_id: {"selectors", "chain", "key", "bundle"}}.
+    insecure_bootstrap. The attest request carries the NodeAttestor's evidence (node-attestation.py
+    attest_request; azure_imds and x509pop answer the server's challenge on the same connection);
+    an agent whose data_dir keeps the agent SVID of an earlier attestation presents its ID
+    instead of attesting again, as the real agent does after a restart.
+    Returns ({spiffe_id: {"selectors", "chain", "key", "bundle"}}, the attest reply).
     """
     import ssl
     td = agent.get("trust_domain", "")
@@ -122,7 +128,7 @@ def attest_to_server(agent, attestor):
         fail("the SPIRE server at %s presented %s, want %s (tlsconfig.AuthorizeID)" % (where, uris or "no URI SAN", server_id), reason="server-id")
     f = conn.makefile("rw", encoding="utf-8")
 
-    def call(req):
+    def call(req, **why):
         f.write(json.dumps(req) + "\n")
         f.flush()
         line = f.readline()
@@ -130,10 +136,22 @@ def attest_to_server(agent, attestor):
             fail("the SPIRE server at %s closed the connection" % where)
         reply = json.loads(line)
         if reply.get("error"):
-            fail("SPIRE server at %s: %s" % (where, reply["error"]))
+            fail("SPIRE server at %s: %s" % (where, reply["error"]), **why)
         return reply
 
-    att = call({"op": "attest", "attestor": attestor, "trust_domain": td})
+    svid_file = os.path.join(data_dir, "agent_svid.der")
+    resume = previous_agent_id(svid_file)
+    if resume:
+        att = call({"op": "attest", "trust_domain": td, "resume": resume})
+    else:
+        name, data, first = attest_request(cfg, agent, flags)
+        att = call(dict(first, op="attest", trust_domain=td), attestor=name)
+        if "challenge" in att:
+            att = call({"op": "attest", "trust_domain": td, "attestor": name, "session": att["session"],
+                        "response": challenge_response(name, data, att["challenge"])}, attestor=name)
+        # The agent SVID the real agent keeps in data_dir (the stand-in keeps its agent ID).
+        with open(svid_file, "w") as sf:
+            json.dump({"agent_id": att["agent_id"], "stand-in": "agent SVID"}, sf)
     issued = {}
     for entry in att.get("entries", []):
         key, csr = new_key_and_csr()
@@ -141,7 +159,7 @@ def attest_to_server(agent, attestor):
         issued[entry["spiffe_id"]] = {"selectors": entry["selectors"], "chain": "".join(svid["chain"]), "key": key, "bundle": svid["bundle"]}
     conn.close()
     report("did", action="attest", server=where, server_id=server_id, agent_id=att.get("agent_id"), aliases=att.get("aliases", []), svids=sorted(issued))
-    return issued
+    return issued, att
 
 
 def svid_for(issued, uid, user):
@@ -184,12 +202,9 @@ def cmd_run(args):
     # Like the real agent: create the socket's directory if missing, then it must be usable.
     writable_dir(os.path.dirname(socket_path), "socket directory", create=True)
     started = time.monotonic()
-    attestors = sorted(cfg.get("plugins", {}).get("NodeAttestor", {}).keys())
-    issued = attest_to_server(agent, attestors[0] if attestors else "")
+    issued, attestation = attest_to_server(cfg, agent, flags, data_dir)
     time.sleep(max(0.0, ATTEST_SECONDS - (time.monotonic() - started)))
     # State a real agent leaves after attestation, so offboarding can be checked for leftovers.
-    with open(os.path.join(data_dir, "agent_svid.der"), "wb") as f:
-        f.write(b"stand-in svid")
     with open(os.path.join(data_dir, "bundle.der"), "wb") as f:
         f.write(b"stand-in bundle")
     if keys:
@@ -203,7 +218,8 @@ def cmd_run(args):
     srv.bind(socket_path)
     os.chmod(socket_path, 0o777)  # the Workload API socket is reachable by every local workload
     srv.listen(16)
-    report("ready", socket=socket_path, data_dir=data_dir, attestor=sorted(cfg.get("plugins", {}).get("NodeAttestor", {}).keys()))
+    report("ready", socket=socket_path, data_dir=data_dir, attestor=sorted(cfg.get("plugins", {}).get("NodeAttestor", {}).keys()),
+           agent_id=attestation.get("agent_id"), aliases=attestation.get("aliases"))
 
     def serve():
         import threading

@@ -1,0 +1,33 @@
+/**
+ * `npm run e2e:spec` refuses what it cannot boot before building anything: no arguments (usage),
+ * a workload × platform the spec does not place (the VMs it has are listed), a spec that does
+ * not validate. Exit 2, and the last line still says `N passed, N failed` where a boot was asked
+ * for. The booting runs are in docs/e2e.md; spec-scenarios.test.ts boots through the same code.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../validators/upstream.js';
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(PROJECT_ROOT, 'test/e2e/cli/e2e-spec.ts'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 });
+
+describe('npm run e2e:spec: refusals', () => {
+  it('prints the usage and exits 2 without a spec, workload and platform', () => {
+    const r = cli('examples/quickstart.yaml', '--workload', 'ratings');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/usage: npm run e2e:spec -- <spec\.yaml> --workload <name> --platform <name> \[--os debian-12\]/);
+  });
+
+  it('names the VMs the spec has when asked for one it does not place', () => {
+    const r = cli('examples/quickstart.yaml', '--workload', 'reviews', '--platform', 'gcp-prod');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/places no workload "reviews" on platform "gcp-prod".*--workload ratings --platform gcp-prod/);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('0 passed, 1 failed');
+  });
+
+  it('reports a spec that does not validate', () => {
+    const r = cli('test/e2e/fixtures/e2e-spec/no-such-spec.yaml', '--workload', 'a', '--platform', 'b');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/e2e:spec: .*no-such-spec\.yaml/);
+  });
+});

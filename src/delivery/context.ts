@@ -10,7 +10,7 @@ import type { AgentFetch } from '../vm/agent-fetches.js';
 import { safeHeader } from '../vm/safe-header.js';
 import { SPIRE_PATHS } from '../vm/paths.js';
 import { ALWAYS_NO_PROXY, metadataFor } from '../platforms/facts.js';
-import { selectPins, PACKAGE_UNIT, type PlatformPins } from './pins.js';
+import { osContext, selectPins, PACKAGE_UNIT, type OsContext, type PlatformPins } from './pins.js';
 import { listSecretFetches, secretKinds, SECRET_STORE_CONSTANTS, type SecretFetch } from './secrets.js';
 import { groupsToCreate, orderUnits, spireUnits, unitsOfAgent, unitsToEnable, usersToCreate } from './units.js';
 import { type FetchedEntry, type PayloadFiles } from './vm-files.js';
@@ -28,7 +28,7 @@ export interface BootstrapContext {
   title: string;
   payloadHash: string;
   mode: { full: boolean; firstboot: boolean; bake: boolean; downloads: boolean };
-  os: { deb: boolean; rpm: boolean; targets: string };
+  os: OsContext;
   arches: string[];
   pins: PlatformPins;
   packageNames: string[];
@@ -128,7 +128,7 @@ export function buildContext(
       : `vmonboard bootstrap for workload ${workload.name} (${workload.namespace}) on platform ${platform.name} (${platform.kind}, ${platform.delivery}${mode === 'firstboot' ? ', first boot of a baked image' : ''}).`,
     payloadHash: '',
     mode: { full: mode === 'full', firstboot: mode === 'firstboot', bake: mode === 'bake', downloads },
-    os: { deb: platform.formats.includes('deb'), rpm: platform.formats.includes('rpm'), targets: platform.targets.os.join(' ') },
+    os: osContext(platform),
     arches: [...platform.targets.arch],
     pins,
     packageNames,

@@ -121,6 +121,7 @@ function mapOne(e: SchemaError, data: unknown): Mapped | undefined {
 }
 
 function article(type: string): string {
+  if (type.includes(' or ')) return type.split(' or ').map(article).join(' or ');
   const t = type === 'object' ? 'mapping' : type === 'array' ? 'list' : type;
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
@@ -155,12 +156,36 @@ function pairMisspellings(errors: readonly SchemaError[]): { skip: Set<SchemaErr
   return { skip, hints };
 }
 
+/**
+ * A `oneOf` between shapes (targets: a mapping or a list) makes ajv report every branch's errors.
+ * Keep only the errors of the branch whose type matches what the user wrote; when no branch
+ * does, keep one type error naming every accepted shape.
+ */
+function pickOneOfBranches(errors: readonly SchemaError[]): SchemaError[] {
+  const drop = new Set<SchemaError>();
+  const extra: SchemaError[] = [];
+  for (const o of errors.filter((e) => e.keyword === 'oneOf')) {
+    const prefix = `${o.schemaPath}/`;
+    const inside = errors.filter((e) => e.schemaPath.startsWith(prefix));
+    const branchOf = (e: SchemaError): string => e.schemaPath.slice(prefix.length).split('/')[0]!;
+    const wrongShape = inside.filter((e) => e.keyword === 'type' && e.instancePath === o.instancePath && e.schemaPath === `${prefix}${branchOf(e)}/type`);
+    const wrong = new Set(wrongShape.map(branchOf));
+    for (const e of inside) if (wrong.has(branchOf(e))) drop.add(e);
+    drop.add(o);
+    if (inside.every((e) => wrong.has(branchOf(e)))) {
+      extra.push({ keyword: 'type', instancePath: o.instancePath, schemaPath: `${o.schemaPath}/type`, params: { type: wrongShape.map((e) => String(e.params.type)).join(' or ') } });
+    }
+  }
+  return [...errors.filter((e) => !drop.has(e)), ...extra];
+}
+
 /** Converts ajv errors into diagnostics (one per pointer and code), unlocated. */
 export function schemaErrorsToDiagnostics(errors: readonly SchemaError[], data: unknown): Array<Diagnostic & { atKey?: boolean }> {
   const out: Array<Diagnostic & { atKey?: boolean }> = [];
   const seen = new Set<string>();
-  const { skip, hints } = pairMisspellings(errors);
-  for (const e of errors) {
+  const picked = pickOneOfBranches(errors);
+  const { skip, hints } = pairMisspellings(picked);
+  for (const e of picked) {
     if (skip.has(e)) continue;
     // A bad property name surfaces as a pattern error whose instancePath is the map; point at the key.
     const fixed: SchemaError = e.params.propertyName !== undefined && e.keyword !== 'propertyNames'

@@ -93,7 +93,7 @@ Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal erro
         ...(opts.lock ? { lockFile: opts.lock } : {}),
         ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
       });
-      const fatal = printReport(io, result.diagnostics, result.sources, { format: opts.format, strict: opts.strict, quietOk: true });
+      const fatal = printReport(io, result.diagnostics, result.sources, { format: opts.format, strict: opts.strict, quietOk: true, skippedRules: result.skippedRules ?? [] });
       if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
       if (opts.check) {
         const { compareBundleWithDir, formatDrift, isUpToDate } = await import('../../bundle/check.js');

@@ -2,6 +2,7 @@
 import type { Rule } from './rule.js';
 import type { Platform } from '../types.gen.js';
 import { parseSecretRef, secretRefNotAllowed } from '../../secret-ref.js';
+import { listTargetOses } from '../targets.js';
 
 const ATTESTATION_KEYS = ['aws', 'gcp', 'azure', 'x509pop', 'joinToken'] as const;
 type AttestationKey = (typeof ATTESTATION_KEYS)[number];
@@ -83,7 +84,7 @@ export const platformDelivery: Rule = {
         report('DELIVERY_UNSUPPORTED', `/platforms/${i}/delivery`, `delivery startup-script is GCE metadata; platform "${p.name}" is ${p.kind}, so use cloud-init or shell`);
       }
       if (p.kind === 'gcp' && p.delivery === 'cloud-init') {
-        const bad = p.targets.os.filter((os) => !os.startsWith('ubuntu-'));
+        const bad = listTargetOses(p).filter((os) => !os.startsWith('ubuntu-'));
         if (bad.length > 0) {
           report('DELIVERY_UNSUPPORTED', `/platforms/${i}/delivery`, `delivery cloud-init would never run on ${bad.join(', ')}: those GCE images have no cloud-init`, {
             hint: 'use delivery: startup-script (runs on every GCE image), or target only Ubuntu',

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Command } from 'commander';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
 import { renderUserDataForCli, type VmCommandOptions } from './userdata.js';
+import { checkLaunchRegion } from '../../cloud/aws/launch-region.js';
 
 interface LaunchTemplateOptions extends VmCommandOptions {
   template: string;
@@ -41,7 +42,7 @@ Examples:
   $ vmonboard aws launch-template spec.yaml --workload ratings --platform aws-prod --template ratings --source-version 3 --dry-run`,
     )
     .action(async (spec: string, opts: LaunchTemplateOptions) => {
-      const { userData, payload } = await renderUserDataForCli(io, spec, opts);
+      const { userData, payload } = await renderUserDataForCli(io, spec, opts, (p) => checkLaunchRegion(p.platform, opts.region));
       if (payload.platform.kind !== 'aws') throw new UsageError(`platform ${opts.platform} is ${payload.platform.kind}, not aws; launch templates are EC2's`);
       // Base64 on the wire is the API's own transport (added below), never a payload encoding.
       const { createEc2Client, createUserDataVersion } = await import('../../cloud/aws/launch-template.js');

@@ -6,6 +6,7 @@ import { platformAttestation, platformSecrets, platformDelivery, platformX509pop
 import { workloadPlacement, workloadProbe } from './workloads.js';
 import { artifactUrls } from './artifacts.js';
 import { glooSection, glooSupport } from './gloo.js';
+import { awsRegions, platformUnused, probePort, targetOsRepeated } from './review.js';
 
 /** Every cross-field rule of spec v1alpha1. */
 export const v1alpha1Rules: readonly Rule[] = [
@@ -18,8 +19,12 @@ export const v1alpha1Rules: readonly Rule[] = [
   platformSecrets,
   platformDelivery,
   platformX509popPaths,
+  targetOsRepeated,
+  awsRegions,
+  platformUnused,
   workloadPlacement,
   workloadProbe,
+  probePort,
   artifactUrls,
   glooSection,
   glooSupport,

@@ -15,7 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'vmonboard-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('vmonboard validate', () => {
-  it.each(['quickstart.yaml', 'gloo.yaml', 'airgapped.yaml'])('accepts examples/%s with --strict', async (f) => {
+  it.each(['quickstart.yaml', 'gloo.yaml', 'airgapped.yaml', 'fleet.yaml'])('accepts examples/%s with --strict', async (f) => {
     const r = await runInProcess(['validate', '--strict', ex(f)]);
     expect(r).toMatchObject({ code: 0, stdout: '' });
     expect(r.stderr).toContain('valid');

@@ -53,7 +53,7 @@ export const awsRegions: Rule = {
       const check = (region: string, pointer: string): void => {
         if (AWS_REGIONS.has(region)) return;
         const hint = didYouMean(region, known);
-        report('AWS_REGION_UNKNOWN', pointer, `"${region}" is not an AWS region this release of vmonboard knows (the AWS SDK's partition data); the SPIRE server would only accept identity documents from regions that exist`, {
+        report('AWS_REGION_UNKNOWN', pointer, `"${region}" is not an AWS region in the AWS SDK's partition data this release ships (src/platforms/aws-regions.ts); check the spelling`, {
           hint: hint ?? 'check the spelling (for example us-east-1, eu-west-2); a region AWS opened recently may be missing from the list',
         });
       };

@@ -13,14 +13,14 @@ const ROOT = new URL('..', import.meta.url).pathname;
  */
 export async function writeFleetSpec(dir, n, { api = join(ROOT, 'dist/src/api.js') } = {}) {
   mkdirSync(join(dir, 'files'), { recursive: true });
-  for (const f of ['mesh-root-ca.pem', 'spire-bundle.pem', 'onprem-host-ca.pem']) copyFileSync(join(ROOT, 'examples/files', f), join(dir, 'files', f));
+  for (const f of ['mesh-root-ca.pem', 'onprem-host-ca.pem']) copyFileSync(join(ROOT, 'examples/files', f), join(dir, 'files', f));
   const spec = {
     apiVersion: 'vmonboard/v1alpha1',
     kind: 'OnboardingSpec',
     metadata: { name: `fleet-${n}` },
     mesh: { flavor: 'istio', istio: { version: '1.27.1', revision: '1-27' }, trustDomain: 'example.org', clusterName: 'cluster1', network: 'network1', vmNetwork: 'vm-network' },
     eastWestGateway: { address: '203.0.113.10' },
-    trust: { meshRootCA: { file: 'files/mesh-root-ca.pem' }, spireBundle: { file: 'files/spire-bundle.pem' } },
+    trust: { meshRootCA: { file: 'files/mesh-root-ca.pem' } }, // spireBundle absent = the mesh root (main removed examples/files/spire-bundle.pem)
     telemetry: { gateway: { host: 'otel-gateway.observability.svc.cluster.local' } },
     platforms: [
       { name: 'aws-prod', kind: 'aws', delivery: 'cloud-init', targets: { os: ['ubuntu-22.04'], arch: ['amd64'] }, aws: { accountIds: ['123456789012'], regions: ['us-east-1'] } },

@@ -1,6 +1,8 @@
 // Writes the examples' lock files with LABELLED SAMPLE PINS: the sha256 of a marker string, not
 // of the real artifact, so examples validate and render offline. Real specs get real pins from
 // `vmonboard pin`. Run after `npm run build`: node scripts/write-sample-locks.mjs
+// The examples' locks carry `sample: true` (LOCK_SAMPLE_PINS); the golden fixtures' do not, so
+// the golden outputs show what a real lock renders.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import jsYaml from 'js-yaml';
@@ -29,6 +31,6 @@ for (const rel of specs) {
   const text =
     '# SAMPLE PINS, NOT REAL CHECKSUMS: each sha256 below is the hash of a marker string, so this\n' +
     '# example validates and renders offline. Run `vmonboard pin` to pin the real artifacts.\n' +
-    jsYaml.dump({ apiVersion: 'vmonboard.lock/v1', kind: 'ArtifactLock', artifacts }, { forceQuotes: true, quotingType: '"', lineWidth: -1 });
+    jsYaml.dump({ apiVersion: 'vmonboard.lock/v1', kind: 'ArtifactLock', ...(golden ? {} : { sample: true }), artifacts }, { forceQuotes: true, quotingType: '"', lineWidth: -1 });
   writeFileSync(root + rel.replace(/\.yaml$/, '.lock.yaml'), text);
 }

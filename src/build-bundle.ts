@@ -8,6 +8,7 @@ import { BundleBuilder, type Bundle } from './bundle/bundle.js';
 import { addManifest } from './bundle/manifest.js';
 import { translators } from './translators.js';
 import { BuildCache } from './build-cache.js';
+import type { VmRef } from './per-vm.js';
 import { scanBundle, secretFindingsToDiagnostics, type TextFinding } from './security/scan-bundle.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
@@ -23,10 +24,11 @@ export interface BuiltBundle {
  * MANIFEST.json is added after all translators ran, so it covers every file whatever their order.
  * Every file is scanned for secret material: a finding is an error, so nothing gets written.
  */
-export function buildBundle(model: Model): BuiltBundle {
+export function buildBundle(model: Model, onVm?: (vm: VmRef) => void): BuiltBundle {
   const out = new BundleBuilder();
   const diagnostics: Unlocated[] = [];
   const cache = new BuildCache();
+  cache.onVm = onVm;
   for (const t of translators) diagnostics.push(...t.run(model, out, cache));
   return finishBundle(model, out, diagnostics);
 }

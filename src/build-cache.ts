@@ -10,11 +10,14 @@ import type { AgentFile } from './vm/agent-file.js';
 import type { AgentFetch } from './vm/agent-fetches.js';
 import type { VmUsage } from './cluster/vm-usage.js';
 import type { ClusterArtifacts } from './cluster/consistency.js';
+import type { VmRef } from './per-vm.js';
 import { listAgentFiles, newAgentFilesMemo } from './vm/agent-files.js';
 import { listAgentFetches } from './vm/agent-fetches.js';
 
 /** A per-build memo, keyed by the placement objects of the model being built. */
 export class BuildCache {
+  /** Called after each VM a per-VM translator finished (render progress); never affects output. */
+  onVm: ((vm: VmRef) => void) | undefined;
   private readonly files = new Map<Placement, AgentFile[]>();
   private readonly fetches = new Map<Placement, AgentFetch[]>();
   private readonly agentMemo = newAgentFilesMemo();

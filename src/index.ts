@@ -29,3 +29,9 @@ export { createEc2Client, createUserDataVersion, type LaunchTemplateVersionReque
 export { Ec2Error } from './cloud/aws/errors.js';
 export { pinSpecFile, formatLock, type PinOptions, type PinResult } from './pin/pin.js';
 
+// The mesh CA (issue 13): make one root with istiod and SPIRE intermediates, or check your own.
+export { initCaDir, buildCaMaterial, type CaMaterial } from './ca/init-ca.js';
+export { checkCaDir, EXPIRY_WARNING_DAYS, type CaCheckResult } from './ca/check-ca.js';
+export { CA_FILES } from './ca/ca-layout.js';
+export { CaWriteError } from './ca/write-ca-files.js';
+export { DEFAULT_CA_SETTINGS, KEY_TYPES, type CaInitSettings, type KeyType, type KeyUsageName } from './ca/profiles.js';

@@ -35,7 +35,10 @@ export interface PerVmTranslator {
 /** Runs a per-VM translator over every VM of the model, in order: the single-threaded reference. */
 export function runPerVm(t: PerVmTranslator, model: Model, out: BundleBuilder, cache: BuildCache): Unlocated[] {
   const diagnostics: Unlocated[] = [];
-  for (const vm of listVms(model)) diagnostics.push(...t.each(model, vm, out, cache));
+  for (const vm of listVms(model)) {
+    diagnostics.push(...t.each(model, vm, out, cache));
+    cache.onVm?.(vm);
+  }
   if (t.after) diagnostics.push(...t.after(model));
   return diagnostics;
 }

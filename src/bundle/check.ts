@@ -5,9 +5,9 @@
  * the only things compared: a fresh clone of an up-to-date bundle must show no drift.
  */
 import type { Bundle } from './bundle.js';
-import { formatMode } from './manifest.js';
+import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
 import { readTree } from './read-dir.js';
-import { shortDiff } from './short-diff.js';
+import { readableDiff, unifiedDiff } from './drift-diff.js';
 
 /** One changed file with a short explanation. */
 export interface ChangedFile {
@@ -20,9 +20,11 @@ export interface ChangedFile {
 export interface BundleDrift {
   /** In the rendered bundle but not on disk. */
   added: string[];
-  /** On disk but not in the rendered bundle. */
+  /** On disk and listed in the committed MANIFEST.json, but no longer rendered. */
   removed: string[];
   changed: ChangedFile[];
+  /** With `unified`: a git-style unified diff of every added, removed and changed file, by path. */
+  unified?: Map<string, string>;
 }
 
 /** True when the drift is empty. */
@@ -34,9 +36,10 @@ const isExecutable = (mode: number): boolean => (mode & 0o111) !== 0;
 
 /**
  * Compares `bundle` with the files under `dir` (a missing directory counts as empty).
- * Content and the executable bit only; other mode bits (0600 vs 0644) are ignored.
+ * Content and the executable bit only; other mode bits (0600 vs 0644) are ignored. Entries the
+ * committed MANIFEST.json does not list are the user's (a render keeps them), so they are not drift.
  */
-export function compareBundleWithDir(bundle: Bundle, dir: string): BundleDrift {
+export function compareBundleWithDir(bundle: Bundle, dir: string, opts: { unified?: boolean } = {}): BundleDrift {
   let disk;
   try {
     disk = readTree(dir);
@@ -45,26 +48,59 @@ export function compareBundleWithDir(bundle: Bundle, dir: string): BundleDrift {
     disk = new Map();
   }
   const drift: BundleDrift = { added: [], removed: [], changed: [] };
+  const unified = opts.unified ? new Map<string, string>() : undefined;
+  const bytesOf = (c: string | Uint8Array): Buffer => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c));
   for (const [path, f] of bundle) {
     const d = disk.get(path);
     if (!d) {
       drift.added.push(path);
+      unified?.set(path, unifiedDiff(path, undefined, bytesOf(f.content)));
       continue;
     }
     if (d.kind !== 'file') {
       drift.changed.push({ path, diff: [`is a ${d.kind === 'symlink' ? 'symbolic link' : 'special file'} on disk, expected a regular file`] });
       continue;
     }
-    const want = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content);
+    const want = bytesOf(f.content);
     const diff: string[] = [];
     if (isExecutable(d.mode) !== isExecutable(f.mode)) {
       diff.push(`executable bit: ${isExecutable(d.mode) ? 'set' : 'not set'} on disk (${formatMode(d.mode)}), expected ${isExecutable(f.mode) ? 'set' : 'not set'} (${formatMode(f.mode)})`);
     }
-    if (!d.content.equals(want)) diff.push(...shortDiff(d.content, want));
+    if (!d.content.equals(want)) {
+      diff.push(...readableDiff(path, d.content, want));
+      unified?.set(path, unifiedDiff(path, d.content, want));
+    } else if (diff.length > 0) unified?.set(path, `diff --git a/${path} b/${path}\nold mode ${formatMode(d.mode)}\nnew mode ${formatMode(f.mode)}\n`);
     if (diff.length > 0) drift.changed.push({ path, diff });
   }
-  for (const path of disk.keys()) if (!bundle.has(path)) drift.removed.push(path);
+  const m = disk.get(MANIFEST_FILE);
+  const listed = m?.kind === 'file' ? parseManifest(m.content.toString('utf8'))?.files : undefined;
+  for (const [path, d] of disk) {
+    if (bundle.has(path) || !listed || !Object.hasOwn(listed, path)) continue;
+    drift.removed.push(path);
+    unified?.set(path, d.kind === 'file' ? unifiedDiff(path, d.content, undefined) : `removed ${path} (not a regular file)\n`);
+  }
+  if (unified) drift.unified = unified;
   return drift;
+}
+
+/**
+ * Formats drift for machines (`render --check --format json`, stdout): every added, removed and
+ * changed file with its unified diff (compareBundleWithDir with `unified`), and the readable
+ * summary lines people see.
+ */
+export function formatDriftJson(drift: BundleDrift, dir: string): string {
+  const u = (p: string): string => drift.unified?.get(p) ?? '';
+  return `${JSON.stringify(
+    {
+      upToDate: isUpToDate(drift),
+      dir,
+      added: drift.added.map((path) => ({ path, diff: u(path) })),
+      removed: drift.removed.map((path) => ({ path, diff: u(path) })),
+      changed: drift.changed.map((c) => ({ path: c.path, summary: c.diff, diff: u(c.path) })),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** Formats drift for people (stderr): one line per file, diffs indented beneath. */

@@ -1,9 +1,16 @@
 /**
- * The network rules VMs need, derived from the model (port roles, artifact URLs, secret stores),
- * for the bundle README's firewall / security-group table. Every connection a VM makes to the
- * cluster goes through the east-west gateway (Gloo "About external workloads": "all
- * communication between services in the workload cluster and services in the VM goes through
- * the workload cluster's east-west gateway"; ../shared/reference/mesh-onboarding.md §1.3).
+ * The network rules VMs need, derived from the model (port roles, artifact URLs, secret stores,
+ * pod and node ranges), for the bundle README's firewall / security-group table.
+ *
+ * Outbound, every connection a VM makes to the cluster goes through the east-west gateway
+ * (../shared/reference/mesh-onboarding.md §1.3). Inbound is different: the VMs sit on
+ * mesh.vmNetwork, which has no gateway, and istio 1.27.1 keeps endpoints of such a network as
+ * "directly reachable" (pilot/pkg/xds/endpoints/ep_filters.go: `len(gateways) == 0` → "just add
+ * it"); an auto-registered WorkloadEntry carries the VM's own address
+ * (pilot/pkg/autoregistration/controller.go). So pods dial the VMs straight, and the gateway's
+ * load-balancer address is never the source of inbound traffic. Sources are the pod ranges, the
+ * node ranges for CNIs that masquerade pod traffic, and the other VMs of the VM network.
+ * Flavor gloo: see {@link GLOO_INBOUND_NOTE}.
  */
 import type { Model, PlatformKind, PortRole, SecretRef } from '../model/model.js';
 
@@ -70,9 +77,13 @@ const METADATA: Partial<Record<PlatformKind, string>> = {
 export function listFirewallRules(model: Model): FirewallRule[] {
   const rules: FirewallRule[] = [];
   const gw = `east-west gateway ${model.gateway.address}`;
+  // eastWestGateway.exposure.sourceRanges: the load balancer drops every other source, so a VM's
+  // egress address (after NAT) must fall inside them; the reviewer reads that here.
+  const ranges = model.gateway.exposure.sourceRanges;
+  const admitted = ranges.length > 0 ? `; the gateway admits only ${ranges.join(', ')} (loadBalancerSourceRanges), so the VM's egress address must be inside` : '';
   for (const role of rolesVmsDial(model)) {
     const port = model.gateway.ports[role];
-    if (port !== undefined) rules.push({ appliesTo: 'all VMs', direction: 'outbound', destination: gw, port, protocol: 'TCP', why: `${role}: ${ROLE_WHY[role]}` });
+    if (port !== undefined) rules.push({ appliesTo: 'all VMs', direction: 'outbound', destination: gw, port, protocol: 'TCP', why: `${role}: ${ROLE_WHY[role]}${admitted}` });
   }
   const seen = new Set<string>();
   const addOnce = (r: FirewallRule): void => {
@@ -118,8 +129,33 @@ export function listFirewallRules(model: Model): FirewallRule[] {
   }
   for (const w of model.workloads) {
     for (const port of w.ports) {
-      addOnce({ appliesTo: `${w.name} VMs`, direction: 'inbound', destination: `the VM, from ${gw}`, port: port.number, protocol: 'TCP', why: `mesh traffic to ${w.name} port ${port.name} (${port.protocol}), mTLS terminated by the sidecar` });
+      const why = `mesh traffic to ${w.name} port ${port.name} (${port.protocol}), mTLS terminated by the sidecar`;
+      for (const source of listInboundSources(model)) {
+        addOnce({ appliesTo: `${w.name} VMs`, direction: 'inbound', destination: source.peer, port: port.number, protocol: 'TCP', why: `${why}; ${source.why}` });
+      }
     }
   }
   return rules;
+}
+
+/**
+ * Flavor gloo: Solo's VM lab (solo-io/workshops gloo-mesh/enterprise/2-9/default/README.md, "Create
+ * routes to allow the VM to access the Pods") adds `ip route add <pod CIDR> via <node InternalIP>`
+ * on the VM before it tests pod → VM traffic, so replies go straight to the pods there too. Not
+ * sourced: whether Gloo ever sends cluster → VM traffic through the east-west gateway (its "About
+ * external workloads" page says all communication does). Either way the connection reaches the VM
+ * from a pod or node address, never from the gateway's load-balancer address.
+ */
+export const GLOO_INBOUND_NOTE =
+  'Solo\'s VM lab routes the VM to the pod CIDRs before pod → VM traffic; whether Gloo relays cluster → VM traffic through the east-west gateway is not documented, and either way it comes from pod or node addresses';
+
+/** Where inbound mesh traffic to a VM comes from: one entry per source row. */
+function listInboundSources(model: Model): Array<{ peer: string; why: string }> {
+  const direct = model.flavor === 'gloo' ? GLOO_INBOUND_NOTE : `istiod gives pods the VM's own address (network ${model.mesh.vmNetwork} has no gateway)`;
+  const out: Array<{ peer: string; why: string }> = [];
+  if (model.mesh.podCIDRs.length > 0) out.push({ peer: `pod CIDRs ${model.mesh.podCIDRs.join(', ')}`, why: direct });
+  else out.push({ peer: 'FILL IN: the cluster\'s pod CIDRs (set mesh.podCIDRs and render again)', why: direct });
+  if (model.mesh.nodeCIDRs.length > 0) out.push({ peer: `node CIDRs ${model.mesh.nodeCIDRs.join(', ')}`, why: 'CNIs that masquerade pod traffic leaving the cluster use the node address' });
+  out.push({ peer: `other VMs on network ${model.mesh.vmNetwork}`, why: 'VMs of the same network reach each other directly' });
+  return out;
 }

@@ -65,15 +65,15 @@ export function inspectDir(dir: string): DirState {
 }
 
 /**
- * True when `dir` holds exactly the files its MANIFEST.json lists, with matching sha256 and modes:
- * a complete bundle. The writer writes MANIFEST.json last, so a half-written one never passes.
+ * True when `dir` holds every file its MANIFEST.json lists, with matching sha256 and modes: a
+ * complete bundle. Other entries (a user's files, which a re-render keeps) do not count. The
+ * writer writes MANIFEST.json last, so a half-written one never passes.
  */
 export function isCompleteBundle(dir: string): boolean {
   const state = inspectDir(dir);
   if (state.kind !== 'bundle') return false;
   const tree = readTree(dir);
   const listed = Object.entries(state.manifest.files);
-  if (tree.size !== listed.length + 1) return false;
   return listed.every(([path, e]) => {
     const f = tree.get(path);
     return f?.kind === 'file' && sha256Hex(f.content) === e.sha256 && `0${f.mode.toString(8)}` === e.mode;

@@ -3,12 +3,14 @@
  * the model only (never from other translators' output), so it does not depend on translator
  * order. Prose lives in templates/bundle/README.md.hbs; this file builds its context.
  */
+import { listOffboardPlans } from '../cluster/offboard.js';
 import type { Delivery, Model, PlatformKind, PlatformModel, PortRole } from '../model/model.js';
 import type { BundleBuilder } from './bundle.js';
 import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../delivery/layout.js';
 import { listFirewallRules } from './firewall.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { renderMarkdownTemplate } from './markdown-template.js';
+import { GLOO_NAMESPACE, GLOO_SPIRE_DEPLOYMENT, OTLP_RELAY_PIPELINE } from '../gloo/facts.js';
 
 /** Path of the bundle README. */
 export const README_FILE = 'README.md';
@@ -49,15 +51,59 @@ function vmRow(model: Model, workload: string, p: PlatformModel) {
 }
 
 /**
+ * Where the SPIRE agents get their bootstrap bundle. The SPIRE server's trust bundle is the mesh
+ * root (disk upstream authority, bundle_file_path), so whatever the agents bootstrap from must
+ * hold it; a file is checked at validation, a URL only the operator can keep right.
+ */
+function bootstrapSentence(model: Model): string {
+  const b = model.trust.spireBundle;
+  const root = model.trust.meshRootCA;
+  if (b.kind === 'url') return `the SPIRE agents fetch their bootstrap bundle from ${b.url}, which must serve the mesh root${root.kind === 'url' && root.url === b.url ? '' : ' (the SPIRE server\'s trust bundle is the mesh root, so a bundle without it makes every agent reject the server)'}`;
+  if (root.kind === 'inline' && b.content === root.content) return 'the SPIRE agents bootstrap from the mesh root itself';
+  return `the SPIRE agents bootstrap from ${b.file}, which holds the mesh root`;
+}
+
+/**
  * The cluster-side steps in the order of cluster/README.md (which has the exact commands):
  * permissions, root of trust, network label, istiod, SPIRE, east-west gateway, registration,
  * join tokens. Built from the model, so it never reads that file.
  */
 function clusterSteps(model: Model): Array<{ title: string; detail: string }> {
+  return model.flavor === 'gloo' ? glooClusterSteps(model) : istioClusterSteps(model);
+}
+
+/**
+ * Flavor gloo's steps, in the order of src/cluster/gloo/readme.ts: the Gloo SPIRE server and
+ * ExternalWorkloads replace the spire chart and WorkloadGroups, so none of flavor istio's names appear.
+ */
+function glooClusterSteps(model: Model): Array<{ title: string; detail: string }> {
+  const mgmt = model.gloo?.managementCluster;
+  const separate = mgmt !== undefined && mgmt !== model.mesh.clusterName;
+  const steps = [
+    ...(separate ? [{ title: 'Management cluster', detail: `the ExternalWorkloads feature gate in the gloo-platform and gloo-platform-crds charts of management cluster ${mgmt}` }] : []),
+    {
+      title: 'Gloo on the workload cluster',
+      detail: `gloo-platform ${model.gloo!.version} with the Gloo SPIRE server (${GLOO_NAMESPACE}/${GLOO_SPIRE_DEPLOYMENT}, trust domain ${model.mesh.trustDomain}), its PostgreSQL datastore and the ${OTLP_RELAY_PIPELINE} pipeline${separate ? '' : ', plus the ExternalWorkloads feature gate'}`,
+    },
+    {
+      title: 'istiod and the east-west gateway',
+      detail: `Solo's Istio ${model.mesh.istioVersion}${model.mesh.revision ? ` (revision ${model.mesh.revision})` : ''} in namespace ${model.mesh.istiod.namespace} (network ${model.mesh.network}), and the gateway ${model.gateway.name} in namespace ${model.gateway.namespace}, reachable from the VMs at ${model.gateway.address}`,
+    },
+    { title: 'East-west Service and ExternalWorkloads', detail: 'the vmonboard mesh-registration chart: the east-west Service with every port Gloo needs and one ExternalWorkload per workload' },
+    { title: 'Workspaces', detail: 'the ExternalWorkloads\' namespaces in a Gloo workspace on the management cluster' },
+  ];
+  if (model.platforms.some((p) => p.attestation.type === 'join_token')) {
+    steps.push({ title: 'Join tokens', detail: 'one token per VM from meshctl external-workload gen-token, minted just before it boots' });
+  }
+  return steps;
+}
+
+/** Flavor istio's steps, in the order of src/cluster/readme.ts. */
+function istioClusterSteps(model: Model): Array<{ title: string; detail: string }> {
   const clouds = [...new Set(model.platforms.filter((p) => p.kind === 'aws' || p.kind === 'gcp' || p.kind === 'azure').map((p) => p.kind))];
   const steps = [
     ...(clouds.length > 0 ? [{ title: 'Cloud permissions', detail: `the documents in cluster/iam/ let the SPIRE server verify ${clouds.join(', ')} instance identities` }] : []),
-    { title: 'Shared root of trust', detail: `istiod and SPIRE get intermediate CAs of the mesh root, so the cluster accepts the VMs' SPIRE-issued certificates` },
+    { title: 'Shared root of trust', detail: `istiod and SPIRE get intermediate CAs of one mesh root (vmonboard ca init, or your own PKI checked with vmonboard ca check), so the cluster accepts the VMs' SPIRE-issued certificates; ${bootstrapSentence(model)}` },
     { title: 'Network label', detail: `namespace ${model.mesh.istiod.namespace} is labelled with network ${model.mesh.network}` },
     {
       title: 'istiod',
@@ -94,7 +140,7 @@ function buildTopology(model: Model) {
     { id: 'ew', label: `east-west gateway ${model.gateway.address}` },
     { id: 'svc', label: 'mesh services' },
     { id: 'istiod', label: `istiod ${model.mesh.istiod.host}` },
-    { id: 'spire', label: `SPIRE server ${model.spire.namespace}/${model.spire.releaseName}` },
+    { id: 'spire', label: gloo ? `Gloo SPIRE server ${GLOO_NAMESPACE}/${GLOO_SPIRE_DEPLOYMENT}` : `SPIRE server ${model.spire.namespace}/${model.spire.releaseName}` },
     ...(model.telemetry.enabled ? [{ id: 'otelgw', label: `OTel gateway ${model.telemetry.gateway.host}` }] : []),
     ...(gloo ? [{ id: 'gloo', label: 'Gloo Mesh (cluster side)' }] : []),
   ];
@@ -131,9 +177,11 @@ export function buildReadmeContext(model: Model) {
     spireAgentLabel: gloo ? 'Gloo agent (SPIRE agent)' : 'SPIRE agent',
     clusterSteps: clusterSteps(model),
     firewall: listFirewallRules(model),
+    podCIDRsMissing: model.mesh.podCIDRs.length === 0,
     vms,
     anyBake: vms.some((v) => v.bake),
     anyJoinToken: vms.some((v) => v.joinToken),
+    offboard: listOffboardPlans(model).map((p) => ({ workload: p.workload, platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
     manifestFile: MANIFEST_FILE,
     verifyScript: VM_SCRIPTS.verify,
     uninstallScript: VM_SCRIPTS.uninstall,

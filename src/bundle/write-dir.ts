@@ -4,26 +4,45 @@
  * one into place, and the old one is deleted. Start-up recovery (recover.ts) repairs whatever a
  * killed run left, so `<dir>` always ends up holding a complete bundle, old or new.
  * The id only names the scratch directories; it never reaches the written files.
- * Single output files (archives, lock files) get the same guarantee from writeFileAtomic.
- * One render per target directory at a time: two concurrent runs can make each other fail
- * (never leave a mix), because each one's recovery removes the other's scratch directory.
+ * One render per target directory at a time: the whole write, recovery included, holds an
+ * exclusive flock beside the target (dir-lock.ts), so recovery only ever removes scratch
+ * directories of dead runs. A re-render keeps every entry the old MANIFEST.json does not list
+ * (keep-entries.ts); --force never replaces the spec, its inputs, cwd, $HOME or / (output-guard.ts).
+ * Single output files (archives, lock files) are written by safe-file.ts.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants, existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Bundle } from './bundle.js';
+import { acquireDirLock } from './dir-lock.js';
+import { linkKeptEntries, listKeptEntries } from './keep-entries.js';
 import { MANIFEST_FILE } from './manifest.js';
+import { refuseProtectedTarget, standardProtectedPaths, type ProtectedPath } from './output-guard.js';
 import { inspectDir } from './read-dir.js';
 import { recoverBundleDir } from './recover.js';
+export { writeFileAtomic } from './safe-file.js';
+export { DirLockError } from './dir-lock.js';
+export { KeptEntryConflictError } from './keep-entries.js';
+export { ProtectedTargetError } from './output-guard.js';
 
 /** Steps of one write, in order; `beforeStep` is awaited before each. */
-export type WriteStep = 'write-file' | 'rename-old' | 'rename-new' | 'delete-old';
+export type WriteStep = 'locked' | 'write-file' | 'rename-old' | 'rename-new' | 'delete-old';
+
+/** How long a render waits for another render to the same directory by default (seconds). */
+export const DEFAULT_LOCK_WAIT_SECONDS = 60;
 
 /** Options of writeBundleToDir. */
 export interface WriteDirOptions {
   /** Replace a directory that is not a vmonboard bundle. */
   force?: boolean;
+  /**
+   * Paths a forced write must never replace (the spec, its lock file, --files-dir); the current
+   * directory, $HOME and / are always protected.
+   */
+  protect?: readonly ProtectedPath[];
+  /** How long to wait for another render holding the directory's lock (default 60 s). */
+  lockWaitSeconds?: number;
   /**
    * Test seam for failure injection: awaited before each step (with the file path for
    * 'write-file'). Throwing makes the step fail; never settling freezes the run like a kill.
@@ -39,27 +58,43 @@ export interface WriteDirResult {
   recovered: string[];
   /** Non-fatal problems (the old copy could not be deleted; the next run removes it). */
   warnings: string[];
+  /** Entries of the old directory its manifest did not list, carried into the new one (relative paths). */
+  kept: string[];
 }
 
 /** The target exists and is not a vmonboard bundle; carries the reason for the message. */
 export class NotABundleError extends Error {}
 
 /**
- * Writes `bundle` to `dir` atomically (see the file comment): recovers leftovers first, refuses
- * to replace anything but a missing or empty directory or a vmonboard bundle unless `force`
- * (and never a file or symlink), then swaps. Files get their bundle modes exactly (0755, 0644,
+ * Writes `bundle` to `dir` atomically (see the file comment): takes the directory's lock, recovers
+ * leftovers, refuses to replace anything but a missing or empty directory or a vmonboard bundle
+ * unless `force` (never a file or symlink, never a protected path), carries over the entries a
+ * bundle's manifest does not list, then swaps. Files get their bundle modes exactly (0755, 0644,
  * 0600, umask notwithstanding), MANIFEST.json is written last and every file and directory is
  * fsynced before the swap. On a failure, the target is left as it was and the error is rethrown.
  */
 export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteDirOptions = {}): Promise<WriteDirResult> {
   const target = resolve(dir);
+  if (opts.force) refuseProtectedTarget(target, dir, [...(opts.protect ?? []), ...standardProtectedPaths()]);
   await fsp.mkdir(dirname(target), { recursive: true });
+  const lock = await acquireDirLock(target, opts.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS);
+  try {
+    await opts.beforeStep?.('locked');
+    return await writeLocked(bundle, dir, target, opts, () => lock.stillHeld());
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The write itself, under the directory lock; `stillLocked` is re-checked before the swap. */
+async function writeLocked(bundle: Bundle, dir: string, target: string, opts: WriteDirOptions, stillLocked: () => Promise<boolean>): Promise<WriteDirResult> {
   const recovered = recoverBundleDir(target);
   const state = inspectDir(target);
   if (state.kind === 'not-a-directory') throw new NotABundleError(`${dir} exists and is not a directory (a file or a symlink); remove it or choose another -o`);
   if (state.kind === 'foreign' && !opts.force) {
     throw new NotABundleError(`${dir} is not empty and is not a vmonboard bundle (no vmonboard ${MANIFEST_FILE}); choose another -o, or pass --force to replace it`);
   }
+  const kept = state.kind === 'bundle' ? await listKeptEntries(target, state.manifest, bundle) : [];
   const id = randomBytes(8).toString('hex');
   const tmp = `${target}.tmp-${id}`;
   const old = `${target}.old-${id}`;
@@ -68,7 +103,11 @@ export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteD
   };
 
   try {
-    await writeTree(bundle, tmp, step);
+    await writeTree(bundle, tmp, step, kept.length > 0 ? () => linkKeptEntries(target, tmp, kept) : undefined);
+    // Re-check before the swap: the lock is still ours and the tree is whole (MANIFEST.json is
+    // written last), so no other run can have touched either.
+    if (!(await stillLocked())) throw new Error(`the lock beside ${dir} was removed during the write; nothing was changed`);
+    if (bundle.has(MANIFEST_FILE)) await fsp.lstat(join(tmp, MANIFEST_FILE));
   } catch (err) {
     await fsp.rm(tmp, { recursive: true, force: true });
     throw err;
@@ -104,7 +143,7 @@ export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteD
       warnings.push(`could not delete ${basename(old)} (${(err as Error).message}); the next render removes it`);
     }
   }
-  return { files: bundle.size, recovered, warnings };
+  return { files: bundle.size, recovered, warnings, kept };
 }
 
 /**
@@ -118,7 +157,7 @@ const WRITE_CONCURRENCY = 16;
  * durable (makeDurable), then writes and syncs MANIFEST.json last, so a tree with a verifying
  * manifest is complete and durable.
  */
-async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path?: string) => Promise<void>): Promise<void> {
+async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path?: string) => Promise<void>, addKept?: () => Promise<void>): Promise<void> {
   await fsp.mkdir(root, { mode: 0o755 });
   await fsp.chmod(root, 0o755);
   const made = new Map<string, Promise<void>>();
@@ -139,6 +178,7 @@ async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path
     written.push(full);
   };
   await forEachConcurrently([...bundle.keys()].filter((p) => p !== MANIFEST_FILE), WRITE_CONCURRENCY, writeOne);
+  await addKept?.();
   await makeDurable(root, written, [...made.keys(), root]);
   if (bundle.has(MANIFEST_FILE)) {
     await writeOne(MANIFEST_FILE);
@@ -225,21 +265,6 @@ async function makeParents(root: string, rel: string, made: Map<string, Promise<
       made.set(cur, creating);
     }
     await creating;
-  }
-}
-
-/**
- * Writes `data` to `path` atomically: a temp file beside it, then rename(2), which replaces a
- * file in one step. Mode 0644. On failure the temp file is removed and `path` is untouched.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await fsp.writeFile(tmp, data, { mode: 0o644 });
-    await fsp.rename(tmp, path);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
   }
 }
 

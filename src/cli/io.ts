@@ -6,10 +6,21 @@ export interface CliIO {
   readStdin(): Promise<string>;
   /** True when stderr is a terminal (progress bars, colours). */
   isTTY: boolean;
+  /** True when stdout is a terminal: binary data (archives, gzip) is then refused (pipes.ts). */
+  stdoutIsTTY?: boolean;
+  /** Colour diagnostics on stderr (a terminal, NO_COLOR / FORCE_COLOR honoured); default off. */
+  color?: boolean;
 }
 
-/** Exit codes (docs/diagnostics.md). */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, outOfDate: 4 } as const;
+/**
+ * Exit codes (docs/diagnostics.md). `remote` (5) is a network, proxy, registry or cloud API
+ * failure: a CI job retries it later instead of asking for a spec fix.
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, outOfDate: 4, remote: 5 } as const;
+
+/** The exit-code line every command's help ends with (docs/diagnostics.md has the table). */
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal error,\n4 bundle out of date (render --check), 5 a remote service failed (network, proxy, mirror, AWS API): retry later.';
 
 /** Thrown by commands to stop with an exit code; the message, if any, is already printed. */
 export class CliExit extends Error {

@@ -11,6 +11,10 @@ import { renderCommand } from './commands/render.js';
 import { userdataCommand } from './commands/userdata.js';
 import { awsCommand } from './commands/aws.js';
 import { pinCommand } from './commands/pin.js';
+import { caCommand } from './commands/ca.js';
+import { completionCommand } from './commands/completion.js';
+import { explainCommand } from './commands/explain.js';
+import { diffCommand } from './commands/diff.js';
 import { VERSION } from '../version.js';
 
 /** Builds the program with its commands writing to `io`. */
@@ -30,7 +34,7 @@ export function createProgram(io: CliIO): Command {
     for (const sub of cmd.commands) configure(sub);
     return cmd;
   };
-  for (const cmd of [validateCommand(io), renderCommand(io), userdataCommand(io), awsCommand(io), pinCommand(io), schemaCommand(io), initCommand(io)]) {
+  for (const cmd of [validateCommand(io), renderCommand(io), userdataCommand(io), awsCommand(io), pinCommand(io), caCommand(io), explainCommand(io), diffCommand(io), schemaCommand(io), initCommand(io), completionCommand(io)]) {
     program.addCommand(configure(cmd));
   }
   return program;

@@ -8,7 +8,7 @@
 import type { Model } from '../model/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import { listVmEndpoints } from './endpoints.js';
+import { listPreviousIstiodRoutes, listVmEndpoints } from './endpoints.js';
 import { listSpireEntries, type SpireEntry } from './registration.js';
 import { SPIRE_SERVICE_PORT } from './names.js';
 import { NETWORK_LABEL } from './gateway-values.js';
@@ -94,6 +94,14 @@ function checkPorts(model: Model, a: ClusterArtifacts, report: (c: DiagnosticCod
       report('CLUSTER_ROUTE_MISSING', e.pointer, `the east-west gateway has no route for role ${e.role} as the VMs use it (${want}) in mesh-registration.values.yaml`);
     }
   }
+  // Canary upgrades: every previous revision keeps its own istiod route, apart from the current one.
+  const kept = list(dig(ew, 'istiod', 'previousRevisions'));
+  listPreviousIstiodRoutes(model).forEach((want, i) => {
+    const got = kept.find((r) => dig(r, 'revision') === want.revision);
+    if (!got || dig(got, 'host') !== want.host || want.sniHosts.some((h) => !list(dig(got, 'sniHosts')).includes(h))) {
+      report('CLUSTER_ROUTE_MISSING', `/mesh/istio/previousRevisions/${i}`, `VMs still on revision ${want.revision} dial ${want.sniHosts[0]}, but mesh-registration.values.yaml keeps no route for it`);
+    }
+  });
   const spireRoute = dig(ew, 'passthrough', 'spire', 'targetPort');
   if (spireRoute !== undefined && spireRoute !== spirePort) {
     report('CLUSTER_ROUTE_MISSING', '/eastWestGateway/ports/spire', `the spire route targets port ${String(spireRoute)} but the SPIRE server Service listens on ${String(spirePort)} (spire.values.yaml spire-server.service.port)`);

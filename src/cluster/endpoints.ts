@@ -40,6 +40,18 @@ export function istiodSniHosts(model: Pick<Model, 'mesh'>): string[] {
   return [model.mesh.istiod.host, clusterLocal(model.mesh.istiod.host)];
 }
 
+/**
+ * The istiod routes of revisions whose VMs still run an older payload (mesh.istio.previousRevisions):
+ * each revision's istiod is the Service istiod-<revision> in the istiod namespace (the istio/istiod
+ * chart's revisioned name, as istiodReleaseName assumes), with the same two SNI names a VM sends.
+ */
+export function listPreviousIstiodRoutes(model: Pick<Model, 'mesh'>): Array<{ revision: string; host: string; sniHosts: string[] }> {
+  return model.mesh.previousRevisions.map((revision) => {
+    const host = `istiod-${revision}.${model.mesh.istiod.namespace}.svc`;
+    return { revision, host: clusterLocal(host), sniHosts: [host, clusterLocal(host)] };
+  });
+}
+
 /** Returns the endpoints of flavor istio, in port-role order; otlp only when telemetry is enabled. */
 export function listVmEndpoints(model: Model): VmEndpoint[] {
   const p = model.gateway.ports;

@@ -15,6 +15,7 @@
  */
 import type { Model } from '../model/model.js';
 import { listVmEndpoints } from './endpoints.js';
+import { withExposure } from './gateway-exposure.js';
 
 /** The pod/Service label istiod uses to find a network's gateway. */
 export const NETWORK_LABEL = 'topology.istio.io/network';
@@ -27,10 +28,14 @@ export function buildGatewayValues(model: Model): Record<string, unknown> {
     ...(model.mesh.revision ? { revision: model.mesh.revision } : {}),
     labels: { ...model.gateway.labels, [NETWORK_LABEL]: model.mesh.network },
     env: { ISTIO_META_REQUESTED_NETWORK_VIEW: model.mesh.network },
-    service: {
-      type: 'LoadBalancer',
-      // Gateway listeners bind the Gateway server port numbers, so targetPort = port.
-      ports: listVmEndpoints(model).map((e) => ({ name: e.portName, port: e.port, protocol: 'TCP', targetPort: e.port })),
-    },
+    // service.annotations and service.loadBalancerSourceRanges (values.schema.json) restrict who reaches it.
+    service: withExposure(
+      {
+        type: 'LoadBalancer',
+        // Gateway listeners bind the Gateway server port numbers, so targetPort = port.
+        ports: listVmEndpoints(model).map((e) => ({ name: e.portName, port: e.port, protocol: 'TCP', targetPort: e.port })),
+      },
+      model,
+    ),
   };
 }

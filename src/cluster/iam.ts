@@ -21,6 +21,8 @@ export interface IamDocument {
 export const AWS_SERVER_ROLE = '<SPIRE_SERVER_ROLE_ARN>';
 /** Placeholder for the cluster's service-account token issuer URL. */
 export const OIDC_ISSUER = '<CLUSTER_OIDC_ISSUER_URL>';
+/** Placeholder for the EKS OIDC provider: the issuer URL without https:// (IAM's provider name). */
+export const OIDC_PROVIDER = '<OIDC_PROVIDER>';
 /** Placeholder for the object ID of the spire-server identity in Entra ID. */
 export const AZURE_PRINCIPAL = '<SPIRE_SERVER_PRINCIPAL_OBJECT_ID>';
 /** Azure built-in role "Reader" (learn.microsoft.com, Azure built-in roles for General: actions "*\/read" only). */
@@ -54,15 +56,17 @@ function awsDocuments(model: Model): IamDocument[] {
   const assumable: string[] = [];
   if (a.assumeRole) {
     assumable.push(...accounts.map((acct) => `arn:aws:iam::${acct}:role/${a.assumeRole}`));
-    docs.push({ file: 'aws-attestation-role-trust.json', cloud: 'aws', appliesTo: `trust policy of role "${a.assumeRole}" in each VM account (${accounts.join(', ')})`, body: trustPolicy() });
+    docs.push({ file: 'aws-attestation-role-trust.json', cloud: 'aws', appliesTo: `trust policy of role "${a.assumeRole}" in each VM account (${accounts.join(', ')})`, body: trustPolicy(model) });
   }
   const org = a.verifyOrganization;
   if (org?.assumeOrgRole) {
     assumable.push(`arn:aws:iam::${org.managementAccountId}:role/${org.assumeOrgRole}`);
     // Same doc, "AWS IAM Permissions for Organization Validation (API mode)".
     docs.push({ file: 'aws-org-role-policy.json', cloud: 'aws', appliesTo: `permission policy of role "${org.assumeOrgRole}" in management account ${org.managementAccountId}`, body: { Version: AWS_VERSION, Statement: [{ Sid: 'SpireOrganizationListAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' }] } });
-    docs.push({ file: 'aws-org-role-trust.json', cloud: 'aws', appliesTo: `trust policy of role "${org.assumeOrgRole}" in management account ${org.managementAccountId}`, body: trustPolicy() });
+    docs.push({ file: 'aws-org-role-trust.json', cloud: 'aws', appliesTo: `trust policy of role "${org.assumeOrgRole}" in management account ${org.managementAccountId}`, body: trustPolicy(model) });
   }
+  const trust = serverRoleTrust(model);
+  if (trust) docs.push(trust);
   if (assumable.length > 0) {
     docs.push({ file: 'aws-spire-server-assume-policy.json', cloud: 'aws', appliesTo: 'permission policy of the IAM role the spire-server pod runs as: lets it assume the roles above', body: { Version: AWS_VERSION, Statement: [{ Sid: 'SpireAssumeAttestationRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: assumable }] } });
   }
@@ -92,8 +96,40 @@ function awsSecretDocuments(model: Model): IamDocument[] {
   return docs;
 }
 
-function trustPolicy(): unknown {
-  return { Version: AWS_VERSION, Statement: [{ Sid: 'TrustSpireServer', Effect: 'Allow', Principal: { AWS: AWS_SERVER_ROLE }, Action: 'sts:AssumeRole' }] };
+/** The ARN the SPIRE server's AWS calls come from: the IRSA role when the spec names it. */
+export function awsServerPrincipal(model: Model): string {
+  const c = model.spire.server.aws;
+  return c?.kind === 'irsa' ? c.roleArn : AWS_SERVER_ROLE;
+}
+
+function trustPolicy(model: Model): unknown {
+  return { Version: AWS_VERSION, Statement: [{ Sid: 'TrustSpireServer', Effect: 'Allow', Principal: { AWS: awsServerPrincipal(model) }, Action: 'sts:AssumeRole' }] };
+}
+
+/**
+ * Trust policy of the role the spire-server pod runs as. IRSA: the cluster's OIDC provider may
+ * assume it for exactly the spire-server ServiceAccount (Amazon EKS user guide, "Assign IAM roles
+ * to Kubernetes service accounts": Federated oidc-provider principal, sts:AssumeRoleWithWebIdentity,
+ * `:sub` = system:serviceaccount:<ns>:<sa>, `:aud` = sts.amazonaws.com). Pod Identity: the EKS
+ * Pod Identity agent's service principal (EKS user guide, "Create IAM role with trust policy
+ * required by EKS Pod Identity": pods.eks.amazonaws.com, sts:AssumeRole and sts:TagSession).
+ */
+function serverRoleTrust(model: Model): IamDocument | undefined {
+  const c = model.spire.server.aws;
+  const sa = spireServerServiceAccount(model);
+  if (c?.kind === 'irsa') {
+    const [, partition, , , account] = c.roleArn.split(':');
+    return {
+      file: 'aws-spire-server-trust.json',
+      cloud: 'aws',
+      appliesTo: `trust policy of the spire-server role ${c.roleArn} (EKS IAM roles for service accounts)`,
+      body: { Version: AWS_VERSION, Statement: [{ Sid: 'SpireServerIrsa', Effect: 'Allow', Principal: { Federated: `arn:${partition}:iam::${account}:oidc-provider/${OIDC_PROVIDER}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${OIDC_PROVIDER}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`, [`${OIDC_PROVIDER}:aud`]: 'sts.amazonaws.com' } } }] },
+    };
+  }
+  if (c?.kind === 'pod-identity') {
+    return { file: 'aws-spire-server-trust.json', cloud: 'aws', appliesTo: `trust policy of the spire-server role (EKS Pod Identity), associated with ServiceAccount ${sa.namespace}/${sa.name}`, body: { Version: AWS_VERSION, Statement: [{ Sid: 'SpireServerPodIdentity', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] } };
+  }
+  return undefined;
 }
 
 function gcpDocuments(model: Model): IamDocument[] {
@@ -126,6 +162,11 @@ function azureDocuments(model: Model): IamDocument[] {
     const a = p.attestation as Extract<PlatformModel['attestation'], { type: 'azure_imds' }>;
     if (!a.appId || docs.some((d) => d.file === `azure-federated-credential-${a.appId}.json`)) continue;
     docs.push({ file: `azure-federated-credential-${a.appId}.json`, cloud: 'azure', appliesTo: `federated credential of app ${a.appId}: trusts the spire-server ServiceAccount token that azure_imds token_auth presents`, body: { name: 'vmonboard-spire-server', issuer: OIDC_ISSUER, subject: `system:serviceaccount:${sa.namespace}:${sa.name}`, audiences: [AZURE_TOKEN_AUDIENCE], description: 'SPIRE server azure_imds token_auth (vmonboard)' } });
+  }
+  const wi = model.spire.server.azure;
+  if (az.length > 0 && wi?.kind === 'workload-identity') {
+    // AKS workload identity: Entra ID trusts the spire-server ServiceAccount token (issuer, subject, audience; learn.microsoft.com "Use Microsoft Entra Workload ID with AKS").
+    docs.push({ file: 'azure-spire-server-federated-credential.json', cloud: 'azure', appliesTo: `federated credential of the identity with client ID ${wi.clientId}: trusts the spire-server ServiceAccount ${sa.namespace}/${sa.name} (AKS workload identity)`, body: { name: 'vmonboard-spire-server', issuer: OIDC_ISSUER, subject: `system:serviceaccount:${sa.namespace}:${sa.name}`, audiences: [AZURE_TOKEN_AUDIENCE], description: 'SPIRE server azure_imds through AKS workload identity (vmonboard)' } });
   }
   for (const p of model.platforms.filter((x) => x.kind === 'azure')) {
     if (!secretRefsOf(p).some((r) => r.scheme === 'azure-keyvault')) continue;

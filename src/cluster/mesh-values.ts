@@ -5,7 +5,7 @@
  * example Gloo ExternalWorkloads) next to these and turns off what it does not use.
  */
 import type { Model, Probe, WorkloadModel } from '../model/model.js';
-import { listVmEndpoints, istiodSniHosts } from './endpoints.js';
+import { listVmEndpoints, istiodSniHosts, listPreviousIstiodRoutes } from './endpoints.js';
 import { listSpireEntries } from './registration.js';
 import { clusterLocal } from './names.js';
 
@@ -75,10 +75,13 @@ export function buildMeshValues(model: Model): Record<string, unknown> {
       selector: { ...model.gateway.labels },
       istiod: {
         enabled: true,
+        revision: model.mesh.revision ?? '',
         sniHosts: istiodSniHosts(model),
         host: clusterLocal(model.mesh.istiod.host),
         xds: { port: istiod.port, targetPort: istiod.destination!.port },
         webhook: { port: webhook.port, targetPort: webhook.destination!.port },
+        // Canary upgrades: VMs still on an older payload keep their revision's route (issue 14 §3).
+        previousRevisions: listPreviousIstiodRoutes(model),
       },
       crossNetwork: { enabled: true, port: model.gateway.ports.tls, hosts: byRole.get('tls')!.sniHosts },
       passthrough,

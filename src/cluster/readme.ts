@@ -3,6 +3,7 @@
  * `helm upgrade --install` commands and chart versions, and what to check after each step.
  * Built from the same model and names as the values files, so commands and values agree.
  */
+import { otelGatewaySection } from './otel-gateway-receiver.js';
 import type { Model } from '../model/model.js';
 import { codeSpan } from '../bundle/markdown-template.js';
 import { shellCommand as sh } from './shell-words.js';
@@ -53,26 +54,43 @@ function spireExec(model: Model, ...args: string[]): string {
 
 function trustSection(model: Model): string[] {
   const ns = model.spire.namespace;
+  const istioNs = model.mesh.istiod.namespace;
+  const root = model.trust.meshRootCA;
+  const spec = model.sourceName;
   return [
     '## 2. Shared root of trust',
     '',
-    'SPIRE signs VM certificates with an intermediate CA chained to the mesh root, so istiod and the',
-    'in-cluster sidecars accept them. Give istiod and SPIRE separate intermediates of the same root',
-    `(the root is the \`trust.meshRootCA\` of ${model.sourceName}). With Istio's certificate tooling`,
-    '(istio.io "Plug in CA Certificates"), from a directory holding root-cert.pem and root-key.pem:',
+    'istiod and SPIRE sign with two intermediates of one mesh root, so pods, istiod and VMs all verify',
+    `each other against that root (the \`trust.meshRootCA\` of ${spec}). SPIRE mints its own signing CA`,
+    'beneath its intermediate (the `disk` upstream authority), so that intermediate must allow one more CA',
+    'below it: no path length limit. (Istio\'s `tools/certs` Makefile gives every intermediate `pathlen:0`,',
+    'right for istiod, fatal for SPIRE: every chain would fail with "too many intermediates for path length constraint".)',
+    '',
+    'Make the CA, or check your own, then create the two secrets. `ca init` writes `root-cert.pem`,',
+    '`istiod/{ca-cert,ca-key,cert-chain,root-cert}.pem` and `spire/{tls.crt,tls.key,bundle.crt}`, keys mode 0600:',
     '',
     ...block(
-      sh('make', '-f', '../tools/certs/Makefile.selfsigned.mk', `${model.mesh.clusterName}-cacerts`, 'spire-cacerts'),
-      createNamespace(model.mesh.istiod.namespace),
-      sh('kubectl', 'create', 'secret', 'generic', 'cacerts', '-n', model.mesh.istiod.namespace, `--from-file=${model.mesh.clusterName}/ca-cert.pem`, `--from-file=${model.mesh.clusterName}/ca-key.pem`, `--from-file=${model.mesh.clusterName}/root-cert.pem`, `--from-file=${model.mesh.clusterName}/cert-chain.pem`),
+      sh('vmonboard', 'ca', 'init', './mesh-ca'),
+      ...(root.kind === 'inline' ? [`cp ./mesh-ca/root-cert.pem ${sh(root.file)}    # the spec's trust.meshRootCA; render again`] : []),
+      sh('vmonboard', 'ca', 'check', spec, '--ca-dir', './mesh-ca'),
+      createNamespace(istioNs),
+      sh('kubectl', 'create', 'secret', 'generic', 'cacerts', '-n', istioNs, '--from-file=./mesh-ca/istiod/ca-cert.pem', '--from-file=./mesh-ca/istiod/ca-key.pem', '--from-file=./mesh-ca/istiod/root-cert.pem', '--from-file=./mesh-ca/istiod/cert-chain.pem'),
       createNamespace(ns),
-      sh('kubectl', 'create', 'secret', 'generic', UPSTREAM_CA_SECRET, '-n', ns, '--from-file=tls.crt=spire/cert-chain.pem', '--from-file=tls.key=spire/ca-key.pem', '--from-file=bundle.crt=spire/root-cert.pem'),
+      sh('kubectl', 'create', 'secret', 'generic', UPSTREAM_CA_SECRET, '-n', ns, '--from-file=tls.crt=./mesh-ca/spire/tls.crt', '--from-file=tls.key=./mesh-ca/spire/tls.key', '--from-file=bundle.crt=./mesh-ca/spire/bundle.crt'),
     ),
-    `The spire chart mounts \`${UPSTREAM_CA_SECRET}\` and reads \`tls.crt\` (the SPIRE intermediate chained up to the root),`,
-    '`tls.key` and `bundle.crt` (the root) for its `disk` upstream authority; the key never enters this bundle.',
-    'Skip the `cacerts` commands when istiod already uses a plugged-in CA of this root.',
+    '**Your own PKI** (Vault, cert-manager, a corporate CA): put its files in the same layout and run',
+    '`vmonboard ca check` before creating the secrets. It checks that both intermediates chain to',
+    '`trust.meshRootCA` (put any issuing CAs between an intermediate and the root after it in the same',
+    'file: `tls.crt`, `cert-chain.pem`), that the SPIRE intermediate and every CA above it leave room',
+    'for SPIRE\'s CA, that each key matches its certificate, the key usages, the `cert-chain.pem` order',
+    'and expiry (a warning under 30 days); it exits 1 on any error. `root-key.pem` is not needed.',
     '',
-    'Check: `openssl verify -CAfile root-cert.pem spire/ca-cert.pem` prints `OK`.',
+    `The spire chart mounts \`${UPSTREAM_CA_SECRET}\` and reads \`tls.crt\` (the SPIRE intermediate, then any CAs up to the root),`,
+    '`tls.key` and `bundle.crt` (the mesh root) for its `disk` upstream authority. SPIRE serves `bundle.crt` as its trust bundle,',
+    'so VMs bootstrap from the mesh root (`trust.spireBundle` unset). Keys never enter this bundle; after',
+    'creating the secrets, keep `root-key.pem` offline. Skip the `cacerts` command when istiod already uses a plugged-in CA of this root.',
+    '',
+    'Check: `openssl verify -CAfile mesh-ca/root-cert.pem mesh-ca/spire/tls.crt mesh-ca/istiod/ca-cert.pem` prints `OK` twice.',
     '',
   ];
 }
@@ -159,6 +177,35 @@ function joinTokenSection(model: Model): string[] {
   return out;
 }
 
+/**
+ * The canary order of a revision change (issue 14 §3): the routes of both revisions stay on the
+ * gateway while VMs move, because our chart names each revision's istiod route after it.
+ */
+function revisionSection(model: Model): string[] {
+  const rev = model.mesh.revision;
+  const kept = model.mesh.previousRevisions;
+  const gw = model.gateway;
+  return [
+    '## Upgrading to a new Istio revision',
+    '',
+    'VMs keep dialing the istiod revision of the payload they ran, so a revision change is a canary:',
+    '',
+    '1. Install the new istiod revision next to the old one (step 4 with the new `--version` and revision).',
+    `2. In ${model.sourceName}, set \`mesh.istio.version\` and \`mesh.istio.revision\` to the new ones and list the old revision in`,
+    '   `mesh.istio.previousRevisions`; render, then apply steps 6 and 7. The east-west gateway now routes',
+    '   both revisions, each through its own `<release>-istiod-<revision>` Gateway and VirtualService.',
+    '3. Roll the VMs: re-run each VM\'s new payload (or replace the VM with one launched from it); its',
+    '   packages, configs and agents move to the new version and revision.',
+    '4. When no VM is left on the old revision, remove it from `mesh.istio.previousRevisions`, render and',
+    '   apply step 7 again (its route goes away), then uninstall the old istiod revision.',
+    '',
+    kept.length > 0
+      ? `This bundle routes revision ${rev ?? 'default'} and keeps the routes of ${kept.join(', ')}: check \`${sh('kubectl', '-n', gw.namespace, 'get', 'gateways,virtualservices')}\` lists ${kept.map((r) => `\`${meshReleaseName(model)}-istiod-${r}\``).join(', ')}.`
+      : `This bundle routes only revision ${rev ?? 'default'}; a VM still on another revision loses its istiod route when this chart is applied.`,
+    '',
+  ];
+}
+
 /** Renders cluster/README.md for flavor istio. */
 export function renderClusterReadme(model: Model, opts: { iam: boolean }): string {
   const ep = listVmEndpoints(model);
@@ -199,5 +246,7 @@ export function renderClusterReadme(model: Model, opts: { iam: boolean }): strin
     ...helmSections(model),
     ...registrationSection(model),
     ...joinTokenSection(model),
+    ...revisionSection(model),
+    ...otelGatewaySection(model),
   ].join('\n');
 }

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { buildAttestorValues } from './attestors.js';
 import { listSpireEntries } from './registration.js';
 import { SPIRE_SERVICE_PORT } from './names.js';
+import { buildServerCredentialValues } from './server-credentials.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
@@ -57,6 +58,7 @@ export function buildSpireValues(model: Model): { values: Record<string, unknown
     service: { port: SPIRE_SERVICE_PORT },
     ...(Object.keys(a.nodeAttestor).length > 0 ? { nodeAttestor: a.nodeAttestor } : {}),
     upstreamAuthority: upstreamAuthority(model),
+    ...buildServerCredentialValues(model),
   };
   if (Object.keys(a.unsupportedNodeAttestor).length > 0) server.unsupportedBuiltInPlugins = { nodeAttestor: a.unsupportedNodeAttestor };
   if (a.extraVolumes.length > 0) {

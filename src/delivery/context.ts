@@ -13,7 +13,7 @@ import { ALWAYS_NO_PROXY, metadataFor } from '../platforms/facts.js';
 import { osContext, selectPins, PACKAGE_UNIT, type OsContext, type PlatformPins } from './pins.js';
 import { listSecretFetches, secretKinds, SECRET_STORE_CONSTANTS, type SecretFetch } from './secrets.js';
 import { groupsToCreate, orderUnits, spireUnits, unitsOfAgent, unitsToEnable, usersToCreate } from './units.js';
-import { type FetchedEntry, type PayloadFiles } from './vm-files.js';
+import { listLongRunningUnits, type FetchedEntry, type PayloadFiles } from './vm-files.js';
 import { HOSTS_SCRIPT_VM_PATH, SPIRE_INSTALL_DIR, VERIFY_VM_PATH } from './vm-paths.js';
 
 /** Which script the context is for: the whole bootstrap, the first boot of a baked image, or bake.sh. */
@@ -28,6 +28,8 @@ export interface BootstrapContext {
   title: string;
   payloadHash: string;
   mode: { full: boolean; firstboot: boolean; bake: boolean; downloads: boolean };
+  /** The lock file is marked sample: the payload says so in its log (issue 15 §12). */
+  samplePins: boolean;
   os: OsContext;
   arches: string[];
   pins: PlatformPins;
@@ -58,6 +60,8 @@ export interface BootstrapContext {
   preplaced: PayloadFiles['preplaced'];
   hostsMerge: PayloadFiles['hosts'];
   units: string[];
+  /** Long-running units the bootstrap waits for after restarting them (oneshots excluded). */
+  awaitUnits: string[];
   enable: string[];
   otelRpmEnable: boolean;
   firewallPorts: number[];
@@ -128,6 +132,7 @@ export function buildContext(
       : `vmonboard bootstrap for workload ${workload.name} (${workload.namespace}) on platform ${platform.name} (${platform.kind}, ${platform.delivery}${mode === 'firstboot' ? ', first boot of a baked image' : ''}).`,
     payloadHash: '',
     mode: { full: mode === 'full', firstboot: mode === 'firstboot', bake: mode === 'bake', downloads },
+    samplePins: model.artifacts.samplePins,
     os: osContext(platform),
     arches: [...platform.targets.arch],
     pins,
@@ -162,6 +167,7 @@ export function buildContext(
     preplaced: vm.preplaced,
     hostsMerge: vm.hosts,
     units: orderUnits(vm.all),
+    awaitUnits: listLongRunningUnits(model, vm.all),
     enable: unitsToEnable(vm.all),
     otelRpmEnable: model.telemetry.enabled && platform.formats.includes('rpm'),
     firewallPorts: [...new Set(workload.ports.map((p) => p.number))].sort((a, b) => a - b),

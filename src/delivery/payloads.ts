@@ -43,7 +43,7 @@ export function checkBudget(payload: string, platform: PlatformModel, pointer: s
   if (!budget || raw <= budget.bytes) return [];
   const gz = gzipSync(Buffer.from(payload, 'utf8'), { level: 9 }).length;
   if (budget.gzipAllowed && gz <= budget.bytes) {
-    return [{ severity: 'info', code: 'PAYLOAD_GZIP_REQUIRED', pointer, message: `the ${label} payload is ${raw} bytes, over the ${budget.field} limit of ${budget.bytes}; it fits gzipped (${gz} bytes): vmonboard userdata gzips it, or attach it gzipped (gzip -9)` }];
+    return [{ severity: 'warning', code: 'PAYLOAD_GZIP_REQUIRED', pointer, message: `the ${label} payload is ${raw} bytes, over the ${budget.field} limit of ${budget.bytes}, so the bundle's file cannot be attached as it is; it fits gzipped (${gz} bytes): attach it gzipped (gzip -9), or use vmonboard userdata, which gzips it` }];
   }
   return [{ severity: 'error', code: 'USERDATA_TOO_LARGE', pointer, message: `the ${label} payload is ${raw} bytes (${gz} gzipped), over the ${budget.field} limit of ${budget.bytes}; serve large trust material by URL or shorten the configuration` }];
 }

@@ -7,6 +7,7 @@ import type { Model, PlatformModel } from '../model/model.js';
 import { HOSTS_BLOCK_BEGIN, HOSTS_BLOCK_END } from '../vm/hosts-block.js';
 import { ISTIO_PATHS, SDS_SOCKET_RUNTIME_DIR, SPIRE_PATHS } from '../vm/paths.js';
 import { SVID_DIR } from '../vm/svid-sync-units.js';
+import { COLLECTOR_SVID_DIR, usesCollectorSvid } from '../vm/otel-client-cert.js';
 import { metadataFor } from '../platforms/facts.js';
 import { renderShell } from './shell-helpers.js';
 import { osContext, selectPins } from './pins.js';
@@ -51,6 +52,16 @@ function agentIdSource(model: Model, platform: PlatformModel): AgentIdSource {
   }
 }
 
+/**
+ * Configuration directories of the packages vmonboard installs: the collector's (otelcol-contrib
+ * packaging, /etc/otelcol-contrib/config.yaml) and the sidecar's (istio-sidecar.deb/.rpm keep
+ * cluster.env and mesh.yaml under /var/lib/istio/envoy and /etc/istio).
+ */
+const PACKAGE_CONFIG_DIRS = [
+  { component: 'otelcol-contrib', dirs: ['/etc/otelcol-contrib'] },
+  { component: 'istio-sidecar', dirs: ['/var/lib/istio', '/etc/istio'] },
+];
+
 /** Renders uninstall.sh for one VM from its inputs and payload files. */
 export function renderUninstall(vm: VmInputs, files: PayloadFiles): string {
   const { model, workload, platform } = vm;
@@ -65,10 +76,13 @@ export function renderUninstall(vm: VmInputs, files: PayloadFiles): string {
     units: allUnits(files.all).reverse(),
     istioStart: ISTIO_START_SCRIPT,
     packageNames: selectPins(model, platform).packages[0]?.packages.map((p) => p.component) ?? [],
+    // Directories whose placed files belong to a package's own configuration: kept when that
+    // package was on the VM before vmonboard (its operator's config lived there).
+    packageDirs: PACKAGE_CONFIG_DIRS,
     // Placed files, plus the links the SVID sync service made to the SVID it writes under /run.
     files: [...files.placed.map((p) => p.vmPath), `${ISTIO_PATHS.certDir}/cert-chain.pem`, `${ISTIO_PATHS.certDir}/key.pem`],
     // SPIRE's install, link and data; the runtime directories systemd keeps (RuntimeDirectoryPreserve=yes).
-    dirs: [SPIRE_INSTALL_DIR, SPIRE_PATHS.bin, SPIRE_PATHS.dataDir, SVID_DIR, `/run/${SDS_SOCKET_RUNTIME_DIR}`],
+    dirs: [SPIRE_INSTALL_DIR, SPIRE_PATHS.bin, SPIRE_PATHS.dataDir, SVID_DIR, `/run/${SDS_SOCKET_RUNTIME_DIR}`, ...(usesCollectorSvid(model) ? [COLLECTOR_SVID_DIR] : [])],
     hostsBegin: HOSTS_BLOCK_BEGIN,
     hostsEnd: HOSTS_BLOCK_END,
     workload: `${workload.namespace}/${workload.name}`,

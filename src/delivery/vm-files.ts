@@ -73,6 +73,16 @@ function header(model: Model): string {
   return safeHeader(model).replace(/^# /, '').trimEnd();
 }
 
+/**
+ * The long-running units of a VM (not the oneshots a timer triggers): the SPIRE agent, the sidecar,
+ * the collector. verify.sh checks them, and the bootstrap waits for them before it forgets their
+ * pending restarts (partials/common/units).
+ */
+export function listLongRunningUnits(model: Model, agentFiles: readonly AgentFile[]): string[] {
+  const units = orderUnits(agentFiles);
+  return [...spireUnits(agentFiles), ...(units.includes(ISTIO_PATHS.unit) ? [ISTIO_PATHS.unit] : []), ...(model.telemetry.enabled ? [OTEL_PATHS.unit] : [])];
+}
+
 /** Renders the verify script of one VM (the bundle's verify.sh and the VM's vmonboard-verify). */
 export function renderVerify(model: Model, workload: WorkloadModel, platform: PlatformModel, agentFiles: readonly AgentFile[]): string {
   const units = orderUnits(agentFiles);
@@ -82,8 +92,7 @@ export function renderVerify(model: Model, workload: WorkloadModel, platform: Pl
   return renderShell('vm/verify.sh.hbs', {
     header: header(model),
     title: `vmonboard verify for workload ${workload.name} on platform ${platform.name}: agents, SDS socket, east-west gateway ports.`,
-    // Long-running units only (not oneshots a timer triggers): the SPIRE agent, the sidecar, the collector.
-    units: [...spireUnits(agentFiles), ...(units.includes(ISTIO_PATHS.unit) ? [ISTIO_PATHS.unit] : []), ...(model.telemetry.enabled ? [OTEL_PATHS.unit] : [])],
+    units: listLongRunningUnits(model, agentFiles),
     sock: SDS_SOCKET,
     spireBin: SPIRE_PATHS.bin,
     istioReady: units.includes(ISTIO_PATHS.unit) ? ISTIO_READY_URL : '',
@@ -169,6 +178,8 @@ export function payloadFiles(model: Model, workload: WorkloadModel, _placement: 
   const entry = (s: StagedEntry | FetchedEntry): Omit<StagedEntry, 'content'> => ({ rel: s.rel, vmPath: s.vmPath, owner: s.owner, group: s.group, mode: s.mode, units: s.units });
   const placed = [...agentStaged.filter((s) => s.rel !== hosts?.bundlePath), ...fetched, ...ownStaged].map(entry);
   const collectorDir = OTEL_PATHS.config.slice(0, OTEL_PATHS.config.lastIndexOf('/') + 1);
-  const preplaced = agentStaged.filter((s) => s.vmPath.startsWith(collectorDir)).map(entry);
+  // The collector's own drop-ins too (otel-client-cert.ts): the postinst start must already see them.
+  const collectorDropIns = `${UNIT_DIR}/${OTEL_PATHS.unit}.d/`;
+  const preplaced = agentStaged.filter((s) => s.vmPath.startsWith(collectorDir) || s.vmPath.startsWith(collectorDropIns)).map(entry);
   return { all: [...agentFiles, ...own], agentStaged, ownStaged, fetched, placed, preplaced, hosts: hosts ? hostsMerge(model, hosts.bundlePath) : false };
 }

@@ -7,7 +7,7 @@ import type { Severity } from './diagnostic.js';
 interface CodeInfo {
   severity: Severity;
   /** Which stage reports it. */
-  stage: 'load' | 'schema' | 'rules' | 'files' | 'lock' | 'render' | 'cli';
+  stage: 'load' | 'schema' | 'rules' | 'files' | 'lock' | 'render' | 'ca' | 'cli';
   /** One line for the docs: what it means and how to fix it. */
   summary: string;
 }
@@ -47,20 +47,31 @@ const catalog = {
   PORT_ROLE_CONFLICT: { severity: 'error', stage: 'rules', summary: 'Two east-west gateway port roles use the same port number.' },
   UNKNOWN_PLATFORM: { severity: 'error', stage: 'rules', summary: 'A workload names a platform that platforms[] does not define.' },
   SELECTORS_MISSING: { severity: 'error', stage: 'rules', summary: 'A workload on a cloud or x509pop platform needs discriminating selectors (a tag, role, service account...) so that other VMs in the same account or project cannot take its identity.' },
+  SELECTORS_TAG_ONLY: { severity: 'warning', stage: 'rules', summary: 'AWS selectors use EC2 tags only; anyone allowed ec2:CreateTags in the account can claim the identity. Add iamRole or securityGroupId (alone or with the tag).' },
   SELECTORS_WRONG_KIND: { severity: 'error', stage: 'rules', summary: 'The selectors are for another attestation than the platform uses.' },
   SELECTORS_WITH_JOIN_TOKEN: { severity: 'error', stage: 'rules', summary: 'A join token carries no selectors, so selectors on a join-token platform would never match; remove them.' },
   ATTESTATION_MISSING: { severity: 'error', stage: 'rules', summary: 'A platform lacks the attestation settings its kind needs.' },
   ATTESTATION_CONFLICT: { severity: 'error', stage: 'rules', summary: 'A platform sets attestation settings of another kind, or more than one.' },
+  SPIRE_SERVER_CREDENTIALS_MISSING: { severity: 'error', stage: 'rules', summary: 'An aws or azure platform needs cloud credentials in the SPIRE server (spire.server.aws or spire.server.azure): aws_iid and azure_imds query the cloud API to attest and resolve selectors.' },
   SECRET_REF_INVALID: { severity: 'error', stage: 'rules', summary: 'A secret reference is not a well-formed reference URI.' },
   SECRET_REF_NOT_ALLOWED: { severity: 'error', stage: 'rules', summary: 'A secret store cannot be used from this platform (cloud stores need that cloud\'s instance identity; join tokens must be host files).' },
+  SECRET_PATH_UNSAFE: { severity: 'error', stage: 'rules', summary: 'A file:// secret points into /proc, /sys, /dev or at a system file, whose owner and mode the payload would change; point it at the secret\'s own file (for example /etc/vmonboard/join-token).' },
+  SECRET_PATH_SHARED: { severity: 'warning', stage: 'rules', summary: 'A file:// secret is under /tmp, /var/tmp, /dev/shm, /home or /run/user, where other users can plant files; the payload refuses it at boot unless every parent directory is root\'s.' },
   SECRET_INLINE: { severity: 'error', stage: 'rules', summary: 'A secret value was written inline; reference it instead (file://, aws-ssm://, ...).' },
   TRUST_DOMAIN_INVALID: { severity: 'error', stage: 'rules', summary: 'The trust domain is not a valid SPIFFE trust domain.' },
   GATEWAY_ADDRESS_INVALID: { severity: 'error', stage: 'rules', summary: 'The east-west gateway address must be an IPv4/IPv6 address or a DNS name.' },
+  CIDR_INVALID: { severity: 'error', stage: 'rules', summary: 'A mesh.podCIDRs or mesh.nodeCIDRs entry is not an address range (address/prefix).' },
+  POD_CIDRS_MISSING: { severity: 'warning', stage: 'rules', summary: 'mesh.podCIDRs is not set: mesh traffic to the VMs comes straight from the pods, so the firewall table has a row to fill in instead of its source ranges.' },
+  PREVIOUS_REVISION_CURRENT: { severity: 'error', stage: 'rules', summary: 'mesh.istio.previousRevisions names the current revision; list only revisions whose VMs still run an older payload.' },
+  GATEWAY_SOURCE_RANGE_INVALID: { severity: 'error', stage: 'rules', summary: 'An eastWestGateway.exposure.sourceRanges entry is not an IPv4 or IPv6 CIDR block (address/prefix).' },
+  GATEWAY_EXPOSURE_CLOUD_REQUIRED: { severity: 'error', stage: 'rules', summary: 'eastWestGateway.exposure.internal needs exposure.cloud (aws, gcp or azure) to pick the internal load-balancer annotations.' },
+  GATEWAY_PUBLIC_UNRESTRICTED: { severity: 'warning', stage: 'rules', summary: 'The east-west gateway gets a public load balancer open to every source while exposing istiod, SPIRE and OTLP; set exposure.sourceRanges or exposure.internal.' },
+  TELEMETRY_CLIENT_CERT_DISABLED: { severity: 'warning', stage: 'rules', summary: 'telemetry.gateway.clientCertificate is none: the collector uses server-only TLS, so anyone who reaches the otlp port can push data.' },
   PROBE_HANDLER_COUNT: { severity: 'error', stage: 'rules', summary: 'A probe sets exactly one of httpGet, tcpSocket, exec and grpc.' },
   GLOO_GRPC_PROBE: { severity: 'error', stage: 'rules', summary: 'Gloo ExternalWorkload has no grpc probe; use httpGet, tcpSocket or exec.' },
   GLOO_SECTION_MISSING: { severity: 'error', stage: 'rules', summary: 'flavor gloo needs the gloo section.' },
   GLOO_SECTION_UNUSED: { severity: 'warning', stage: 'rules', summary: 'The gloo section or a Gloo-only port role is set but flavor is istio; it is ignored.' },
-  GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64, bake, no Istio revision, Gloo before 2.5.0); see docs/gloo.md.' },
+  GLOO_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'A flavor gloo combination that no public source documents (cloud attestation, rpm, arm64, bake, no Istio revision, previousRevisions, Gloo before 2.5.0); see docs/gloo.md.' },
   DELIVERY_UNSUPPORTED: { severity: 'error', stage: 'rules', summary: 'The platform delivery cannot work for its kind or targets (for example cloud-init on GCE images without cloud-init).' },
   X509POP_PATH_EXPANSION: { severity: 'error', stage: 'rules', summary: 'An x509pop certificate or intermediates path contains "${", which the SPIRE agent config never holds (it would be a variable reference under -expandEnv); rename the file or directory.' },
   URL_NOT_HTTPS: { severity: 'error', stage: 'rules', summary: 'Downloads must use HTTPS.' },
@@ -79,15 +90,19 @@ const catalog = {
   FILE_NOT_FOUND: { severity: 'error', stage: 'files', summary: 'A referenced local file does not exist under --files-dir.' },
   FILE_TOO_LARGE: { severity: 'error', stage: 'files', summary: 'A referenced file is larger than the limit for its kind.' },
   FILE_NOT_CERTIFICATE: { severity: 'error', stage: 'files', summary: 'A referenced file must hold PEM certificates only (never a private key).' },
+  TRUST_BUNDLE_WITHOUT_MESH_ROOT: { severity: 'error', stage: 'files', summary: 'trust.spireBundle does not contain the mesh root (trust.meshRootCA), yet SPIRE serves the mesh root as its bundle (disk UpstreamAuthority bundle_file_path), so agents bootstrapping from it reject the server; add the mesh root to the file or drop trust.spireBundle.' },
+  CERTIFICATE_NOT_X509: { severity: 'error', stage: 'files', summary: 'A PEM block labelled CERTIFICATE does not parse as an X.509 certificate (for example a key wrapped in certificate lines); reference the real certificate file.' },
   // The lock file.
   LOCK_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file beside the spec (<spec>.lock.yaml) does not exist; run vmonboard pin.' },
   LOCK_INVALID: { severity: 'error', stage: 'lock', summary: 'The lock file does not match its schema (vmonboard.lock/v1).' },
   LOCK_PIN_MISSING: { severity: 'error', stage: 'lock', summary: 'The lock file has no sha256 for an artifact the targets need; run vmonboard pin.' },
+  LOCK_SAMPLE_PINS: { severity: 'warning', stage: 'lock', summary: 'The lock file is marked sample: true (example pins, not checksums of the real artifacts); VM downloads will fail verification. Run vmonboard pin.' },
   LOCK_PIN_STALE: { severity: 'error', stage: 'lock', summary: 'A lock entry was pinned from a different URL than the spec now resolves; run vmonboard pin.' },
   ARTIFACT_URL_UNKNOWN: { severity: 'error', stage: 'rules', summary: 'No sourced download URL exists for this component, format and arch; set artifacts.components.<name>.urls.' },
   // Delivering bundles: user-data budgets and artifact pinning (bundles issue).
   USERDATA_TOO_LARGE: { severity: 'error', stage: 'render', summary: 'The first-boot payload exceeds the platform user-data limit (EC2 16,384, Azure 65,535, GCE 262,144 bytes), even gzipped where the platform allows it; reference files by URL or use bake: true.' },
   ARTIFACT_DOWNLOAD_FAILED: { severity: 'error', stage: 'lock', summary: 'vmonboard pin could not download an artifact (HTTP status, TLS or network error); the message names the URL.' },
+  ARTIFACT_FILE_MISSING: { severity: 'error', stage: 'lock', summary: 'pin --from-dir found no local copy of an artifact (DIR/<component>/<version>/<file> or DIR/<file>); copy it there.' },
   ARTIFACT_CHECKSUM_MISMATCH: { severity: 'error', stage: 'lock', summary: 'pin --verify downloaded an artifact whose sha256 differs from the lock file: it changed upstream or was tampered with.' },
   // Cluster side (issue 3): what the spire chart cannot express, and cross-artifact consistency
   // between what the VMs use and what the rendered cluster values serve (src/cluster/).
@@ -108,7 +123,22 @@ const catalog = {
   GLOO_VM_UNSUPPORTED: { severity: 'error', stage: 'render', summary: 'A VM of flavor gloo would need an onboarding step no public source documents (for example a cloud --attestor); use a join-token platform or flavor istio.' },
   // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7);
   // a payload that cannot fit even gzipped is USERDATA_TOO_LARGE (above).
-  PAYLOAD_GZIP_REQUIRED: { severity: 'info', stage: 'render', summary: 'A VM payload exceeds its platform\'s raw user-data limit but fits gzipped; vmonboard userdata gzips it, or attach it gzipped yourself (gzip -9).' },
+  PAYLOAD_GZIP_REQUIRED: { severity: 'warning', stage: 'render', summary: 'A VM payload in the bundle exceeds its platform\'s raw user-data limit but fits gzipped: attach it gzipped (gzip -9), or use vmonboard userdata, which gzips it. A warning (fatal with --strict) so render and userdata agree that the raw file does not fit.' },
+  // CA tooling (src/ca): `vmonboard ca init` and `vmonboard ca check <spec> --ca-dir <dir>`.
+  CA_FILE_EXISTS: { severity: 'error', stage: 'ca', summary: 'ca init found a file it would write (or a bundle in the directory); CA keys are never overwritten, so move the old CA away or choose another directory.' },
+  CA_FILE_MISSING: { severity: 'error', stage: 'ca', summary: 'A file of the CA directory layout is missing (istiod/{ca-cert,ca-key,cert-chain,root-cert}.pem, spire/{tls.crt,tls.key,bundle.crt}).' },
+  CA_FILE_INVALID: { severity: 'error', stage: 'ca', summary: 'A CA file cannot be read as what it must be (PEM certificates, or a PEM private key).' },
+  CA_NOT_CA: { severity: 'error', stage: 'ca', summary: 'An intermediate lacks basicConstraints CA:TRUE, so nothing it signs verifies.' },
+  CA_KEY_USAGE: { severity: 'error', stage: 'ca', summary: 'A CA certificate has a keyUsage extension without keyCertSign, so verifiers refuse what it signs.' },
+  CA_CHAIN_BROKEN: { severity: 'error', stage: 'ca', summary: 'An intermediate does not chain to the spec\'s trust.meshRootCA through the certificates after it in its file.' },
+  CA_CHAIN_ORDER: { severity: 'error', stage: 'ca', summary: 'istiod/cert-chain.pem must start with istiod/ca-cert.pem, followed by each issuer up to the root.' },
+  CA_PATH_LENGTH: { severity: 'error', stage: 'ca', summary: 'A path length constraint leaves no room for the CAs beneath it: SPIRE mints its own signing CA under the SPIRE intermediate, so a pathlen:0 intermediate (Istio\'s tools/certs Makefile) breaks every SVID chain.' },
+  CA_KEY_MISMATCH: { severity: 'error', stage: 'ca', summary: 'A CA key file is not the private key of its certificate.' },
+  CA_ROOT_MISMATCH: { severity: 'error', stage: 'ca', summary: 'A root file of the CA directory (root-cert.pem, istiod/root-cert.pem, spire/bundle.crt) does not contain the spec\'s mesh root.' },
+  CA_ROOT_UNVERIFIED: { severity: 'warning', stage: 'ca', summary: 'trust.meshRootCA is a URL vmonboard does not fetch; the CA directory was checked against its own root-cert.pem.' },
+  CA_EXPIRED: { severity: 'error', stage: 'ca', summary: 'A CA certificate has expired.' },
+  CA_EXPIRING: { severity: 'warning', stage: 'ca', summary: 'A CA certificate expires within 30 days; rotate it.' },
+  CA_KEY_PERMISSIONS: { severity: 'warning', stage: 'ca', summary: 'A CA key file is readable by group or others; chmod 600 it.' },
   // Rendering and the CLI.
   BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },
   RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },

@@ -2,15 +2,35 @@
  * Renders diagnostics for people (a caret snippet, rustc/butane style) or for machines (JSON).
  * The JSON shape is documented in docs/diagnostics.md and is a stable interface.
  */
+import { styleText } from 'node:util';
 import type { Diagnostic } from './diagnostic.js';
+
+/** Printer settings. */
+export interface TextReportOptions {
+  /** ANSI colours (the CLI decides: a terminal, NO_COLOR and FORCE_COLOR; src/cli/color.ts). */
+  color?: boolean;
+  /** Rules skipped because their input failed the schema (issue 16): named in the summary. */
+  skippedRules?: readonly string[];
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+/** Styles text when colour is on; validateStream off because the caller already decided. */
+function paint(on: boolean, style: Style, text: string): string {
+  // Node 20 takes no options argument and always styles; Node >= 22.13 would otherwise check stdout.
+  return on ? (styleText as (s: Style, t: string, o?: { validateStream: boolean }) => string)(style, text, { validateStream: false }) : text;
+}
+
+const SEVERITY_STYLE: Record<Diagnostic['severity'], Style> = { error: ['bold', 'red'], warning: ['bold', 'yellow'], info: ['bold', 'cyan'] };
 
 /** The sources the printer may quote, keyed by the `file` field of a diagnostic. */
 export type SourceTexts = ReadonlyMap<string, string>;
 
 /** Formats one diagnostic as text with a snippet of the offending line and a caret under it. */
-export function formatDiagnostic(d: Diagnostic, sources: SourceTexts): string {
+export function formatDiagnostic(d: Diagnostic, sources: SourceTexts, opts: TextReportOptions = {}): string {
+  const c = opts.color ?? false;
   const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}` : '<input>';
-  const lines = [`${d.severity}[${d.code}]: ${d.message}`, `  --> ${where}${d.pointer ? ` (${d.pointer})` : ''}`];
+  const lines = [`${paint(c, SEVERITY_STYLE[d.severity], `${d.severity}[${d.code}]`)}: ${d.message}`, `  ${paint(c, 'blue', '-->')} ${where}${d.pointer ? ` (${d.pointer})` : ''}`];
   const text = d.file ? sources.get(d.file) : undefined;
   if (text !== undefined && d.line) {
     const src = text.split(/\r?\n/)[d.line - 1];
@@ -19,12 +39,13 @@ export function formatDiagnostic(d: Diagnostic, sources: SourceTexts): string {
       const col = Math.max(1, d.column ?? 1);
       // Tabs are kept so the caret stays under the right character in a terminal.
       const pad = src.slice(0, col - 1).replace(/[^\t]/g, ' ');
-      lines.push(`${' '.repeat(gutter)} |`);
-      lines.push(`${d.line} | ${src}`);
-      lines.push(`${' '.repeat(gutter)} | ${pad}^`);
+      const bar = paint(c, 'blue', '|');
+      lines.push(`${' '.repeat(gutter)} ${bar}`);
+      lines.push(`${paint(c, 'blue', String(d.line))} ${bar} ${src}`);
+      lines.push(`${' '.repeat(gutter)} ${bar} ${pad}${paint(c, SEVERITY_STYLE[d.severity], '^')}`);
     }
   }
-  if (d.hint) lines.push(`  = hint: ${d.hint}`);
+  if (d.hint) lines.push(`  ${paint(c, 'cyan', '= hint:')} ${d.hint}`);
   return lines.join('\n');
 }
 
@@ -39,11 +60,11 @@ export function describeSkippedRules(skipped: readonly string[]): string {
 }
 
 /** Formats all diagnostics for a terminal, followed by a one-line summary. */
-export function formatReportText(diagnostics: readonly Diagnostic[], sources: SourceTexts, skippedRules: readonly string[] = []): string {
-  const body = diagnostics.map((d) => formatDiagnostic(d, sources)).join('\n\n');
+export function formatReportText(diagnostics: readonly Diagnostic[], sources: SourceTexts, opts: TextReportOptions = {}): string {
+  const body = diagnostics.map((d) => formatDiagnostic(d, sources, opts)).join('\n\n');
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${describeSkippedRules(skippedRules)}`;
+  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${describeSkippedRules(opts.skippedRules ?? [])}`;
   return body ? `${body}\n\n${summary}\n` : `${summary}\n`;
 }
 

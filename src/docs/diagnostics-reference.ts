@@ -53,6 +53,7 @@ schema, the object also has \`"skippedRules": [names]\`.
 | 2 | usage error (unknown option, missing argument) |
 | 3 | internal error (a bug: please report it) |
 | 4 | \`render --check\`: the committed bundle is out of date |
+| 5 | a remote service failed: network, proxy, artifact mirror or registry (\`pin\`), the AWS API or its credentials and permissions (\`aws launch-template\`). Retry later or fix the access; the spec is not at fault. Every command uses this code; only \`pin\` and \`aws launch-template\` talk to remote services today |
 
 ## Codes
 

@@ -36,6 +36,12 @@ export type TrustSource =
   | { kind: 'inline'; content: string; file: string }
   | { kind: 'url'; url: string };
 
+/** Where the spire-server pod gets cloud credentials from (spec spire.server). */
+export interface SpireServerCredentials {
+  aws?: { kind: 'irsa'; roleArn: string } | { kind: 'pod-identity' } | { kind: 'secret'; secretName: string };
+  azure?: { kind: 'workload-identity'; clientId: string } | { kind: 'secret'; secretName: string };
+}
+
 /** A parsed secret reference (never a secret value). */
 export type SecretRef =
   | { scheme: 'file'; uri: string; path: string }
@@ -57,6 +63,18 @@ export type Attestation =
   | { type: 'azure_imds'; tenantId: string; tenantDomain: string; subscriptions: string[]; appId?: string }
   | { type: 'x509pop'; caBundle: TrustSource; certificatePath: string; intermediatesPath?: string; privateKey: SecretRef }
   | { type: 'join_token'; token: SecretRef };
+
+/** The cloud a workload cluster runs on, where it decides load-balancer annotations. */
+export type ClusterCloud = 'aws' | 'gcp' | 'azure';
+
+/** Who can reach the east-west gateway load balancer. */
+export interface GatewayExposure {
+  /** CIDR blocks (Service loadBalancerSourceRanges), as written; empty = every source. */
+  sourceRanges: string[];
+  /** An internal (private) load balancer, through the annotations of `cloud`. */
+  internal: boolean;
+  cloud?: ClusterCloud;
+}
 
 /** One resolved platform. */
 export interface PlatformModel {
@@ -150,11 +168,19 @@ export interface Model {
   mesh: {
     istioVersion: string;
     revision?: string;
+    /**
+     * Revisions whose VMs still run an older payload during a canary upgrade; the east-west
+     * gateway keeps a revision-named istiod route for each (issue 14). Never holds `revision`.
+     */
+    previousRevisions: string[];
     trustDomain: string;
     clusterName: string;
     meshID: string;
     network: string;
     vmNetwork: string;
+    /** Pod and node address ranges: where mesh traffic to the VMs comes from (empty when not given). */
+    podCIDRs: string[];
+    nodeCIDRs: string[];
     istiod: { namespace: string; service: string; /** <service>.<namespace>.svc */ host: string };
     registration: 'chart-values' | 'crds';
     autoRegistration: boolean;
@@ -168,6 +194,8 @@ export interface Model {
     labels: Record<string, string>;
     /** Ports by role; Gloo roles are present only for flavor gloo. */
     ports: Partial<Record<PortRole, number>> & Record<(typeof ISTIO_PORT_ROLES)[number], number>;
+    /** Who can reach the gateway's load balancer (eastWestGateway.exposure). */
+    exposure: GatewayExposure;
   };
   trust: {
     meshRootCA: TrustSource;
@@ -183,11 +211,13 @@ export interface Model {
     /** ClusterStaticEntry spec.className the controller manager watches: <namespace>-<release>. */
     className: string;
     rebootstrapMode: 'never' | 'auto' | 'always';
+    /** Cloud credentials of the spire-server pod (spec spire.server), for aws_iid and azure_imds. */
+    server: SpireServerCredentials;
   };
   telemetry: {
     enabled: boolean;
     collectorVersion: string;
-    gateway: { host: string; port: number; sni: string; ca: TrustSource };
+    gateway: { host: string; port: number; sni: string; ca: TrustSource; /** svid: the VM's SVID is the exporter's client certificate; none: server-only TLS. */ clientCertificate: 'svid' | 'none' };
     resourceAttributes: Record<string, string>;
   };
   gloo?: { version: string; gatewayServiceAccount: string; managementCluster?: string };
@@ -199,6 +229,8 @@ export interface Model {
     proxy: { http?: string; https?: string; noProxy: string[] };
     allowInsecureHttpMirror: boolean;
     skipChecksums: boolean;
+    /** The lock file is marked `sample: true`: its pins are not checksums of the real artifacts. */
+    samplePins: boolean;
     /** Every artifact the targets need, sorted by component, format, arch. */
     pins: ArtifactPin[];
   };

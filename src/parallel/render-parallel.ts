@@ -20,7 +20,7 @@ import type { Model } from '../model/model.js';
 import { BundleBuilder } from '../bundle/bundle.js';
 import { BuildCache } from '../build-cache.js';
 import { buildBundle, finishBundle, type BuiltBundle } from '../build-bundle.js';
-import { listVms } from '../per-vm.js';
+import { listVms, type VmRef } from '../per-vm.js';
 import { translators } from '../translators.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 import type { VmUsage } from '../cluster/vm-usage.js';
@@ -50,6 +50,8 @@ export interface ParallelOptions {
   minVms?: number;
   /** Workers started ahead (startVmWorkers); the build uses and closes them. */
   pool?: VmWorkerPool;
+  /** Render progress: `done` of `total` VMs rendered, the last one being `vm`. Never affects output. */
+  onProgress?: (done: number, total: number, vm: VmRef) => void;
 }
 
 /**
@@ -101,19 +103,33 @@ export async function buildBundleParallel(model: Model, opts: ParallelOptions = 
   const vmCount = listVms(model).length;
   if (vmCount < (opts.minVms ?? PARALLEL_MIN_VMS)) {
     await opts.pool?.close();
-    return buildBundle(model);
+    return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   }
   const pool = opts.pool ?? startVmWorkers(opts.workers);
-  if (!pool) return buildBundle(model);
+  if (!pool) return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   try {
-    return await renderOnWorkers(model, pool, vmCount);
+    return await renderOnWorkers(model, pool, vmCount, opts.onProgress);
   } finally {
     await pool.close();
   }
 }
 
+/**
+ * Progress of a single-threaded build: every per-VM translator visits every VM in turn, so a VM
+ * is done when the last of them has visited it (calls / passes).
+ */
+function sequentialProgress(onProgress: ParallelOptions['onProgress'], total: number): ((vm: VmRef) => void) | undefined {
+  if (!onProgress) return undefined;
+  const passes = translators.filter((t) => t.perVm).length;
+  let calls = 0;
+  return (vm) => {
+    calls++;
+    if (calls % passes === 0) onProgress(calls / passes, total, vm);
+  };
+}
+
 /** The parallel build proper. */
-async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: number): Promise<BuiltBundle> {
+async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress']): Promise<BuiltBundle> {
   const workerCount = workerPool.workers.length;
   const vms = listVms(model);
   const out = new BundleBuilder();
@@ -138,6 +154,7 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
     if (early) reject(early);
     let next = 0;
     let pending = chunks.length;
+    let rendered = 0;
     pool.forEach((w, wi) => {
       // Each worker's content ids are its own.
       const contents = new Map<number, Uint8Array>();
@@ -169,6 +186,9 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
           byVm[vm] = d;
         }
         for (const [i, record] of msg.usage) usage[i] = { workload: vms[i]!.workload, placement: vms[i]!.placement, ...record };
+        const c = chunks[msg.chunk]!;
+        rendered += c.to - c.from;
+        onProgress?.(rendered, vmCount, vms[c.to - 1]!);
         if (--pending === 0) resolve();
       });
       // Two chunks in flight per worker, so none waits for the main thread between chunks.

@@ -2,13 +2,13 @@
  * Streams one artifact over HTTPS and hashes it, without keeping it in memory or on disk.
  * Trust is the system roots plus the spec's mirror CA (an internal mirror is usually signed by
  * a private CA); redirects are followed (GitHub release assets redirect to a CDN) but never from
- * https to plain http.
+ * https to plain http. Requests go through undici with the proxy the environment names
+ * (HTTPS_PROXY, NO_PROXY...; src/net/proxy.ts).
  */
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { createDownloadDispatcher } from '../net/proxy.js';
 /** Download settings. */
 export interface DownloadOptions {
   /** Extra trusted CA certificates (PEM), added to the system roots. */
@@ -37,50 +37,118 @@ const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
 /** OpenSSL verification failures (node's TLS error codes) that a missing private CA causes. */
 const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
 
-/** A download that failed, with a message naming the URL. */
-export class DownloadError extends Error {}
+/**
+ * A download that failed, with a message naming the URL. `untrusted` marks a TLS verification
+ * failure: the fix is the spec's artifacts.mirrorCA, not a retry.
+ */
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly untrusted = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Downloads `url` and returns its sha256; throws DownloadError on an HTTP, TLS or network error. */
 export async function downloadAndHash(url: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
-  const ca = opts.extraCA ? [...rootCertificates, opts.extraCA] : undefined;
+  const { body, finalUrl, total } = await openDownload(url, opts);
+  return await hashBody(body, finalUrl, total, opts);
+}
+
+/** Downloads a small text (a published checksums file) into memory; at most `maxBytes` (1 MiB). */
+export async function downloadText(url: string, opts: Omit<DownloadOptions, 'onProgress'> = {}): Promise<string> {
+  const max = opts.maxBytes ?? 1024 * 1024;
+  const { body, finalUrl } = await openDownload(url, opts);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of body) {
+      size += (c as Buffer).length;
+      if (size > max) throw new DownloadError(`GET ${finalUrl} sent more than ${max} bytes; refusing it`);
+      chunks.push(c as Buffer);
+    }
+  } catch (err) {
+    body.destroy();
+    if (err instanceof DownloadError) throw err;
+    throw new DownloadError(`GET ${finalUrl} failed while reading: ${(err as Error).message}`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+let sharedDispatchers = new Map<string, Dispatcher>();
+
+/** One dispatcher per trust setting, so connections (and proxy tunnels) are reused across artifacts. */
+function dispatcherFor(extraCA: string | undefined): Dispatcher {
+  const key = extraCA ?? '';
+  let d = sharedDispatchers.get(key);
+  if (!d) {
+    d = createDownloadDispatcher(extraCA ? [...rootCertificates, extraCA] : undefined);
+    sharedDispatchers.set(key, d);
+  }
+  return d;
+}
+
+/** Closes pooled connections so the process can exit promptly (the CLI calls it after pin). */
+export async function closeDownloads(): Promise<void> {
+  const all = [...sharedDispatchers.values()];
+  sharedDispatchers = new Map();
+  await Promise.all(all.map((d) => d.close()));
+}
+
+type Body = Dispatcher.ResponseData['body'];
+
+async function openDownload(url: string, opts: DownloadOptions): Promise<{ body: Body; finalUrl: string; total: number | undefined }> {
+  const dispatcher = dispatcherFor(opts.extraCA);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const u = new URL(current);
     if (u.protocol !== 'https:' && !(u.protocol === 'http:' && opts.allowHttp)) {
       throw new DownloadError(`refusing ${current}: downloads must use https://${hop > 0 ? ` (redirected from ${url})` : ''}`);
     }
-    const res = await request(u, ca, opts.timeoutMs ?? 60_000);
-    const status = res.statusCode ?? 0;
-    if (status >= 300 && status < 400 && res.headers.location) {
-      res.resume();
-      const next = new URL(res.headers.location, u);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await undiciRequest(u, { dispatcher, headers: { 'user-agent': 'vmonboard-pin' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    } catch (err) {
+      throw new DownloadError(`GET ${u.href} failed: ${describeNetworkError(err)}`, isUntrusted(err));
+    }
+    const status = res.statusCode;
+    const location = res.headers.location;
+    if (status >= 300 && status < 400 && typeof location === 'string') {
+      res.body.resume();
+      const next = new URL(location, u);
       if (u.protocol === 'https:' && next.protocol !== 'https:') throw new DownloadError(`refusing the redirect from ${current} to ${next.href}: it leaves https`);
       current = next.href;
       continue;
     }
     if (status !== 200) {
-      res.resume();
-      throw new DownloadError(`GET ${current} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`);
+      res.body.resume();
+      throw new DownloadError(`GET ${current} answered HTTP ${status}`);
     }
-    return await hashBody(res, current, opts);
+    const len = res.headers['content-length'];
+    return { body: res.body, finalUrl: current, total: typeof len === 'string' ? Number(len) : undefined };
   }
   throw new DownloadError(`GET ${url} redirected more than ${MAX_REDIRECTS} times`);
 }
 
-function request(u: URL, ca: string[] | undefined, timeoutMs: number): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.get(u, { ...(ca ? { ca } : {}), headers: { 'user-agent': 'vmonboard-pin' } }, resolve);
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no data for ${timeoutMs / 1000} s`)));
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      const hint = UNTRUSTED.has(err.code ?? '') ? '; if the server uses a private CA, set artifacts.mirrorCA to its certificate' : '';
-      reject(new DownloadError(`GET ${u.href} failed: ${err.message}${hint}`));
-    });
-  });
+function isUntrusted(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return UNTRUSTED.has(e.cause?.code ?? '') || UNTRUSTED.has(e.code ?? '');
 }
 
-function hashBody(res: http.IncomingMessage, url: string, opts: DownloadOptions): Promise<DownloadResult> {
-  const total = res.headers['content-length'] ? Number(res.headers['content-length']) : undefined;
+/** The message of a connection error, with the cause undici wraps and a hint for a private CA. */
+function describeNetworkError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const root = e.cause && e.cause.message ? e.cause : e;
+  const code = root.code ?? e.code ?? '';
+  const hint = UNTRUSTED.has(code) ? '; if the server uses a private CA, set artifacts.mirrorCA to its certificate' : '';
+  // undici reports a proxy that refuses the tunnel as "Proxy response (403) !== 200 when HTTP Tunneling".
+  const proxyHint = /proxy/i.test(root.message ?? '') ? ' (through the proxy HTTPS_PROXY names; check it, or NO_PROXY)' : '';
+  return `${root.message ?? String(err)}${proxyHint}${hint}`;
+}
+
+function hashBody(res: Body, url: string, total: number | undefined, opts: DownloadOptions): Promise<DownloadResult> {
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const hash = createHash('sha256');
   let size = 0;

@@ -9,6 +9,8 @@ export interface PinProgress {
   update(received: number, total: number | undefined): void;
   done(label: string, sha256: string, size: number): void;
   fail(label: string, message: string): void;
+  /** An artifact pinned without a download (a published checksum, a local copy). */
+  note?(label: string, message: string): void;
 }
 
 const BAR = 24;
@@ -25,6 +27,7 @@ export function createPinProgress(write: (s: string) => void, isTTY: boolean): P
       update: () => {},
       done: (label, sha, size) => write(`  ${label}: sha256 ${sha} (${size} bytes)\n`),
       fail: (label, message) => write(`  ${label}: failed: ${message}\n`),
+      note: (label, message) => write(`  ${label}: ${message}\n`),
     };
   }
   let current = '';
@@ -49,5 +52,6 @@ export function createPinProgress(write: (s: string) => void, isTTY: boolean): P
     },
     done: (label, sha) => write(`\r\x1b[2K${label}: sha256 ${sha}\n`),
     fail: (label, message) => write(`\r\x1b[2K${label}: failed: ${message}\n`),
+    note: (label, message) => write(`\r\x1b[2K${label}: ${message}\n`),
   };
 }

@@ -27,4 +27,12 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'azure-client-secret', what: 'an Azure AD client secret', regex: /\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}\b/ },
   { id: 'github-token', what: 'a GitHub token', regex: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
   { id: 'slack-token', what: 'a Slack token', regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+  // The token formats below follow gitleaks' rule set (github.com/gitleaks/gitleaks,
+  // config/gitleaks.toml: vault-service-token, vault-batch-token, gcp-api-key, gitlab-pat,
+  // npm-access-token), with lengths loosened to their documented minimums. gitleaks is Go; no
+  // maintained npm package ships its rules as data, so the few we need are copied here.
+  { id: 'vault-token', what: 'a HashiCorp Vault token', regex: /\bhv[sb]\.[A-Za-z0-9_-]{24,}/ },
+  { id: 'gcp-api-key', what: 'a Google API key', regex: /\bAIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/ },
+  { id: 'gitlab-token', what: 'a GitLab personal access token', regex: /\bglpat-[A-Za-z0-9_-]{20,}/ },
+  { id: 'npm-token', what: 'an npm access token', regex: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
 ];

@@ -8,6 +8,11 @@ export const LIMITS = {
   maxFileBytes: 16 * 1024 * 1024,
   /** Largest YAML sequence (any list) accepted before schema validation. */
   maxListItems: 20_000,
+  /**
+   * Most keys of one block mapping, refused by a line scan before parsing (prescan-collections.ts):
+   * the schema's widest mappings allow 64 keys, so this only ever stops hostile input.
+   */
+  maxMappingKeys: 10_000,
   /** Longest scalar accepted before schema validation. */
   maxScalarChars: 64 * 1024,
   /** YAML aliases that may be expanded (the yaml library counts expansion cost). */

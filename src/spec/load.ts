@@ -2,9 +2,10 @@
  * Load: YAML text → document with positions. YAML problems (syntax, duplicate keys, several
  * documents, hostile sizes and alias bombs) become diagnostics like any other finding.
  */
-import { LineCounter, parseDocument, isSeq, isScalar, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { LIMITS } from './limits.js';
+import { findOversizeCollection } from './prescan-collections.js';
 
 /** A parsed YAML file, with what is needed to locate diagnostics in it. */
 export interface LoadedYaml {
@@ -72,8 +73,28 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
   }
   // allStrings (the failsafe schema) is for documents whose every value is a string, like the
   // lock file: a hand-edited sha256 of digits must not turn into a number.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2', ...(opts.allStrings ? { schema: 'failsafe' } : {}) });
-  const errors = doc.errors;
+  const oversize = findOversizeCollection(text);
+  if (oversize) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'INPUT_TOO_LARGE',
+      message:
+        oversize.what === 'list'
+          ? `a list has more than ${oversize.limit} items; at most ${oversize.limit} are accepted`
+          : `a mapping has more than ${oversize.limit} keys; no part of a spec takes that many, so remove them`,
+      pointer: '',
+      file,
+      line: oversize.line,
+      column: oversize.column,
+    });
+    return empty();
+  }
+  // uniqueKeys: false, and duplicates found by findDuplicateKeys instead: the library's own check
+  // compares each new key with every earlier one of its mapping (yaml 2.x compose/util-map-includes.js,
+  // `items.some(...)`), which made 60,000 keys under one mapping take 20 s (issue 15 §5).
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, version: '1.2', ...(opts.allStrings ? { schema: 'failsafe' } : {}) });
+  const errors: Array<{ code: string; message: string; pos: [number, number] }> = [...doc.errors];
+  if (errors.length === 0) errors.push(...findDuplicateKeys(doc));
   if (errors.length > 0) {
     const dupes = errors.filter((e) => e.code === 'DUPLICATE_KEY');
     const multi = errors.find((e) => e.code === 'MULTIPLE_DOCS');
@@ -202,4 +223,26 @@ export function loadYaml(text: string, file: string, opts: { allStrings?: boolea
     return { loaded: { file, text, doc, lineCounter, data: undefined }, diagnostics };
   }
   return { loaded: { file, text, doc, lineCounter, data }, diagnostics };
+}
+
+/**
+ * Duplicate scalar keys of every mapping, in one pass with a Set per mapping (linear where the
+ * yaml library's uniqueKeys check is quadratic). Keys are equal as the library's default check has
+ * them: the same scalar value (`a.value === b.value`); other keys never compare equal.
+ */
+function findDuplicateKeys(doc: Document): Array<{ code: 'DUPLICATE_KEY'; message: string; pos: [number, number] }> {
+  const out: Array<{ code: 'DUPLICATE_KEY'; message: string; pos: [number, number] }> = [];
+  visit(doc, {
+    Map(_key, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!isScalar(k)) continue;
+        if (seen.has(k.value)) out.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [k.range?.[0] ?? 0, k.range?.[1] ?? 0] });
+        else seen.add(k.value);
+      }
+    },
+  });
+  return out;
 }

@@ -17,6 +17,10 @@ export interface WrittenLock {
    */
   kind: 'ArtifactLock';
   /**
+   * `sample: true` marks SAMPLE pins (the lock file is read as strings only, so the value is the string "true"; leave the field out otherwise): each sha256 is the hash of a marker string, not of the artifact, so an example validates and renders offline. vmonboard warns (LOCK_SAMPLE_PINS, fatal with --strict) and the VM payload logs it; downloads then fail their checksum. `vmonboard pin` never writes it.
+   */
+  sample?: 'true';
+  /**
    * One entry per (component, version, format, arch), sorted by those fields.
    *
    * @maxItems 1024

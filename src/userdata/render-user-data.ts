@@ -27,6 +27,8 @@ export interface VmPayload {
   fileName: string;
   content: Buffer;
   platform: PlatformModel;
+  /** JSON pointer of the placement (`/workloads/i/platforms/j`): where its budget findings point. */
+  placementPointer: string;
 }
 
 /**
@@ -45,14 +47,15 @@ export function findVmPayload(model: Model, bundle: Bundle, workload: string, pl
   const p = model.platforms.find((x) => x.name === platform);
   const platformNames = model.platforms.map((x) => x.name);
   if (!p) throw new PayloadLookupError(`the spec has no platform ${JSON.stringify(platform)}${mean(platform, platformNames)}; platforms: ${platformNames.join(', ')}`);
-  if (!w.placements.some((pl) => pl.platform === platform)) {
+  const placement = w.placements.find((pl) => pl.platform === platform);
+  if (!placement) {
     throw new PayloadLookupError(`workload ${workload} does not run on platform ${platform}; it runs on: ${w.placements.map((pl) => pl.platform).join(', ')}`);
   }
   const fileName = PAYLOAD_FILE[p.delivery];
   const path = `${vmDir(workload, platform)}/${fileName}`;
   const f = bundle.get(path);
   if (!f) throw new Error(`the rendered bundle has no ${path} for delivery ${p.delivery}`);
-  return { path, fileName, content: Buffer.from(f.content), platform: p };
+  return { path, fileName, content: Buffer.from(f.content), platform: p, placementPointer: placement.pointer };
 }
 
 /** Which VM, and how to encode its user data. */
@@ -62,6 +65,9 @@ export interface UserDataOptions extends ReadSpecOptions {
   encoding?: UserDataEncoding;
   mime?: boolean;
 }
+
+/** Findings about a payload's size, which name one VM each. */
+const BUDGET_CODES = new Set(['PAYLOAD_GZIP_REQUIRED', 'USERDATA_TOO_LARGE']);
 
 /** The findings, and the user data when the spec renders and the payload fits. */
 export interface UserDataResult extends Pick<ValidationResult, 'diagnostics' | 'sources'> {
@@ -93,11 +99,15 @@ export async function renderUserData(specPath: string, opts: UserDataOptions): P
       ...(mime ? { mime } : {}),
     });
     // The renderer's note that the payload needs gzip is answered by doing it; our own note says so.
-    const diagnostics = userData.automatic ? r.diagnostics.filter((d) => d.code !== 'PAYLOAD_GZIP_REQUIRED') : r.diagnostics;
+    // Budget findings of other VMs are not this command's business (issue 15 §11): only this
+    // VM's payload is printed, so only its size is reported.
+    const thisVm = r.diagnostics.filter((d) => !BUDGET_CODES.has(d.code) || d.pointer === payload.placementPointer);
+    const diagnostics = userData.automatic ? thisVm.filter((d) => d.code !== 'PAYLOAD_GZIP_REQUIRED') : thisVm;
     return { diagnostics, sources: r.sources, locate: r.locate, payload, userData };
   } catch (err) {
     if (!(err instanceof UserDataError) || err.reason !== 'too-large') throw err;
     const d: Diagnostic & { atKey?: boolean } = { severity: 'error', code: 'USERDATA_TOO_LARGE', message: err.message, pointer: `${payload.platform.pointer}/delivery`, atKey: true };
-    return { diagnostics: sortDiagnostics([...r.diagnostics, ...r.locate([d])]), sources: r.sources, payload };
+    const thisVm = r.diagnostics.filter((x) => !BUDGET_CODES.has(x.code) || x.pointer === payload.placementPointer);
+    return { diagnostics: sortDiagnostics([...thisVm, ...r.locate([d])]), sources: r.sources, payload };
   }
 }

@@ -14,6 +14,7 @@ import { renderSpireAgentConfig } from './spire-agent-config.js';
 import { renderIstioDropIn, renderSpireAgentUnit } from './spire-units.js';
 import { renderSvidSyncService, renderSvidSyncTimer } from './svid-sync-units.js';
 import { renderOtelConfig } from './otel-config.js';
+import { COLLECTOR_SVID_DROP_IN, renderCollectorSvidDropIn, usesCollectorSvid } from './otel-client-cert.js';
 import { ISTIO_PATHS, ISTIO_PROXY_USER, OTEL_PATHS, SPIRE_AGENT_GROUP, SPIRE_PATHS, VMONBOARD_PATHS } from './paths.js';
 
 const SYSTEMD_DIR = '/etc/systemd/system';
@@ -78,6 +79,7 @@ function systemdFiles(model: Model): AgentFile[] {
     unit('istio.service.d/10-vmonboard.conf', ISTIO_PATHS.dropIn, renderIstioDropIn(model), [ISTIO_PATHS.unit]),
     unit(VMONBOARD_PATHS.svidSyncService, `${SYSTEMD_DIR}/${VMONBOARD_PATHS.svidSyncService}`, renderSvidSyncService(model), [VMONBOARD_PATHS.svidSyncService]),
     unit(VMONBOARD_PATHS.svidSyncTimer, `${SYSTEMD_DIR}/${VMONBOARD_PATHS.svidSyncTimer}`, renderSvidSyncTimer(model), [VMONBOARD_PATHS.svidSyncTimer]),
+    ...(usesCollectorSvid(model) ? [unit(`${OTEL_PATHS.unit}.d/20-vmonboard-svid.conf`, COLLECTOR_SVID_DROP_IN, renderCollectorSvidDropIn(model), [OTEL_PATHS.unit])] : []),
   ];
 }
 

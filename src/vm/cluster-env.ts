@@ -12,10 +12,10 @@ import { ISTIO_PATHS, OTEL_USER, SPIRE_AGENT_GROUP } from './paths.js';
 
 /**
  * Keys vmonboard adds to istioctl's set, each read by istio-start.sh or the istio-iptables it runs:
- * - PILOT_ADDRESS: older istio-start.sh builds PROXY_CONFIG with `discoveryAddress: ${PILOT_ADDRESS}`
- *   (default istiod.istio-system.svc:15012), and PROXY_CONFIG overrides mesh.yaml
- *   (pilot/cmd/pilot-agent/config getMeshConfig: file, then env). Setting it keeps a revisioned or
- *   relocated istiod reachable with either script version.
+ * - PILOT_ADDRESS: istio-start.sh (1.27.1 included) appends `discoveryAddress: ${PILOT_ADDRESS}` to
+ *   the PROXY_CONFIG it exports, and PROXY_CONFIG overrides mesh.yaml (pilot/cmd/pilot-agent/config
+ *   getMeshConfig: file, then env). It is the same istiodAddress() as mesh.yaml's discoveryAddress;
+ *   test/vm/pilot-address.test.ts checks that the two always agree as the script reads them.
  * - PROV_CERT: where pilot-agent looks for cert-chain.pem/key.pem to present to istiod
  *   (pkg/istio-agent xds_proxy.go getKeyCertPaths); the SVID sync units keep the SPIRE SVID there.
  * - OUTPUT_CERTS empty: nothing but the sync units writes that directory (istio-start.sh keeps an

@@ -11,25 +11,12 @@ import { safeHeader } from './safe-header.js';
 import { canonicalService } from './proxy-metadata.js';
 import { OTEL_PATHS } from './paths.js';
 import { platformOf } from './platform-of.js';
+import { otelComponentsFor } from './otel-components.js';
+import { DEFAULT_VERSIONS } from '../artifacts/catalog.js';
+import { collectorClientTls, usesCollectorSvid } from './otel-client-cert.js';
 
-/**
- * Component type names of the pinned collector: the OTLP gRPC exporter is `otlp_grpc` since
- * collector v0.144.0 (`otlp` is the deprecated alias; exporter/otlpexporter/metadata.yaml
- * `type: otlp_grpc`, `deprecated_type: otlp`); the resource detection processor is
- * `resource_detection` since contrib v0.153.0: open-telemetry/opentelemetry-collector-contrib PR #48525
- * ("rename to `resource_detection` with deprecated alias `resourcedetection`", merged 2026-05-19);
- * the release is the one two independent notes name (ollygarden/opentelemetry-agent-skills PR #64:
- * "renamed ... in v0.153.0 (deprecated alias kept)"; a Helm chart changelog reviewing the v0.153.0
- * release notes). The contrib CHANGELOG itself was not available to check. Both names exist in 0.159.0.
- */
-export const OTEL_COMPONENTS = {
-  exporter: 'otlp_grpc/gateway',
-  detection: 'resource_detection/platform',
-  resource: 'resource/mesh',
-  memoryLimiter: 'memory_limiter',
-  hostmetrics: 'hostmetrics',
-  prometheus: 'prometheus/istio',
-} as const;
+/** Component names of the pinned collector (otelcol-contrib 0.159.0); see otel-components.ts for other versions. */
+export const OTEL_COMPONENTS = otelComponentsFor(DEFAULT_VERSIONS['otelcol-contrib']);
 
 /**
  * Detectors per platform: only the VM's own cloud detector plus env and system. A cloud detector
@@ -83,7 +70,7 @@ function resourceAttributes(model: Model, workload: WorkloadModel, placement: Pl
 /** Builds the collector config object for one workload on one platform. */
 export function buildOtelConfig(model: Model, workload: WorkloadModel, placement: Placement): Record<string, unknown> {
   const platform = platformOf(model, placement);
-  const c = OTEL_COMPONENTS;
+  const c = otelComponentsFor(model.telemetry.collectorVersion);
   return {
     receivers: {
       [c.hostmetrics]: {
@@ -121,7 +108,18 @@ export function buildOtelConfig(model: Model, workload: WorkloadModel, placement
     exporters: {
       [c.exporter]: {
         endpoint: hostPort(model),
-        tls: { ca_file: OTEL_PATHS.gatewayCA, server_name_override: escapeCollectorString(model.telemetry.gateway.sni) },
+        tls: {
+          ca_file: OTEL_PATHS.gatewayCA,
+          server_name_override: escapeCollectorString(model.telemetry.gateway.sni),
+          // The VM's SVID as client certificate, reloaded on rotation (otel-client-cert.ts).
+          ...(usesCollectorSvid(model) ? collectorClientTls() : {}),
+        },
+        // Batching in the exporter, as the pinned collector recommends over the batch processor
+        // (opentelemetry-collector v0.159.0 processor/README.md, "Recommended Processors": "prefer
+        // using the exporter's batching capabilities when available"); `batch: {}` turns on the
+        // defaults, which are off otherwise (exporter/exporterhelper/README.md, "Sending queue batch
+        // settings": flush_timeout 200ms, min_size 8192 items).
+        sending_queue: { batch: {} },
       },
     },
     service: {

@@ -24,6 +24,18 @@ export function sdsSocketWait(): string {
 }
 
 /**
+ * The same bounded wait, for istio.service: the SDS socket and the SVID copy that the sync unit
+ * links into PROV_CERT. pilot-agent reads cert-chain.pem and key.pem at each TLS handshake to
+ * istiod and sends no client certificate when either is missing (pkg/istio-agent/xds_proxy.go
+ * getTLSDialOption → GetKeyCertsForXDS); without a token istiod then rejects the first xDS
+ * stream, so the sidecar starts only once both files exist. `-s` follows the symlinks into
+ * /run/vmonboard-svid and needs a non-empty file.
+ */
+export function sdsAndSvidWait(): string {
+  return `/usr/bin/timeout ${SDS_WAIT_SECONDS} /bin/sh -c 'until [ -S ${SDS_SOCKET} ] && [ -s ${ISTIO_PATHS.certDir}/cert-chain.pem ] && [ -s ${ISTIO_PATHS.certDir}/key.pem ]; do sleep 2; done'`;
+}
+
+/**
  * Renders spire-agent.service. It runs as root (as the upstream example does: the agent reads
  * host keys and tokens wherever the spec points) but with primary group `spire`, the group
  * cluster.env exempts from the sidecar's capture (iptables owner match on the socket's group).
@@ -81,7 +93,7 @@ export function renderSpireAgentUnit(model: Model): string {
 
 /**
  * Renders the istio.service drop-in: pull in and order after the SPIRE agent and the SVID sync,
- * then wait for the SDS socket. Wants= rather than Requires=, so restarting the SPIRE agent does
+ * then wait for the SDS socket and the SVID files. Wants= rather than Requires=, so restarting the SPIRE agent does
  * not restart the sidecar (Envoy reconnects to SDS by itself). The packaged unit has
  * Restart=always and StartLimitIntervalSec=0 (tools/packaging/common/istio.service), so a wait
  * that times out is retried rather than falling back to istiod's CA.
@@ -90,7 +102,7 @@ export function renderIstioDropIn(model: Model): string {
   const after = `${SPIRE_PATHS.unit} ${VMONBOARD_PATHS.svidSyncService}`;
   return renderUnit(
     model,
-    ['Drop-in for istio.service from the istio-sidecar package: start only once the SPIRE SDS socket exists.'],
+    ['Drop-in for istio.service from the istio-sidecar package: start only once the SPIRE SDS socket and the SVID copy in /etc/certs exist.'],
     [
       {
         name: 'Unit',
@@ -104,7 +116,7 @@ export function renderIstioDropIn(model: Model): string {
         entries: [
           // TimeoutStartSec covers ExecStartPre; the default (90s) is shorter than the wait.
           ['TimeoutStartSec', String(SDS_WAIT_SECONDS + 30)],
-          ['ExecStartPre', sdsSocketWait()],
+          ['ExecStartPre', sdsAndSvidWait()],
         ],
       },
     ],

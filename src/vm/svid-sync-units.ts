@@ -16,11 +16,14 @@ import type { Model } from '../model/model.js';
 import { renderUnit } from './systemd-unit.js';
 import { sdsSocketWait, SDS_WAIT_SECONDS } from './spire-units.js';
 import { ISTIO_PATHS, ISTIO_PROXY_USER, SDS_SOCKET, SPIRE_PATHS, VMONBOARD_PATHS } from './paths.js';
+import { collectorCopyCommands, usesCollectorSvid } from './otel-client-cert.js';
 
 /** The tmpfs directory the SVID is written to (/run/<RuntimeDirectory>): the workload key never reaches disk. */
 export const SVID_DIR = `/run/${VMONBOARD_PATHS.svidRuntimeDir}`;
 /** How often the timer refreshes the copy; SPIRE rotates X.509-SVIDs at half their TTL (default TTL 1h). */
 export const SVID_REFRESH = '10min';
+/** Pause between attempts after a failed fetch. */
+export const SVID_RETRY = '5s';
 
 /** Renders vmonboard-svid-sync.service. */
 export function renderSvidSyncService(model: Model): string {
@@ -38,6 +41,8 @@ export function renderSvidSyncService(model: Model): string {
           ['Wants', SPIRE_PATHS.unit],
           ['After', SPIRE_PATHS.unit],
           ['Before', ISTIO_PATHS.unit],
+          // Retries must never hit the start rate limit: the sidecar cannot reach istiod until this succeeds.
+          ['StartLimitIntervalSec', '0'],
         ],
       },
       {
@@ -51,11 +56,20 @@ export function renderSvidSyncService(model: Model): string {
           // Keep the files between runs: the symlinks in /etc/certs point into this directory.
           ['RuntimeDirectoryPreserve', 'yes'],
           ['TimeoutStartSec', String(SDS_WAIT_SECONDS + 60)],
+          // A failed fetch (the agent not attested yet, the entry not synced) is retried within
+          // seconds rather than at the next timer run 10 minutes later. Type=oneshot accepts
+          // Restart=on-failure since systemd 244 (systemd/systemd#13754; systemd.service(5):
+          // "For Type=oneshot, Restart=always and Restart=on-success are not allowed"); every
+          // target ships 249 or newer.
+          ['Restart', 'on-failure'],
+          ['RestartSec', SVID_RETRY],
           ['ExecStartPre', sdsSocketWait()],
           ['ExecStart', `${SPIRE_PATHS.bin} api fetch x509 -silent -socketPath ${SDS_SOCKET} -timeout 30s -write ${SVID_DIR}`],
           // `+`: run with full privileges, whoever owns /etc/certs (systemd.service(5), "Command lines").
           ['ExecStart', `+/usr/bin/ln -sfn ${SVID_DIR}/svid.0.pem ${ISTIO_PATHS.certDir}/cert-chain.pem`],
           ['ExecStart', `+/usr/bin/ln -sfn ${SVID_DIR}/svid.0.key ${ISTIO_PATHS.certDir}/key.pem`],
+          // The collector presents the same SVID to the OTel gateway (otel-client-cert.ts).
+          ...(usesCollectorSvid(model) ? collectorCopyCommands(SVID_DIR).map((c): [string, string] => ['ExecStart', c]) : []),
         ],
       },
     ],

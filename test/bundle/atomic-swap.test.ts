@@ -1,7 +1,7 @@
 /**
- * The atomic swap under failure (issue 6 §1): an error injected at each step, and a run frozen
- * at each step as if killed (its promise never settles, so none of its cleanup runs), followed
- * by recovery and a new run. `<dir>` must always end up holding one complete bundle, old or new.
+ * The atomic swap under failure (issue 6 §1): an error injected at each step, and a real run
+ * (a child process) SIGKILLed at each step, followed by recovery and a new run. `<dir>` must
+ * always end up holding one complete bundle, old or new.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeBundleToDir, type WriteStep } from '../../src/bundle/write-dir.js';
 import { findLeftovers, recoverBundleDir } from '../../src/bundle/recover.js';
 import { expectDirHolds, sampleBundle } from './sample-bundle.js';
+import { killWriterAt } from './kill-writer.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vmonboard-swap-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -59,24 +60,14 @@ describe('an error at each step', () => {
   });
 });
 
-/** Starts a write that freezes at point `p`, as a killed process would; resolves once it froze. */
-async function freezeAt(dir: string, p: (typeof POINTS)[number]): Promise<void> {
-  await new Promise<void>((frozen, failed) => {
-    writeBundleToDir(NEW, dir, {
-      beforeStep: (step, path) => {
-        if (!hits(p)(step, path)) return;
-        frozen();
-        return new Promise<never>(() => {}); // never settles: no later step and no cleanup runs
-      },
-    }).then(() => failed(new Error('the write finished instead of freezing')), failed);
-  });
-}
+/** Kills a real writer (a child process) at point `p`: every write of it stops, as in a crash. */
+const killAt = (dir: string, p: (typeof POINTS)[number]): Promise<void> => killWriterAt(NEW, dir, p.step, p.path);
 
 describe('a run killed at each step', () => {
   it.each(POINTS)('$name: recovery leaves a complete bundle, old or new, and a new run succeeds', async (p) => {
     const dir = fresh();
     await writeBundleToDir(OLD, dir);
-    await freezeAt(dir, p);
+    await killAt(dir, p);
     const actions = recoverBundleDir(dir);
     // Before the second rename the old bundle is the complete one; after it, the new one.
     expectDirHolds(dir, p.step === 'delete-old' ? NEW : OLD);
@@ -89,7 +80,7 @@ describe('a run killed at each step', () => {
   it('between the two renames, with no bundle at <dir>: the next run itself recovers, then swaps', async () => {
     const dir = fresh();
     await writeBundleToDir(OLD, dir);
-    await freezeAt(dir, POINTS.find((x) => x.step === 'rename-new')!);
+    await killAt(dir, POINTS.find((x) => x.step === 'rename-new')!);
     expect(existsSync(dir)).toBe(false); // the moment a kill would leave: old renamed away, new not in place
     expect(findLeftovers(dir).old).toHaveLength(1);
     expect(findLeftovers(dir).tmp).toHaveLength(1);
@@ -101,11 +92,13 @@ describe('a run killed at each step', () => {
 
   it('a first render killed mid-write leaves no bundle and no debris after recovery', async () => {
     const dir = fresh();
-    await freezeAt(dir, POINTS[1]!);
+    await killAt(dir, POINTS[1]!);
     recoverBundleDir(dir);
-    expect(readdirSync(join(dir, '..'))).toEqual([]);
+    // The dead run's lock file stays (the kernel dropped its lock); the next render removes it.
+    expect(readdirSync(join(dir, '..'))).toEqual(['bundle.vmonboard-lock']);
     await writeBundleToDir(NEW, dir);
     expectDirHolds(dir, NEW);
+    expect(readdirSync(join(dir, '..'))).toEqual(['bundle']);
   });
 
   it('never touches neighbours that only look like leftovers', async () => {

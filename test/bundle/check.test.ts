@@ -5,9 +5,10 @@
 import { chmodSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareBundleWithDir, formatDrift, isUpToDate } from '../../src/bundle/check.js';
-import { shortDiff } from '../../src/bundle/short-diff.js';
+import { clipLine, MAX_LINE, readableDiff } from '../../src/bundle/drift-diff.js';
 import { writeBundleToDir } from '../../src/bundle/write-dir.js';
 import { sampleBundle } from './sample-bundle.js';
 
@@ -34,19 +35,26 @@ describe('compareBundleWithDir', () => {
     expect(drift.added).toEqual([]);
     expect(drift.removed).toEqual([]);
     expect(drift.changed).toEqual([
-      { path: 'cluster/values/spire.yaml', diff: ['@@ line 4 @@', '  global:', '    spire:', '-     trustDomain: "example.orG"', '+     trustDomain: "example.org"'] },
+      { path: 'cluster/values/spire.yaml', diff: ['@@ -2,3 +2,3 @@', ' global:', '   spire:', '-    trustDomain: "example.orG"', '+    trustDomain: "example.org"'] },
     ]);
     expect(formatDrift(drift, 'bundle')).toContain('  changed: cluster/values/spire.yaml\n');
   });
 
   it('lists added and removed files', async () => {
-    const dir = await written();
+    const dir = join(root, `case-${++n}`);
+    await writeBundleToDir(sampleBundle('v1', { 'vms/web/stray.txt': 'x' }), dir);
     unlinkSync(join(dir, 'README.md'));
-    writeFileSync(join(dir, 'vms/web/stray.txt'), 'x');
     const drift = compareBundleWithDir(sampleBundle('v1'), dir);
     expect(drift.added).toEqual(['README.md']);
     expect(drift.removed).toEqual(['vms/web/stray.txt']);
-    expect(formatDrift(drift, 'bundle')).toMatch(/bundle is out of date: 2 files differ[\s\S]*added: {3}README\.md[\s\S]*removed: vms\/web\/stray\.txt/);
+    expect(formatDrift(drift, 'bundle')).toMatch(/bundle is out of date: \d+ files differ[\s\S]*added: {3}README\.md[\s\S]*removed: vms\/web\/stray\.txt/);
+  });
+
+  it('ignores entries the committed MANIFEST.json does not list (issue 15 §2: a render keeps them)', async () => {
+    const dir = await written();
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: []\n');
+    writeFileSync(join(dir, 'vms/web/notes.txt'), 'mine\n');
+    expect(compareBundleWithDir(sampleBundle('v1'), dir)).toEqual({ added: [], removed: [], changed: [] });
   });
 
   it('reports a lost executable bit but ignores other mode bits, which Git does not keep', async () => {
@@ -72,16 +80,36 @@ describe('compareBundleWithDir', () => {
   });
 });
 
-describe('shortDiff', () => {
-  it('caps long changes and marks a missing final newline', () => {
-    const a = Buffer.from(Array.from({ length: 40 }, (_, i) => `a${i}`).join('\n') + '\n');
-    const b = Buffer.from(Array.from({ length: 40 }, (_, i) => `b${i}`).join('\n'));
-    const d = shortDiff(a, b, 6);
-    expect(d).toEqual(['@@ line 1 @@', '- a0', '- a1', '- a2', '- a3', '- a4', '- a5', '  … 74 more diff lines']);
-    expect(shortDiff(Buffer.from('x\n'), Buffer.from('x'))).toEqual(['@@ line 1 @@', '- x', '+ x (no newline at end of file)']);
+describe('readableDiff', () => {
+  it('is a minimal line diff: two changed lines among unchanged ones are two - and two + lines', () => {
+    const a = Buffer.from(['A=1', 'B=2', 'C=3', 'D=4', 'E=5', 'F=6', 'G=7'].join('\n') + '\n');
+    const b = Buffer.from(['A=1', 'B=2', 'C=30', 'D=4', 'E=50', 'F=6', 'G=7'].join('\n') + '\n');
+    expect(readableDiff('x.env', a, b)).toEqual(['@@ -1,7 +1,7 @@', ' A=1', ' B=2', '-C=3', '+C=30', ' D=4', '-E=5', '+E=50', ' F=6', ' G=7']);
   });
 
-  it('summarises binary content by size', () => {
-    expect(shortDiff(Buffer.from([0, 1, 2]), Buffer.from([0, 1]))).toEqual(['binary content differs (3 → 2 bytes)']);
+  it('marks a missing final newline and summarises binary content by size', () => {
+    expect(readableDiff('x', Buffer.from('x\n'), Buffer.from('x'))).toEqual(['@@ -1,1 +1,1 @@', '-x', '+x', '\\ No newline at end of file']);
+    expect(readableDiff('x', Buffer.from([0, 1, 2]), Buffer.from([0, 1]))).toEqual(['binary content differs (3 → 2 bytes)']);
+  });
+
+  it('diffs an encoded payload by its decoded content and keeps every line short', () => {
+    const script = (port: number): string => Array.from({ length: 200 }, (_, i) => (i === 100 ? `PORT=${port}` : `echo line ${i} of a long bootstrap script`)).join('\n') + '\n';
+    const doc = (port: number): Buffer => Buffer.from(`#cloud-config\nwrite_files:\n  - path: /x.sh\n    encoding: gz+b64\n    content: "${gzipSync(script(port)).toString('base64')}"\n`);
+    const d = readableDiff('vms/a/b/user-data.yaml', doc(1), doc(2));
+    expect(d.every((l) => l.length < MAX_LINE)).toBe(true);
+    expect(d.filter((l) => /^[-+]PORT=/.test(l))).toEqual(['-PORT=1', '+PORT=2']);
+    expect(d).toContain('decoded encoded payload #1:');
+    expect(d.filter((l) => l.startsWith('-') || l.startsWith('+'))).toHaveLength(4); // the placeholder line and PORT
+  });
+
+  it('summarises MANIFEST.json by entry', () => {
+    const m = (sha: string): Buffer => Buffer.from(JSON.stringify({ apiVersion: 'vmonboard.bundle/v1', files: { 'a.txt': { sha256: 'a'.repeat(64), mode: '0644' }, 'b.txt': { sha256: sha, mode: '0644' } } }, null, 2));
+    expect(readableDiff('MANIFEST.json', m('1'.repeat(64)), m('2'.repeat(64)))).toEqual(['MANIFEST.json: 1 entry differs', 'entry changed: b.txt (sha256 111111111111… → 222222222222…)']);
+  });
+
+  it('clips long lines below MAX_LINE characters, saying how long they were', () => {
+    const l = clipLine('x'.repeat(5000));
+    expect(l.length).toBeLessThan(MAX_LINE);
+    expect(l).toMatch(/ … \(5000 characters\)$/);
   });
 });

@@ -3,12 +3,14 @@
  * topology, a firewall table from the model's port roles, verify and offboard steps. The
  * template interpolates only through escaping helpers, so spec text cannot inject Markdown.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleBuilder } from '../../src/bundle/bundle.js';
 import { MARKDOWN_HELPERS, codeSpan, escapeMarkdown, escapeMermaid } from '../../src/bundle/markdown-template.js';
 import { README_FILE, translateBundleReadme } from '../../src/bundle/readme.js';
+import { listFirewallRules } from '../../src/bundle/firewall.js';
 import { renderSpecFile, validateSpecFile } from '../../src/api.js';
 import type { Model } from '../../src/model/model.js';
 import { PROJECT_ROOT, goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
@@ -94,9 +96,53 @@ describe('bundle README', () => {
       expect(rows).toContainEqual(expect.stringMatching(new RegExp(`^\\| all VMs \\| outbound \\| east-west gateway 203\\.0\\.113\\.10 \\| ${port} \\| TCP \\| ${role}: `)));
     }
     expect(rows.join('\n')).not.toMatch(new RegExp(`\\| (${p.webhook}|${p.status}) \\|`));
-    expect(rows).toContainEqual(expect.stringMatching(/^\| ratings VMs \| inbound \| the VM, from east-west gateway 203\.0\.113\.10 \| 9080 \| TCP \|/));
+    expect(rows).toContainEqual(expect.stringMatching(/^\| ratings VMs \| inbound \| pod CIDRs 10\.244\.0\.0\/16 \| 9080 \| TCP \|/));
     expect(rows).toContainEqual(expect.stringMatching(/^\| aws-prod \| outbound \| 169\.254\.169\.254 \(IMDSv2\) \| 80 \|/));
     expect(rows).toContain('| all VMs | outbound | storage.googleapis.com | 443 | TCP | pinned package downloads at first boot |');
+  });
+
+  it('names pods, nodes and the other VMs as inbound sources, never the east-west gateway (issue 14)', async () => {
+    for (const example of ['quickstart.yaml', 'gloo.yaml', 'airgapped.yaml']) {
+      const m = await model(example);
+      const inbound = listFirewallRules(m).filter((r) => r.direction === 'inbound');
+      const ports = m.workloads.flatMap((w) => w.ports.map((p) => p.number));
+      expect(new Set(inbound.map((r) => r.port)), example).toEqual(new Set(ports));
+      for (const r of inbound) {
+        // The load balancer address is a destination only: pods dial the VM's own address (ep_filters.go).
+        expect(r.destination, example).not.toContain(m.gateway.address);
+        expect(r.destination, example).not.toMatch(/east-west|gateway/);
+      }
+      const peers = new Set(inbound.map((r) => r.destination));
+      expect(peers, example).toEqual(new Set([
+        `pod CIDRs ${m.mesh.podCIDRs.join(', ')}`,
+        ...(m.mesh.nodeCIDRs.length > 0 ? [`node CIDRs ${m.mesh.nodeCIDRs.join(', ')}`] : []),
+        `other VMs on network ${m.mesh.vmNetwork}`,
+      ]));
+    }
+    const air = readme(await model('airgapped.yaml'));
+    expect(air).toMatch(/\| billing VMs \| inbound \| node CIDRs 10\.20\.0\.0\/24 \| \d+ \| TCP \| .*masquerade/);
+    expect(readme(await model('gloo.yaml'))).toMatch(/\| inbound \| pod CIDRs 10\.244\.0\.0\/16 \| \d+ \| TCP \| .*Solo's VM lab routes the VM to the pod CIDRs/);
+  });
+
+  it('states the L3 route prerequisite and, without podCIDRs, warns and leaves a row to fill in', async () => {
+    const text = readme(await model('quickstart.yaml'));
+    expect(text).toContain('Pods therefore need L3 routes to the VMs\' addresses');
+    expect(text).not.toContain('FILL IN');
+    const dir = mkdtempSync(join(tmpdir(), 'vmonboard-podcidrs-'));
+    try {
+      cpSync(join(PROJECT_ROOT, 'examples'), dir, { recursive: true });
+      const spec = join(dir, 'quickstart.yaml');
+      writeFileSync(spec, readFileSync(spec, 'utf8').replace(/^  podCIDRs: .*\n/m, ''));
+      const v = await validateSpecFile(spec);
+      const warning = v.diagnostics.find((d) => d.code === 'POD_CIDRS_MISSING');
+      expect(warning).toMatchObject({ severity: 'warning', pointer: '/mesh/podCIDRs', line: 10 });
+      const rows = readme(v.model!).split('\n').filter((l) => l.includes('| inbound |'));
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.filter((l) => l.includes('FILL IN: the cluster\'s pod CIDRs (set mesh.podCIDRs and render again)')).length).toBe(v.model!.workloads.flatMap((w) => w.ports).length);
+      expect(readme(v.model!)).toContain('`mesh.podCIDRs` is not set in `quickstart.yaml`');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('adds the Gloo port roles for flavor gloo, and only the proxy for downloads behind one', async () => {

@@ -31,7 +31,7 @@ describe('writeBundleToDir', () => {
       const dir = fresh();
       const b = sampleBundle('v1');
       const r = await writeBundleToDir(b, dir);
-      expect(r).toEqual({ files: b.size, recovered: [], warnings: [] });
+      expect(r).toEqual({ files: b.size, recovered: [], warnings: [], kept: [] });
       expectDirHolds(dir, b);
       expect(readdirSync(join(dir, '..'))).toEqual(['bundle']); // no temp or old directory left beside it
     }

@@ -171,10 +171,10 @@ describe('vmonboard aws launch-template (CLI, SDK default chain)', () => {
     expect(create.params.VersionDescription).toMatch(/^vmonboard ratings on aws-prod \(user data sha256 [0-9a-f]{12}\)$/);
   });
 
-  it('says how to set a region when the default chain has none', async () => {
+  it('says how to set a region when the platform lists several and the default chain has none (usage, exit 2)', async () => {
     const r = await run('aws-cloudinit', 'aws-prod');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: no AWS region: pass --region, list exactly one region in the platform, or set AWS_REGION or a region in your AWS profile/);
   });
 
   it('has help for the nested command, on stdout with exit 0, and usage errors exit 2', async () => {

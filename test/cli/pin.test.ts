@@ -32,8 +32,10 @@ mesh:
   clusterName: cluster1
   network: network1
   vmNetwork: vm-network
+  podCIDRs: [10.244.0.0/16]
 eastWestGateway:
   address: 203.0.113.10
+  exposure: { sourceRanges: [10.0.0.0/8] }
 trust:
   meshRootCA: { file: mesh-root-ca.pem }
   spireBundle: { file: spire-bundle.pem }
@@ -148,7 +150,7 @@ describe('vmonboard pin', () => {
   it('reports an HTTP error with the URL', async () => {
     mirror.fail('/mirror/istio-sidecar/1.27.1/istio-sidecar.deb', 404);
     const r = await runInProcess(['pin', spec(), '--lock', join(dir, 'other.lock.yaml')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/cannot pin istio-sidecar 1\.27\.1 deb\/amd64: GET https:\/\/127\.0\.0\.1:\d+\/mirror\/istio-sidecar\/1\.27\.1\/istio-sidecar\.deb answered HTTP 404/);
     expect(existsSync(join(dir, 'other.lock.yaml'))).toBe(false);
     mirror.restore('/mirror/istio-sidecar/1.27.1/istio-sidecar.deb');

@@ -82,16 +82,16 @@ describe('render --check', () => {
     expect(drift.stdout).toBe('');
     expect(drift.stderr).toContain('is out of date: 1 file differs from what the spec renders');
     expect(drift.stderr).toContain('  changed: README.md\n');
-    expect(drift.stderr).toContain('- # quickstarT: VM onboarding bundle\n');
-    expect(drift.stderr).toContain('+ # quickstart: VM onboarding bundle\n');
+    expect(drift.stderr).toContain('      -# quickstarT: VM onboarding bundle\n');
+    expect(drift.stderr).toContain('      +# quickstart: VM onboarding bundle\n');
     expect(snapshot(dir)).toEqual(before); // --check writes nothing
   });
 
-  it('exits 4 for a missing bundle, listing every file as added, and creates nothing', async () => {
+  it('exits 4 for a missing bundle directory, saying it does not exist, and creates nothing', async () => {
     const dir = out();
     const r = await runInProcess(['render', '--check', SPEC, '-o', dir]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/added: {3}MANIFEST\.json/);
+    expect(r.stderr).toBe(`${dir} does not exist: there is no bundle to compare with; render it with \`vmonboard render ${SPEC} -o ${dir}\` and commit it\n`);
     expect(existsSync(dir)).toBe(false);
   });
 

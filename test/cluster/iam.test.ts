@@ -46,13 +46,17 @@ function neededGrants(model: Model): string[] {
     if (a.type === 'gcp_iit' && model.workloads.some((w) => w.placements.some((pl) => pl.platform === p.name && Object.keys(pl.selectors.gcp?.labels ?? {}).length > 0))) out.add('compute.instances.get');
     if (a.type === 'azure_imds') out.add(`role:${AZURE_READER_ROLE.split('/').pop()!}`);
   }
+  // The trust policy of the server's own role: IRSA federates the ServiceAccount token; Pod Identity lets EKS assume and tag (EKS user guide).
+  const aws = model.platforms.some((p) => p.attestation.type === 'aws_iid');
+  if (aws && model.spire.server.aws?.kind === 'irsa') out.add('sts:AssumeRoleWithWebIdentity');
+  if (aws && model.spire.server.aws?.kind === 'pod-identity') out.add('sts:AssumeRole').add('sts:TagSession');
   return [...out].sort();
 }
 
 /** Exact file lists for two cases, as spot checks of the layout. */
 const FILES: Record<string, string[]> = {
-  'aws-bake': ['aws-spire-server-policy.json'],
-  'crds-registration': ['aws-attestation-role-trust.json', 'aws-org-role-policy.json', 'aws-org-role-trust.json', 'aws-spire-server-assume-policy.json', 'aws-spire-server-policy.json', 'gcp-spire-server-role.json'],
+  'aws-bake': ['aws-spire-server-policy.json', 'aws-spire-server-trust.json'],
+  'crds-registration': ['aws-attestation-role-trust.json', 'aws-org-role-policy.json', 'aws-org-role-trust.json', 'aws-spire-server-assume-policy.json', 'aws-spire-server-policy.json', 'aws-spire-server-trust.json', 'gcp-spire-server-role.json'],
   'onprem-x509pop': [],
 };
 
@@ -64,6 +68,17 @@ describe.each(cases)('golden case %s', (name) => {
     const all = files.flatMap((f) => grants(JSON.parse(bundle.get(f)!.content as string)));
     expect([...new Set(all)].sort()).toEqual(neededGrants(model));
     expect(all.some((g) => g.includes('*'))).toBe(false);
+  });
+
+  it('iam/README.md explains exactly the placeholders its documents and commands use (no unused one)', async () => {
+    const { bundle } = await renderedCase(name);
+    const files = [...bundle.keys()].filter((k) => k.startsWith('cluster/iam/'));
+    const readme = bundle.get('cluster/iam/README.md')!.content as string;
+    const [intro, ...sections] = readme.split('\n## ');
+    const explained = [...intro!.matchAll(/^- `(<[A-Z0-9_]+>)`:/gm)].map((m) => m[1]!);
+    const used = new Set<string>();
+    for (const t of [...sections, ...files.filter((f) => f.endsWith('.json')).map((f) => bundle.get(f)!.content as string)]) for (const m of t.matchAll(/<[A-Z][A-Z0-9_]*>/g)) used.add(m[0]);
+    expect(explained.sort()).toEqual([...used].sort());
   });
 
   it('documents every IAM file in iam/README.md', async () => {

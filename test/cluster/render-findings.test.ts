@@ -65,16 +65,53 @@ describe('optional parts', () => {
     expect(Object.keys(mesh.eastWest.passthrough)).toEqual(['spire']);
   });
 
-  it('Azure without appId uses the default credential chain: no token_auth, no token volume, no federated credential', async () => {
+  it('Azure without appId and without spire.server.azure is a located error with a hint (issue 13: the server needs credentials)', async () => {
     const r = await renderVariant('azure-cloudinit', (doc) => {
       doc.deleteIn(['platforms', 0, 'azure', 'appId']);
     });
+    const errs = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errs.map((d) => [d.code, d.pointer])).toEqual([['SPIRE_SERVER_CREDENTIALS_MISSING', '/platforms/0/azure']]);
+    expect(errs[0]!.line).toBe(lineMatching(r.specText, /^    azure:$/));
+    expect(errs[0]!.hint).toMatch(/workloadIdentityClientId/);
+    expect(r.bundle).toBeUndefined();
+  });
+
+  it('Azure with AKS workload identity uses the default credential chain: pod label, ServiceAccount annotation, federated credential; no token_auth', async () => {
+    const r = await renderVariant('azure-cloudinit', (doc) => {
+      doc.deleteIn(['platforms', 0, 'azure', 'appId']);
+      doc.setIn(['spire'], doc.createNode({ server: { azure: { workloadIdentityClientId: '11111111-2222-4333-8444-555555555555' } } }));
+    });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const spire = r.bundle!.get('cluster/spire.values.yaml')!.content as string;
+    const server = (jsYaml.load(spire) as Record<string, Record<string, unknown>>)['spire-server']!;
     expect(spire).not.toContain('token_auth');
     expect(spire).not.toContain('extraVolumes');
-    expect(spire).toContain('restrict_to_subscriptions');
-    expect([...r.bundle!.keys()].filter((p) => p.startsWith('cluster/iam/azure-'))).toEqual(['cluster/iam/azure-spire-server-role-assignments.json']);
+    expect(server.serviceAccount).toEqual({ annotations: { 'azure.workload.identity/client-id': '11111111-2222-4333-8444-555555555555' } });
+    expect(server.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+    expect([...r.bundle!.keys()].filter((p) => p.startsWith('cluster/iam/azure-')).sort()).toEqual(['cluster/iam/azure-spire-server-federated-credential.json', 'cluster/iam/azure-spire-server-role-assignments.json']);
+    const fc = JSON.parse(r.bundle!.get('cluster/iam/azure-spire-server-federated-credential.json')!.content as string) as Record<string, unknown>;
+    expect(fc.subject).toBe('system:serviceaccount:spire-server:spire-server');
+    expect(fc.audiences).toEqual(['api://AzureADTokenExchange']);
+  });
+
+  it('AWS credentials from a Secret become extraEnv secretKeyRefs, never values; Pod Identity renders no annotation but an association command', async () => {
+    const secret = await renderVariant('aws-cloudinit', (doc) => {
+      doc.setIn(['spire', 'server', 'aws'], doc.createNode({ credentialsSecret: 'spire-aws' }));
+    });
+    expect(secret.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const server = (jsYaml.load(secret.bundle!.get('cluster/spire.values.yaml')!.content as string) as Record<string, Record<string, unknown>>)['spire-server']!;
+    expect(server.extraEnv).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((k) => ({ name: k, valueFrom: { secretKeyRef: { name: 'spire-aws', key: k } } })));
+    expect(server.serviceAccount).toBeUndefined();
+    const pod = await renderVariant('aws-cloudinit', (doc) => {
+      doc.setIn(['spire', 'server', 'aws'], doc.createNode({ podIdentity: true }));
+    });
+    const podServer = (jsYaml.load(pod.bundle!.get('cluster/spire.values.yaml')!.content as string) as Record<string, Record<string, unknown>>)['spire-server']!;
+    expect(podServer.serviceAccount).toBeUndefined();
+    const readme = pod.bundle!.get('cluster/iam/README.md')!.content as string;
+    expect(readme).toContain('aws eks create-pod-identity-association --cluster-name');
+    expect(readme).toContain('--namespace spire-server --service-account spire-server');
+    const trust = JSON.parse(pod.bundle!.get('cluster/iam/aws-spire-server-trust.json')!.content as string) as { Statement: Array<Record<string, unknown>> };
+    expect(trust.Statement[0]!.Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
   });
 });
 

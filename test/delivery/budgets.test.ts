@@ -39,7 +39,7 @@ describe('checkBudget', () => {
     const p = platform('aws', 'cloud-init');
     expect(checkBudget('x'.repeat(16384), p, '/w', 'w/p')).toEqual([]);
     const compressible = checkBudget('a line of shell\n'.repeat(2000), p, '/w', 'w/p');
-    expect(compressible.map((d) => [d.severity, d.code])).toEqual([['info', 'PAYLOAD_GZIP_REQUIRED']]);
+    expect(compressible.map((d) => [d.severity, d.code])).toEqual([['warning', 'PAYLOAD_GZIP_REQUIRED']]);
     let seed = 1;
     const noise = Array.from({ length: 40000 }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join('');
     const tooBig = checkBudget(noise, p, '/w', 'w/p');

@@ -5,7 +5,7 @@
  * curl shim records argv before it runs the real curl). file:// secrets are checked in place.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model, PlatformKind, SecretRef } from '../../src/model/model.js';
 import { parseSecretRef } from '../../src/spec/secret-ref.js';
@@ -117,8 +117,39 @@ describe('secret fetch at boot', () => {
     const ok = await runBash(['-c', `source ${lib}\nfetch_secrets`], sb.env);
     expect(ok.code, ok.stdout).toBe(0);
     expect(statSync(join(sb.root, 'etc/vmonboard/join-token')).mode & 0o777).toBe(0o600);
-    expect(callsOf(sb, 'chown')).toEqual([['root:root', join(sb.root, 'etc/vmonboard/join-token')]]);
+    expect(callsOf(sb, 'chown')).toEqual([['-h', 'root:root', '--', join(sb.root, 'etc/vmonboard/join-token')]]);
     expect(ok.stdout + ok.stderr).not.toContain('token-from-operator');
+  });
+
+  // Issue 15 §7: a planted /tmp/join-token -> /etc/passwd made root chown and chmod /etc/passwd.
+  it.each([
+    ['a symlink', (s: Sandbox) => {
+      s.write('/etc/passwd', 'root:x:0:0::/root:/bin/bash\n', 0o644);
+      mkdirSync(join(s.root, 'etc/vmonboard'), { recursive: true });
+      symlinkSync(join(s.root, 'etc/passwd'), join(s.root, 'etc/vmonboard/join-token'));
+    }, /secret file \/etc\/vmonboard\/join-token is a symbolic link; vmonboard never follows one there/],
+    ['a file with another hard link', (s: Sandbox) => {
+      s.write('/etc/passwd', 'root:x:0:0::/root:/bin/bash\n', 0o644);
+      mkdirSync(join(s.root, 'etc/vmonboard'), { recursive: true });
+      linkSync(join(s.root, 'etc/passwd'), join(s.root, 'etc/vmonboard/join-token'));
+    }, /has other hard links/],
+    ['a parent directory another user owns', (s: Sandbox) => {
+      s.write('/etc/vmonboard/join-token', 'token', 0o644);
+      chownSync(join(s.root, 'etc/vmonboard'), 1000, 1000);
+    }, /\/etc\/vmonboard is not owned by root, so another user could replace the file/],
+    ['a world-writable parent directory (sticky, like /tmp)', (s: Sandbox) => {
+      s.write('/etc/vmonboard/join-token', 'token', 0o644);
+      chmodSync(join(s.root, 'etc/vmonboard'), 0o1777);
+    }, /\/etc\/vmonboard is writable by other users/],
+  ])('file://: %s is refused and nothing is chowned or chmodded', async (_name, plant, message) => {
+    sb = createSandbox('ID=debian\n');
+    const lib = writeLibrary(sb, renderBootstrap(firstVm(await goldenModel('baremetal-jointoken')), 'full').script);
+    plant(sb);
+    const r = await runBash(['-c', `source ${lib}\nfetch_secrets`], sb.env);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(message);
+    expect(callsOf(sb, 'chown')).toEqual([]);
+    if (existsSync(join(sb.root, 'etc/passwd'))) expect(statSync(join(sb.root, 'etc/passwd')).mode & 0o777).toBe(0o644);
   });
 
   it('file://: a missing host file stops the bootstrap with what to do', async () => {

@@ -59,6 +59,22 @@ describe('verify.sh', () => {
     expect(status(sb)).toMatchObject({ state: 'failed', detail: 'checks failed: sds-socket spire-agent-health gateway-tls gateway-istiod gateway-webhook gateway-status gateway-spire gateway-otlp' });
   });
 
+  it('adds the last log line of each failed agent unit: the agent says why', async () => {
+    sb = createSandbox();
+    const vm = firstVm(await goldenModel('aws-cloudinit'));
+    sb.write('/usr/local/bin/spire-agent', '#!/bin/bash\nexit 1\n', 0o755);
+    const why = 'spire-agent: cannot authenticate the SPIRE server at 203.0.113.10:8081 against the bootstrap bundle: unable to get local issuer certificate';
+    // pilot-agent's stderr goes to istio-start.sh's log file, not the journal.
+    sb.write('/var/log/istio/istio.err.log', 'old line\npilot-agent: istiod refused the xDS connection\n');
+    const r = await runBash([script(vm, 'verify.sh', sb)], { ...sb.env, SHIM_RC_is_active: '3', SHIM_JOURNAL: why });
+    expect(r.code).toBe(1);
+    const detail = status(sb).detail;
+    expect(detail).toMatch(/^checks failed: spire-agent\.service istio\.service otelcol-contrib\.service sds-socket /);
+    expect(detail).toContain(`; spire-agent.service: ${why} istio.service: /var/log/istio/istio.err.log: pilot-agent: istiod refused the xDS connection`);
+    expect(r.stderr).toContain(`why: spire-agent.service: ${why}`);
+    expect(callsOf(sb, 'journalctl')).toContainEqual(['--no-pager', '-o', 'cat', '-n', '1', '_SYSTEMD_UNIT=spire-agent.service', '_TRANSPORT=stdout']);
+  });
+
   it('connects to the gateway as istio-proxy, whose traffic the sidecar does not capture', async () => {
     sb = createSandbox();
     const vm = firstVm(await goldenModel('aws-cloudinit'));
@@ -83,6 +99,8 @@ describe('uninstall.sh', () => {
     const r = await runBash([script(vm, 'uninstall.sh', sb)], sb.env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(callsOf(sb, 'systemctl')[0]).toEqual(['disable', '--now', 'vmonboard-hosts.service', 'vmonboard-svid-sync.timer', 'vmonboard-svid-sync.service', 'vmonboard-hosts.timer', 'otelcol-contrib.service', 'istio.service', 'spire-agent.service']);
+    // A oneshot stopped mid-run stays "not-found failed" once its file is gone: cleared last.
+    expect(callsOf(sb, 'systemctl').at(-1)).toEqual(['reset-failed', ...callsOf(sb, 'systemctl')[0]!.slice(2)]);
     expect(sb.calls().map((c) => c.join(' '))).toContain('istio-start clean');
     expect(callsOf(sb, 'apt-get')).toEqual([['-q', '-y', '-o', 'DPkg::Lock::Timeout=300', 'purge', 'istio-sidecar', 'otelcol-contrib']]);
     for (const f of vm.agentFiles.filter((x) => x.install !== 'hosts-block')) expect(sb.read(f.vmPath), f.vmPath).toBeUndefined();
@@ -91,6 +109,28 @@ describe('uninstall.sh', () => {
     expect(sb.read('/etc/pki/vmonboard/host.key')).toBe('key');
     const fingerprint = createHash('sha1').update(new X509Certificate(cert).raw).digest('hex');
     expect(r.stdout).toContain(`spire-server agent evict -spiffeID spiffe://example.org/spire/agent/x509pop/${fingerprint}`);
+  });
+
+  // Issue 15 §8: uninstall.sh purged istio-sidecar and otelcol-contrib and deleted
+  // /etc/otelcol-contrib/config.yaml even when the operator had installed them before vmonboard.
+  it('leaves a package that was on the VM before vmonboard, with its config, and says so', async () => {
+    sb = createSandbox('ID=ubuntu\nID_LIKE=debian\n');
+    const vm = firstVm(withSandboxArtifacts(sb, await goldenModel('onprem-x509pop')));
+    createSdsSocket(sb);
+    sb.write('/etc/pki/vmonboard/host.key', 'key', 0o600);
+    sb.write('/etc/pki/vmonboard/host.crt', readFileSync(join(GOLDEN_FILES, 'onprem-host-ca.pem'), 'utf8'));
+    // The operator's collector was installed before the first boot; the sidecar was not.
+    expect((await runPayload(sb, vm, 'full', { SHIM_AHOSTS: '192.0.2.5', SHIM_INSTALLED: 'otelcol-contrib' })).code).toBe(0);
+    expect(sb.read('/var/lib/vmonboard/installed/otelcol-contrib.preexisting')).toBe('');
+    expect(sb.read('/var/lib/vmonboard/installed/istio-sidecar.preexisting')).toBeUndefined();
+    sb.resetCalls();
+    const r = await runBash([script(vm, 'uninstall.sh', sb)], sb.env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(callsOf(sb, 'apt-get')).toEqual([['-q', '-y', '-o', 'DPkg::Lock::Timeout=300', 'purge', 'istio-sidecar']]);
+    expect(sb.read('/etc/otelcol-contrib/config.yaml')).toBeDefined();
+    expect(r.stdout).toContain('vmonboard: left /etc/otelcol-contrib/config.yaml (its package was on this VM before vmonboard)');
+    expect(r.stdout).toContain('vmonboard: left the package otelcol-contrib installed: vmonboard did not install it');
+    expect(sb.read('/var/lib/istio/envoy/cluster.env')).toBeUndefined();
   });
 
   it('derives an aws_iid agent ID from the instance identity document (IMDSv2)', async () => {

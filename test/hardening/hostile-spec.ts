@@ -106,9 +106,10 @@ export function hostileSpecObject(v: HostileValues): Record<string, any> {
     apiVersion: 'vmonboard/v1alpha1',
     kind: 'OnboardingSpec',
     metadata: { name: 'hostile', description: v.description },
-    mesh: { flavor: 'istio', istio: { version: '1.27.1', revision: '1-27' }, trustDomain: 'example.org', clusterName: 'cluster1', meshID: 'mesh1', network: 'network1', vmNetwork: 'vm-network' },
+    mesh: { flavor: 'istio', istio: { version: '1.27.1', revision: '1-27' }, trustDomain: 'example.org', clusterName: 'cluster1', meshID: 'mesh1', network: 'network1', vmNetwork: 'vm-network', podCIDRs: ['10.244.0.0/16'] },
     eastWestGateway: { address: v.gatewayDns ? 'ew.mesh.example.com' : '203.0.113.10', labels: { istio: 'eastwestgateway', ...v.gatewayLabels } },
     trust: { meshRootCA: { file: 'mesh-root-ca.pem' }, spireBundle: { file: 'spire-bundle.pem' } },
+    spire: { server: { aws: { irsaRoleArn: 'arn:aws:iam::123456789012:role/spire-server' } } },
     telemetry: { gateway: { host: 'otel-gateway.observability.svc.cluster.local' }, resourceAttributes: v.resourceAttributes },
     artifacts: {
       ...(v.mirror ? { mirror: v.mirror } : {}),

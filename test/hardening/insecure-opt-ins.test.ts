@@ -62,8 +62,11 @@ describe('insecure opt-ins', () => {
     expect(loose.stderr).toContain('allowInsecureSkipChecksums');
     expect((await validateCli(spec, true)).code).toBe(1);
     expect(firstBootstrap(spec)).toContain('no checksum for $url (allowInsecureSkipChecksums)');
-    // Without the opt-in, the example passes --strict: the defaults are safe.
-    expect((await validateCli(quickstart(), true)).code).toBe(0);
+    // Without the opt-in the defaults are safe: no INSECURE_OPT_IN; the example fails --strict only
+    // on its labelled sample pins and tag-only selector (issue 15 §12, §14).
+    const plain = await validateCli(quickstart(), true);
+    expect(plain.stderr).not.toContain('INSECURE_OPT_IN');
+    expect([...plain.stderr.matchAll(/^(warning|error)\[([A-Z_]+)\]/gm)].map((m) => m[2]).sort()).toEqual(['LOCK_SAMPLE_PINS', 'SELECTORS_TAG_ONLY']);
   });
 
   it('SPIRE insecure_bootstrap is never offered: no spec field can ask for it', async () => {

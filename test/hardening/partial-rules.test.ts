@@ -41,7 +41,7 @@ function replaceAt(doc: Json, path: string[], value: Json | undefined): Json {
 }
 
 const fleet = jsYaml.load(readFileSync(join(PROJECT_ROOT, 'examples', 'fleet.yaml'), 'utf8')) as Json;
-const fleetFiles = Object.fromEntries(['mesh-root-ca.pem', 'spire-bundle.pem', 'onprem-host-ca.pem'].map((f) => [`files/${f}`, readFileSync(join(PROJECT_ROOT, 'examples', 'files', f), 'utf8')]));
+const fleetFiles = Object.fromEntries(['mesh-root-ca.pem', 'onprem-host-ca.pem'].map((f) => [`files/${f}`, readFileSync(join(PROJECT_ROOT, 'examples', 'files', f), 'utf8')]));
 const docs: Array<{ doc: Json; files: Record<string, string> }> = [
   { doc: baseSpec() as Json, files: FILES },
   { doc: fleet, files: fleetFiles },

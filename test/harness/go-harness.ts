@@ -216,3 +216,13 @@ export function parseManifests(manifests: string): Array<{ source: string; doc: 
   });
   return out;
 }
+
+/**
+ * Runs a JSON-in/JSON-out harness subcommand (the certificate commands of go/trust.go:
+ * spire-mint, mint, x509-verify, mtls), rejecting with the harness's stderr on failure.
+ */
+export async function harnessJson<T>(subcommand: string, input: unknown): Promise<T> {
+  const bin = await ensureHarness();
+  const { stdout } = await run(bin, [subcommand], { input: JSON.stringify(input) });
+  return JSON.parse(stdout) as T;
+}

@@ -24,6 +24,15 @@ describe('scanText', () => {
     ['aws-secret-access-key', `aws_secret_access_key = ${AWS_SECRET}`],
     ['gcp-service-account-key', GCP_KEY],
     ['github-token', `GH=ghp_${'a1B2'.repeat(9)}`],
+    // Issue 15 §16: formats the scanner missed.
+    ['vault-token', `VAULT_TOKEN=hvs.${'CAESIJ7xQ_'.repeat(9)}`],
+    ['vault-token', `token: hvb.${'AAAAAQJ2'.repeat(18)}`],
+    ['gcp-api-key', `key=AIza${'SyA1b2C3d4'.repeat(3)}E5f_-`],
+    ['gitlab-token', `GITLAB_TOKEN=glpat-${'x1Y2z3'.repeat(4)}`],
+    ['slack-token', `SLACK=xoxb-${'123456789012'}-${'AbCdEf'.repeat(4)}`],
+    ['slack-token', `SLACK=xoxa-2-${'1234567890'}`],
+    ['slack-token', `SLACK=xoxp-${'1234567890'}-abc`],
+    ['npm-token', `//registry.npmjs.org/:_authToken=npm_${'aB3d'.repeat(9)}`],
   ])('finds %s', (id, text) => {
     const found = scanText('f', text).map((f) => f.pattern);
     expect(found).toContain(id);

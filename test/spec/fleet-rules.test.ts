@@ -133,7 +133,7 @@ const cases: Case[] = [
     name: 'an enum value far from every choice gets no guess',
     mutate: (s) => (s.platforms[0].kind = 'openstack'),
     want: [{ code: 'SCHEMA_ENUM', pointer: '/platforms/0/kind', at: { needle: 'kind: openstack' } }],
-    skipped: ['platform-attestation', 'platform-delivery', 'workload-placement'],
+    skipped: ['platform-attestation', 'platform-delivery', 'spire-server-credentials', 'workload-placement'],
   },
   // (6) review warnings
   {
@@ -161,6 +161,8 @@ const cases: Case[] = [
     mutate: (s) => {
       s.platforms[0] = { name: 'aws-prod', kind: 'azure', delivery: 'cloud-init', targets: { os: ['ubuntu-22.04'], arch: ['amd64'] }, azure: { tenantId: '8d5a4a9c-1111-4c2e-9a35-0c1f2b3d4e5f', tenantDomain: 'contoso.onmicrosoft.com', subscriptions: ['Production'] } };
       s.workloads[0].platforms[0].selectors = { azure: { tags: { app: 'ratings' } } };
+      // azure_imds needs server credentials (main's spire-server-credentials rule), so only the ID is wrong.
+      s.spire = { ...s.spire, server: { ...s.spire?.server, azure: { workloadIdentityClientId: '3c1e2f4a-5555-4b6c-9d7e-8f9a0b1c2d3e' } } };
     },
     want: [{ code: 'AZURE_ID_NOT_UUID', pointer: '/platforms/0/azure/subscriptions/0', at: { needle: '- Production' }, hint: /az account show --query id/ }],
   },
@@ -169,6 +171,8 @@ const cases: Case[] = [
     mutate: (s) => {
       s.platforms[0] = { name: 'aws-prod', kind: 'azure', delivery: 'cloud-init', targets: { os: ['ubuntu-22.04'], arch: ['amd64'] }, azure: { tenantId: 'contoso.onmicrosoft.com', tenantDomain: 'contoso.onmicrosoft.com', subscriptions: ['5f3b1d2c-2222-4a4b-8c8d-9e0f1a2b3c4d'] } };
       s.workloads[0].platforms[0].selectors = { azure: { tags: { app: 'ratings' } } };
+      // azure_imds needs server credentials (main's spire-server-credentials rule), so only the ID is wrong.
+      s.spire = { ...s.spire, server: { ...s.spire?.server, azure: { workloadIdentityClientId: '3c1e2f4a-5555-4b6c-9d7e-8f9a0b1c2d3e' } } };
     },
     want: [{ code: 'AZURE_ID_NOT_UUID', pointer: '/platforms/0/azure/tenantId', at: { needle: 'tenantId:' }, hint: /--query tenantId/ }],
   },
@@ -217,7 +221,7 @@ describe('issue 16 rules', () => {
     spec.platforms[0].targets.os = ['rhel9'];
     spec.workloads[0].platforms[1].name = 'dc-1';
     const { r } = run(spec);
-    const summary = formatReportText(r.diagnostics, r.sources, r.skippedRules).trimEnd().split('\n').at(-1)!;
+    const summary = formatReportText(r.diagnostics, r.sources, { skippedRules: r.skippedRules }).trimEnd().split('\n').at(-1)!;
     expect(summary).toBe('2 errors, 1 warning; 1 check skipped because its input failed the schema (target-os-repeated): fix the errors and run again for its findings');
     const json = JSON.parse(formatReportJson(r.diagnostics, false, r.skippedRules)) as { diagnostics: Array<{ code: string; hint: string | null }>; skippedRules: string[] };
     expect(json.skippedRules).toEqual(['target-os-repeated']);
@@ -226,7 +230,7 @@ describe('issue 16 rules', () => {
     const ok = run(baseSpec()).r;
     expect(ok.skippedRules).toBeUndefined();
     expect(Object.keys(JSON.parse(formatReportJson(ok.diagnostics, true, ok.skippedRules)) as object)).toEqual(['valid', 'diagnostics']);
-    expect(formatReportText(ok.diagnostics, ok.sources, ok.skippedRules)).toBe('0 errors, 0 warnings\n');
+    expect(formatReportText(ok.diagnostics, ok.sources, { skippedRules: ok.skippedRules })).toBe('0 errors, 0 warnings\n');
   });
 
   it('skips every rule when the whole document is malformed, without throwing', () => {

@@ -31,6 +31,24 @@ const cases: Case[] = [
   // gateway-ports
   { name: 'two roles on one port', mutate: (s) => (s.eastWestGateway.ports = { otlp: 15443 }), want: [['PORT_ROLE_CONFLICT', '/eastWestGateway/ports/otlp']] },
   { name: 'gloo role under istio warns', mutate: (s) => (s.eastWestGateway.ports = { cacert: 31338 }), want: [['GLOO_SECTION_UNUSED', '/eastWestGateway/ports/cacert']] },
+  // mesh-cidrs: cluster → VM traffic comes from the pods (issue 14), so the ranges are checked and their absence warns
+  { name: 'no pod CIDRs warns at /mesh', mutate: (s) => delete s.mesh.podCIDRs, want: [['POD_CIDRS_MISSING', '/mesh/podCIDRs']] },
+  { name: 'empty pod CIDRs warns', mutate: (s) => (s.mesh.podCIDRs = []), want: [['POD_CIDRS_MISSING', '/mesh/podCIDRs']] },
+  { name: 'IPv6 pod and node CIDRs', mutate: (s) => { s.mesh.podCIDRs = ['fd00:10:244::/56']; s.mesh.nodeCIDRs = ['10.0.0.0/24']; }, want: [] },
+  { name: 'pod CIDR without prefix', mutate: (s) => (s.mesh.podCIDRs = ['10.244.0.0']), want: [['CIDR_INVALID', '/mesh/podCIDRs/0']] },
+  { name: 'node CIDR prefix too long', mutate: (s) => (s.mesh.nodeCIDRs = ['10.0.0.0/8', '10.1.0.0/33']), want: [['CIDR_INVALID', '/mesh/nodeCIDRs/1']] },
+  { name: 'pod CIDR not an address', mutate: (s) => (s.mesh.podCIDRs = ['pods/16']), want: [['CIDR_INVALID', '/mesh/podCIDRs/0']] },
+  // previous-revisions
+  { name: 'previous revision distinct from the current', mutate: (s) => (s.mesh.istio = { version: '1.27.1', revision: '1-27', previousRevisions: ['1-26'] }), want: [] },
+  { name: 'previous revision equal to the current', mutate: (s) => (s.mesh.istio = { version: '1.27.1', revision: '1-27', previousRevisions: ['1-26', '1-27'] }), want: [['PREVIOUS_REVISION_CURRENT', '/mesh/istio/previousRevisions/1']] },
+  // gateway-exposure
+  { name: 'public gateway without source ranges warns', mutate: (s) => delete s.eastWestGateway.exposure, want: [['GATEWAY_PUBLIC_UNRESTRICTED', '/eastWestGateway']] },
+  { name: 'empty exposure warns at exposure', mutate: (s) => (s.eastWestGateway.exposure = {}), want: [['GATEWAY_PUBLIC_UNRESTRICTED', '/eastWestGateway/exposure']] },
+  { name: 'internal gateway needs no source ranges', mutate: (s) => (s.eastWestGateway.exposure = { internal: true, cloud: 'gcp' }), want: [] },
+  { name: 'internal without cloud', mutate: (s) => (s.eastWestGateway.exposure = { internal: true }), want: [['GATEWAY_EXPOSURE_CLOUD_REQUIRED', '/eastWestGateway/exposure']] },
+  { name: 'source range without prefix', mutate: (s) => (s.eastWestGateway.exposure.sourceRanges = ['10.0.0.0/8', '10.1.2.3']), want: [['GATEWAY_SOURCE_RANGE_INVALID', '/eastWestGateway/exposure/sourceRanges/1']] },
+  { name: 'IPv6 source range is fine', mutate: (s) => (s.eastWestGateway.exposure.sourceRanges = ['2001:db8::/32']), want: [] },
+  { name: 'telemetry without client certificate warns', mutate: (s) => (s.telemetry = { gateway: { host: 'otel.example.org', clientCertificate: 'none' } }), want: [['TELEMETRY_CLIENT_CERT_DISABLED', '/telemetry/gateway/clientCertificate']] },
   // platform-attestation
   { name: 'aws without attestation', mutate: (s) => delete s.platforms[0].aws, want: [['ATTESTATION_MISSING', '/platforms/0']] },
   { name: 'onprem without attestation', mutate: (s) => delete s.platforms[1].x509pop, want: [['ATTESTATION_MISSING', '/platforms/1']] },
@@ -111,6 +129,6 @@ describe('v1alpha1 rules', () => {
       expect(d.line, `${d.code} must be located`).toBeGreaterThan(0);
       expect(d.message).toMatch(/^[a-z"`]/);
     }
-    if (want.some(([code]) => !['GLOO_SECTION_UNUSED', 'INSECURE_OPT_IN'].includes(code))) expect(r.model).toBeUndefined();
+    if (want.some(([code]) => !['GLOO_SECTION_UNUSED', 'INSECURE_OPT_IN', 'POD_CIDRS_MISSING', 'GATEWAY_PUBLIC_UNRESTRICTED', 'TELEMETRY_CLIENT_CERT_DISABLED'].includes(code))) expect(r.model).toBeUndefined();
   });
 });

@@ -15,9 +15,10 @@ export function baseSpec(): Record<string, any> {
     apiVersion: 'vmonboard/v1alpha1',
     kind: 'OnboardingSpec',
     metadata: { name: 'table' },
-    mesh: { flavor: 'istio', istio: { version: '1.27.1' }, trustDomain: 'example.org', clusterName: 'cluster1', network: 'network1', vmNetwork: 'vm-network' },
-    eastWestGateway: { address: '203.0.113.10' },
+    mesh: { flavor: 'istio', istio: { version: '1.27.1' }, trustDomain: 'example.org', clusterName: 'cluster1', network: 'network1', vmNetwork: 'vm-network', podCIDRs: ['10.244.0.0/16'] },
+    eastWestGateway: { address: '203.0.113.10', exposure: { sourceRanges: ['10.0.0.0/8'] } },
     trust: { meshRootCA: { file: 'root.pem' }, spireBundle: { file: 'bundle.pem' } },
+    spire: { server: { aws: { irsaRoleArn: 'arn:aws:iam::123456789012:role/spire-server' } } },
     platforms: [
       { name: 'aws-prod', kind: 'aws', delivery: 'cloud-init', targets: { os: ['ubuntu-22.04'], arch: ['amd64'] }, aws: { accountIds: ['123456789012'], regions: ['us-east-1'] } },
       { name: 'dc1', kind: 'onprem', delivery: 'shell', targets: { os: ['debian-12'], arch: ['amd64'] }, x509pop: { caBundle: { file: 'hosts-ca.pem' }, certificatePath: '/etc/pki/host.crt', privateKey: 'file:///etc/pki/host.key' } },
@@ -28,7 +29,7 @@ export function baseSpec(): Record<string, any> {
         namespace: 'bookinfo',
         ports: [{ name: 'http', number: 9080 }],
         platforms: [
-          { name: 'aws-prod', selectors: { aws: { tags: { app: 'ratings' } } } },
+          { name: 'aws-prod', selectors: { aws: { tags: { app: 'ratings' }, securityGroupId: 'sg-0123456789abcdef0' } } },
           { name: 'dc1', selectors: { x509pop: { subjectCN: 'ratings.dc1' } } },
         ],
       },

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/golden-cases.js';
+import jsYaml from 'js-yaml';
+import { PROJECT_ROOT, goldenBundle, readUpstream } from '../helpers/golden-cases.js';
 import { listAgentFiles } from '../../src/vm/agent-files.js';
 import { VMONBOARD_CLUSTER_ENV_KEYS } from '../../src/vm/cluster-env.js';
 import { SDS_SOCKET } from '../../src/vm/paths.js';
@@ -46,5 +47,20 @@ describe('docs/identity.md', () => {
     }
     expect(doc).toContain(SDS_SOCKET);
     for (const key of VMONBOARD_CLUSTER_ENV_KEYS.filter((k) => k !== 'PILOT_ADDRESS')) expect(doc).toContain(key);
+  });
+
+  it('gives the SVID TTL the rendered spire values leave in force, and the pinned pilot-agent log line', async () => {
+    const doc = readFileSync(DOC, 'utf8');
+    // The figure comes from the chart values the bundle renders: an override there, else the chart default.
+    const rendered = jsYaml.load(String((await goldenBundle('aws-cloudinit')).get('cluster/spire.values.yaml')!.content)) as { 'spire-server'?: { defaultX509SvidTTL?: string } };
+    const chartDefault = (jsYaml.load(readUpstream('spiffe-helm-charts-hardened/charts/spire/charts/spire-server/values.yaml')) as { defaultX509SvidTTL: string }).defaultX509SvidTTL;
+    const ttl = rendered['spire-server']?.defaultX509SvidTTL ?? chartDefault;
+    expect(ttl).toMatch(/^\d+h$/);
+    expect(doc).toContain(`chart 0.30.0\n  default of ${ttl}`);
+    expect(doc).toContain(`rotate about every ${Number(ttl.slice(0, -1)) / 2}h`);
+    expect(doc).not.toMatch(/default_x509_svid_ttl`,\s*1h by default/);
+    // istio/istio 1.27.1 pkg/istio-agent/agent.go: log.Infof("Existing workload SDS socket found at %s. Default Istio SDS Server will only serve files", ...)
+    expect(doc.replace(/\n\s+/g, ' ')).toContain('"Existing workload SDS socket found at %s. Default Istio SDS Server will only serve files"');
+    expect(doc).not.toContain("Server won't be started");
   });
 });

@@ -79,8 +79,27 @@ describe('export through the east-west gateway', () => {
     const exporter = (buildOtelConfig(model, workload, placement).exporters as Obj)[OTEL_COMPONENTS.exporter];
     expect(exporter).toEqual({
       endpoint: '203.0.113.10:14317',
-      tls: { ca_file: '/etc/otelcol-contrib/certs/gateway-ca.pem', server_name_override: 'otel.example.internal' },
+      tls: {
+        ca_file: '/etc/otelcol-contrib/certs/gateway-ca.pem',
+        server_name_override: 'otel.example.internal',
+        // The VM's SVID as client certificate (otel-client-cert.test.ts).
+        cert_file: '/run/vmonboard-otel-svid/svid.pem',
+        key_file: '/run/vmonboard-otel-svid/svid.key',
+        reload_interval: '5m',
+      },
+      sending_queue: { batch: {} },
     });
+  });
+
+  it('batches metrics in the exporter, not with a batch processor (collector v0.159.0 recommends it)', async () => {
+    const model = await variantOf('aws-cloudinit', () => undefined);
+    const { workload, placement } = firstPlacement(model);
+    const cfg = buildOtelConfig(model, workload, placement) as { processors: Obj; exporters: Obj; service: { pipelines: { metrics: { processors: string[]; exporters: string[] } } } };
+    expect(Object.keys(cfg.processors).filter((k) => k.split('/')[0] === 'batch')).toEqual([]);
+    const metrics = cfg.service.pipelines.metrics;
+    for (const e of metrics.exporters) expect((cfg.exporters[e] as { sending_queue?: { batch?: object } }).sending_queue?.batch, e).toEqual({});
+    // A sending queue that someone turned off would silently disable its batching too.
+    for (const e of metrics.exporters) expect((cfg.exporters[e] as { sending_queue: { enabled?: boolean } }).sending_queue.enabled).not.toBe(false);
   });
 
   it('brackets an IPv6 gateway address', async () => {
@@ -117,5 +136,27 @@ describe('telemetry switched off', () => {
     });
     const { workload, placement } = firstPlacement(model);
     expect(listAgentFiles(model, workload, placement).filter((f) => f.agent === 'otel')).toEqual([]);
+  });
+});
+
+describe('component names follow telemetry.collectorVersion (issue 13 item 5)', () => {
+  // Renames, sourced in src/vm/otel-components.ts: otlp → otlp_grpc at 0.144.0 (collector git:
+  // metadata.yaml type at v0.143.0 vs v0.144.0), resourcedetection → resource_detection at 0.153.0.
+  const cases: Array<[string, string, string]> = [
+    ['0.143.0', 'otlp/gateway', 'resourcedetection/platform'],
+    ['0.144.0', 'otlp_grpc/gateway', 'resourcedetection/platform'],
+    ['0.152.1', 'otlp_grpc/gateway', 'resourcedetection/platform'],
+    ['0.153.0', 'otlp_grpc/gateway', 'resource_detection/platform'],
+    ['0.159.0', 'otlp_grpc/gateway', 'resource_detection/platform'],
+  ];
+  it.each(cases)('collector %s uses %s and %s, in the definitions and the pipeline alike', async (version, exporter, detection) => {
+    const model = await variantOf('aws-cloudinit');
+    model.telemetry.collectorVersion = version;
+    const { workload, placement } = firstPlacement(model);
+    const cfg = buildOtelConfig(model, workload, placement) as { exporters: Obj; processors: Obj; service: { pipelines: { metrics: { exporters: string[]; processors: string[] } } } };
+    expect(Object.keys(cfg.exporters)).toEqual([exporter]);
+    expect(Object.keys(cfg.processors)).toContain(detection);
+    expect(cfg.service.pipelines.metrics.exporters).toEqual([exporter]);
+    expect(cfg.service.pipelines.metrics.processors).toContain(detection);
   });
 });

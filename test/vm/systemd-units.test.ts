@@ -62,13 +62,13 @@ describe('systemd-analyze verify', () => {
 });
 
 describe('ordering and the SDS wait', () => {
-  it('spire-agent starts before istio; istio wants it and waits for the socket, bounded', async () => {
+  it('spire-agent starts before istio; istio wants it and waits for the socket and the SVID files, bounded', async () => {
     const files = await unitFiles();
     expect(contentOf(files, 'systemd/spire-agent.service')).toMatch(/^Before=istio\.service /m);
     const dropIn = contentOf(files, 'systemd/istio.service.d/10-vmonboard.conf');
     expect(dropIn).toMatch(/^After=.*\bspire-agent\.service\b/m);
     expect(dropIn).toMatch(/^Wants=.*\bspire-agent\.service\b/m);
-    expect(dropIn).toContain(`ExecStartPre=/usr/bin/timeout 300 /bin/sh -c 'until [ -S ${SDS_SOCKET} ]; do sleep 2; done'`);
+    expect(dropIn).toContain(`ExecStartPre=/usr/bin/timeout 300 /bin/sh -c 'until [ -S ${SDS_SOCKET} ] && [ -s /etc/certs/cert-chain.pem ] && [ -s /etc/certs/key.pem ]; do sleep 2; done'`);
     // The start timeout must outlast the wait, or systemd kills the wait early.
     expect(Number(/^TimeoutStartSec=(\d+)$/m.exec(dropIn)![1])).toBeGreaterThan(300);
   });
@@ -89,6 +89,14 @@ describe('ordering and the SDS wait', () => {
     expect(sync).toContain('ln -sfn /run/vmonboard-svid/svid.0.pem /etc/certs/cert-chain.pem');
     expect(sync).toContain('ln -sfn /run/vmonboard-svid/svid.0.key /etc/certs/key.pem');
     expect(contentOf(files, 'systemd/vmonboard-svid-sync.timer')).toMatch(/^OnUnitActiveSec=10min$/m);
+  });
+
+  it('a failed SVID sync is retried within seconds, never rate-limited (issue 13 item 4)', async () => {
+    const sync = contentOf(await unitFiles(), 'systemd/vmonboard-svid-sync.service');
+    expect(sync).toMatch(/^Type=oneshot$/m);
+    expect(sync).toMatch(/^Restart=on-failure$/m);
+    expect(sync).toMatch(/^RestartSec=5s$/m);
+    expect(sync).toMatch(/^StartLimitIntervalSec=0$/m);
   });
 });
 

@@ -38,3 +38,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "vmonboard-mesh.gatewayName" -}}
 {{- printf "%s-%s" (include "vmonboard-mesh.fullname" .root) .purpose }}
 {{- end }}
+
+{{/* Name of the istiod Gateway/VirtualService pair of one revision: <fullname>-istiod-<revision>, or <fullname>-istiod for the default revision (""). */}}
+{{- define "vmonboard-mesh.istiodName" -}}
+{{- include "vmonboard-mesh.gatewayName" (dict "root" .root "purpose" (ternary (printf "istiod-%s" .revision) "istiod" (ne .revision ""))) }}
+{{- end }}

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Command } from 'commander';
-import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
 import { renderUserDataForCli, type VmCommandOptions } from './userdata.js';
 import { checkLaunchRegion } from '../../cloud/aws/launch-region.js';
 
@@ -24,22 +24,25 @@ function launchTemplateCommand(io: CliIO): Command {
     .requiredOption('--platform <name>', 'platform name (an aws platform)')
     .requiredOption('--template <id|name>', 'launch template ID (lt-...) or name')
     .option('--source-version <version>', 'version to copy: a number, $Latest or $Default', '$Latest')
-    .option('--region <region>', 'AWS region (default: the SDK chain: AWS_REGION, then your profile)')
+    .option('--region <region>', "AWS region (default: the platform's region when it lists exactly one, else the SDK chain: AWS_REGION, then your profile)")
     .option('--mime', 'send the payload as a MIME multipart part (AWS Batch and EKS node groups require MIME)', false)
     .option('--dry-run', 'ask EC2 to check permissions only (DryRun); create nothing', false)
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
-    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec; for a spec on stdin, vmonboard.lock.yaml in the current directory)')
     .option('--strict', 'treat warnings as errors', false)
     .addHelpText(
       'after',
       `
 Credentials come from the AWS SDK's default chain (environment, AWS_PROFILE, SSO, instance
-role). AWS_ENDPOINT_URL_EC2 points the command at another EC2 endpoint. On success, stdout
-carries a JSON object with the new version number.
+role). AWS_ENDPOINT_URL_EC2 points the command at another EC2 endpoint; HTTPS_PROXY /
+https_proxy and NO_PROXY are honoured. On success, stdout carries a JSON object with the new
+version number.
 
 Examples:
   $ vmonboard aws launch-template spec.yaml --workload ratings --platform aws-prod --template lt-0abc123def4567890
-  $ vmonboard aws launch-template spec.yaml --workload ratings --platform aws-prod --template ratings --source-version 3 --dry-run`,
+  $ vmonboard aws launch-template spec.yaml --workload ratings --platform aws-prod --template ratings --source-version 3 --dry-run
+
+${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: LaunchTemplateOptions) => {
       const { userData, payload } = await renderUserDataForCli(io, spec, opts, (p) => checkLaunchRegion(p.platform, opts.region));
@@ -48,9 +51,13 @@ Examples:
       const { createEc2Client, createUserDataVersion } = await import('../../cloud/aws/launch-template.js');
       const { Ec2Error } = await import('../../cloud/aws/errors.js');
       const sha = createHash('sha256').update(userData.bytes).digest('hex').slice(0, 12);
+      // The platform says where its VMs run: with exactly one region, that is the template's region.
+      const regions = payload.platform.attestation.type === 'aws_iid' ? payload.platform.attestation.regions : [];
+      const fromPlatform = !opts.region && regions.length === 1 ? regions[0] : undefined;
+      if (fromPlatform) io.stderr.write(`region ${fromPlatform} (the only region platform ${opts.platform} lists)\n`);
       try {
-        const client = await createEc2Client(opts.region);
-        const region = opts.region ?? (await client.config.region().catch(() => undefined));
+        const client = await createEc2Client(opts.region ?? fromPlatform);
+        const region = opts.region ?? fromPlatform ?? (await client.config.region().catch(() => undefined));
         const r = await createUserDataVersion(client, {
           template: opts.template,
           sourceVersion: opts.sourceVersion,
@@ -70,8 +77,9 @@ Examples:
         }
       } catch (err) {
         if (!(err instanceof Ec2Error)) throw err;
+        if (err.kind === 'usage') throw new UsageError(err.message);
         io.stderr.write(`error: ${err.message}\n`);
-        throw new CliExit(EXIT.invalid);
+        throw new CliExit(EXIT.remote);
       }
     });
 }

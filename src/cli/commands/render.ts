@@ -2,12 +2,16 @@
  * `vmonboard render <spec> -o <dir> | --archive <file>`: validate, then write the bundle
  * atomically, or an archive; `--check` compares with the committed bundle and writes nothing.
  */
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
 import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
 import type { Bundle } from '../../bundle/bundle.js';
-import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { lockPathFor } from '../../spec/lock.js';
+import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
+import { refuseBinaryToTerminal } from '../pipes.js';
 import { printReport, type ReportFormat } from '../report.js';
+import { createRenderProgress } from '../render-progress.js';
 
 interface RenderOptions {
   output?: string;
@@ -19,31 +23,46 @@ interface RenderOptions {
   lock?: string;
   strict: boolean;
   format: ReportFormat;
+  wait: string;
 }
 
 /** Rejects option combinations that cannot mean anything. */
 function checkOptions(opts: RenderOptions): void {
   if (!opts.output && !opts.archive) throw new UsageError('render needs -o <dir> or --archive <file>');
   if (opts.check && (opts.archive || opts.force)) throw new UsageError('--check only reads the bundle at -o <dir>; it cannot be combined with --archive or --force');
+  if (!/^\d{1,5}$/.test(opts.wait)) throw new UsageError(`--wait takes a whole number of seconds, not ${JSON.stringify(opts.wait)}`);
   if (opts.check && !opts.output) throw new UsageError('--check needs -o <dir>: the committed bundle to compare with');
-  if (opts.archive === '-' && opts.format === 'json') throw new UsageError('--archive - writes the archive to stdout, so the report cannot go there too; drop --format json');
+  if (opts.archive === '-' && opts.format === 'json' && !opts.check) throw new UsageError('--archive - writes the archive to stdout, so the report cannot go there too; drop --format json');
   if (opts.archive && opts.archive !== '-' && !opts.archiveFormat && !archiveFormatFor(opts.archive)) {
     throw new UsageError(`cannot tell the archive format from ${JSON.stringify(opts.archive)}; name it .tar.gz, .tgz or .zip, or pass --archive-format`);
   }
 }
 
-async function writeOutputs(io: CliIO, bundle: Bundle, opts: RenderOptions): Promise<void> {
+/** The run's own inputs, which `--force` must never replace (output-guard.ts). */
+function protectedInputs(spec: string, opts: RenderOptions): Array<{ what: string; path: string }> {
+  if (spec === '-') return [...(opts.lock ? [{ what: 'the lock file', path: opts.lock }] : []), ...(opts.filesDir ? [{ what: '--files-dir', path: opts.filesDir }] : [])];
+  return [
+    { what: 'the spec', path: spec },
+    { what: 'the lock file', path: opts.lock ?? lockPathFor(spec) },
+    { what: '--files-dir', path: opts.filesDir ?? dirname(spec) },
+  ];
+}
+
+async function writeOutputs(io: CliIO, spec: string, bundle: Bundle, opts: RenderOptions): Promise<void> {
   // The writers load only when a bundle is written: `--help` and a failed validation never pay for them.
-  const { NotABundleError, writeBundleToDir, writeFileAtomic } = await import('../../bundle/write-dir.js');
+  const w = await import('../../bundle/write-dir.js');
   if (opts.output) {
     let result;
     try {
-      result = await writeBundleToDir(bundle, opts.output, { force: opts.force });
+      result = await w.writeBundleToDir(bundle, opts.output, { force: opts.force, protect: protectedInputs(spec, opts), lockWaitSeconds: Number(opts.wait) });
     } catch (err) {
-      if (err instanceof NotABundleError) throw new UsageError(err.message);
-      io.stderr.write(`error: could not write the bundle to ${opts.output}: ${(err as Error).message}\n${opts.output} still holds what it held before.\n`);
+      if (err instanceof w.NotABundleError || err instanceof w.ProtectedTargetError) throw new UsageError(err.message);
+      const why = err instanceof w.DirLockError || err instanceof w.KeptEntryConflictError ? err.message : `could not write the bundle to ${opts.output}: ${(err as Error).message}`;
+      io.stderr.write(`error: ${why}\n${opts.output} still holds what it held before.\n`);
       throw new CliExit(EXIT.invalid);
     }
+    const { formatKept } = await import('../../bundle/keep-entries.js');
+    if (result.kept.length > 0) io.stderr.write(`note: ${formatKept(opts.output, result.kept)}\n`);
     for (const line of result.recovered) io.stderr.write(`note: ${line}\n`);
     for (const line of result.warnings) io.stderr.write(`warning: ${line}\n`);
     io.stderr.write(`wrote ${result.files} files to ${opts.output}\n`);
@@ -54,10 +73,30 @@ async function writeOutputs(io: CliIO, bundle: Bundle, opts: RenderOptions): Pro
     const data = await buildBundleArchive(bundle, format);
     if (opts.archive === '-') io.stdout.write(data);
     else {
-      await writeFileAtomic(opts.archive, data);
+      await w.writeFileAtomic(opts.archive, data);
       io.stderr.write(`wrote ${format} archive ${opts.archive} (${bundle.size} files, ${data.length} bytes)\n`);
     }
   }
+}
+
+/** `--check`: compares the rendered bundle with the directory; exit 4 on drift. */
+async function checkBundle(io: CliIO, bundle: Bundle, dir: string, format: ReportFormat, spec: string): Promise<void> {
+  const { statSync } = await import('node:fs');
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) {
+    io.stderr.write(`${dir} does not exist: there is no bundle to compare with; render it with \`vmonboard render ${spec} -o ${dir}\` and commit it\n`);
+    if (format === 'json') io.stdout.write(`${JSON.stringify({ upToDate: false, dir, missing: true, added: [], removed: [], changed: [] }, null, 2)}\n`);
+    throw new CliExit(EXIT.outOfDate);
+  }
+  if (!st.isDirectory()) throw new UsageError(`${dir} is not a directory; --check -o names the directory of the committed bundle`);
+  const { compareBundleWithDir, formatDrift, formatDriftJson, isUpToDate } = await import('../../bundle/check.js');
+  const drift = compareBundleWithDir(bundle, dir, { unified: format === 'json' });
+  if (format === 'json') io.stdout.write(formatDriftJson(drift, dir));
+  if (!isUpToDate(drift)) {
+    io.stderr.write(formatDrift(drift, dir));
+    throw new CliExit(EXIT.outOfDate);
+  }
+  io.stderr.write(`${dir} is up to date (${bundle.size} files)\n`);
 }
 
 /** Builds the render command. */
@@ -69,11 +108,12 @@ export function renderCommand(io: CliIO): Command {
     .option('--archive <file>', 'also (or instead) write a .tar.gz or .zip archive; - writes it to stdout')
     .addOption(new Option('--archive-format <format>', 'archive format (default: from the file name; tar.gz for -)').choices(['tar.gz', 'zip']))
     .option('--check', 'write nothing; exit 4 when the bundle at -o differs from what the spec renders', false)
-    .option('--force', 'replace -o even when it is not a vmonboard bundle', false)
+    .option('--force', 'replace -o even when it is not a vmonboard bundle (never the spec, its lock, --files-dir, the current directory, $HOME or /)', false)
+    .option('--wait <seconds>', 'how long to wait for another render to the same -o to finish', '60')
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
-    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec; for a spec on stdin, vmonboard.lock.yaml in the current directory)')
     .option('--strict', 'treat warnings as errors', false)
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'report format; with --check, json also prints the drift (every added, removed and changed file with its unified diff) to stdout').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
@@ -82,29 +122,36 @@ Examples:
   $ vmonboard render --check spec.yaml -o bundle/
   $ vmonboard render spec.yaml --archive bundle.tar.gz
   $ vmonboard render spec.yaml --archive - --archive-format zip > bundle.zip
+  $ vmonboard render --check --format json spec.yaml -o bundle/ > drift.json
 
-Exit codes: 0 ok, 1 invalid spec or failed write, 2 usage error, 3 internal error,
-4 (--check) the bundle at -o is out of date.`,
+On a terminal, renders of more than 100 VMs show progress on stderr. NO_COLOR turns colours off,
+FORCE_COLOR on.
+
+${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: RenderOptions) => {
       checkOptions(opts);
-      const result = await renderSpecFile(spec, {
-        ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
-        ...(opts.lock ? { lockFile: opts.lock } : {}),
-        ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
-      });
-      const fatal = printReport(io, result.diagnostics, result.sources, { format: opts.format, strict: opts.strict, quietOk: true, skippedRules: result.skippedRules ?? [] });
+      if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');
+      const progress = createRenderProgress((t) => io.stderr.write(t), io.isTTY);
+      let result;
+      try {
+        result = await renderSpecFile(spec, {
+          ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
+          ...(opts.lock ? { lockFile: opts.lock } : {}),
+          ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
+          ...(progress ? { onProgress: progress.update } : {}),
+        });
+      } finally {
+        progress?.finish();
+      }
+      // With --check --format json, stdout carries the drift report; the findings go to stderr.
+      const reportFormat = opts.check ? 'text' : opts.format;
+      const fatal = printReport(io, result.diagnostics, result.sources, { format: reportFormat, strict: opts.strict, quietOk: true, skippedRules: result.skippedRules ?? [] });
       if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
       if (opts.check) {
-        const { compareBundleWithDir, formatDrift, isUpToDate } = await import('../../bundle/check.js');
-        const drift = compareBundleWithDir(result.bundle, opts.output!);
-        if (!isUpToDate(drift)) {
-          io.stderr.write(formatDrift(drift, opts.output!));
-          throw new CliExit(EXIT.outOfDate);
-        }
-        io.stderr.write(`${opts.output} is up to date (${result.bundle.size} files)\n`);
+        await checkBundle(io, result.bundle, opts.output!, opts.format, spec);
         return;
       }
-      await writeOutputs(io, result.bundle, opts);
+      await writeOutputs(io, spec, result.bundle, opts);
     });
 }

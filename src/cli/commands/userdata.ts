@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import { USERDATA_ENCODINGS, UserDataError, type UserDataEncoding } from '../../userdata/encode.js';
 import type { UserDataOptions, UserDataResult } from '../../userdata/render-user-data.js';
-import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
+import { refuseBinaryToTerminal } from '../pipes.js';
 import { printReport } from '../report.js';
 import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 
@@ -63,7 +64,7 @@ export function userdataCommand(io: CliIO): Command {
     .addOption(new Option('--encoding <encoding>', 'output encoding (default: raw, gzipped when needed and allowed)').choices([...USERDATA_ENCODINGS]))
     .option('--mime', 'wrap the payload as a MIME multipart part, to merge with other user data', false)
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
-    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec; for a spec on stdin, vmonboard.lock.yaml in the current directory)')
     .option('--strict', 'treat warnings as errors', false)
     .addHelpText(
       'after',
@@ -73,10 +74,15 @@ Examples:
   $ vmonboard userdata spec.yaml --workload ratings --platform azure-prod --encoding base64
   $ vmonboard userdata spec.yaml --workload ratings --platform aws-prod --mime --encoding gzip+base64
 
-Limits: EC2 16,384 bytes (before base64), Azure custom data 65,535, GCE 262,144 per metadata value.`,
+Limits: EC2 16,384 bytes (before base64), Azure custom data 65,535, GCE 262,144 per metadata value.
+
+${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: VmCommandOptions & { encoding?: UserDataEncoding }) => {
       const { userData } = await renderUserDataForCli(io, spec, opts);
+      if (userData.bytes[0] === 0x1f && userData.bytes[1] === 0x8b) {
+        refuseBinaryToTerminal(io.stdoutIsTTY, 'gzipped user data', 'redirect it (> user-data.gz), or pass --encoding base64 or gzip+base64 for text');
+      }
       io.stdout.write(userData.bytes);
     });
 }

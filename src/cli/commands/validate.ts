@@ -1,7 +1,7 @@
 /** `vmonboard validate <spec>`: check a spec and its lock file; writes nothing. */
 import { Command, Option } from 'commander';
 import { validateSpecFile } from '../../api.js';
-import { CliExit, EXIT, type CliIO } from '../io.js';
+import { CliExit, EXIT, EXIT_CODES_HELP, type CliIO } from '../io.js';
 import { printReport, type ReportFormat } from '../report.js';
 
 /** Builds the validate command. */
@@ -10,7 +10,7 @@ export function validateCommand(io: CliIO): Command {
     .description('check an onboarding spec (schema, cross-field rules, referenced files, lock file pins)')
     .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
-    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec; for a spec on stdin, vmonboard.lock.yaml in the current directory)')
     .option('--strict', 'treat warnings as errors', false)
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .addHelpText(
@@ -21,7 +21,7 @@ Examples:
   $ vmonboard validate --strict --format json spec.yaml > report.json
   $ cat spec.yaml | vmonboard validate --files-dir ./files -
 
-Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 internal error.`,
+${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: { filesDir?: string; lock?: string; strict: boolean; format: ReportFormat }) => {
       const result = await validateSpecFile(spec, {

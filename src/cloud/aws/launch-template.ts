@@ -41,11 +41,15 @@ const TEMPLATE_ID = /^lt-[0-9a-f]{8,17}$/;
 /**
  * Creates an EC2 client with the SDK's default credential and region chain (environment,
  * shared config and SSO, instance role), `region` overriding the region. Endpoint overrides
- * come from the SDK's own AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL settings.
+ * come from the SDK's own AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL settings. With HTTPS_PROXY
+ * (or https_proxy, HTTP_PROXY) set, the SDK's Node HTTP handler tunnels through that proxy,
+ * except for hosts NO_PROXY lists: the SDK itself ignores those variables.
  */
 export async function createEc2Client(region?: string): Promise<EC2Client> {
-  const { EC2Client } = await import('@aws-sdk/client-ec2');
-  return new EC2Client(region ? { region } : {});
+  const [{ EC2Client }, { createAwsProxyAgent }] = await Promise.all([import('@aws-sdk/client-ec2'), import('../../net/proxy.js')]);
+  const agent = createAwsProxyAgent();
+  // requestHandler as plain options: the client builds its NodeHttpHandler from them (@smithy/node-http-handler).
+  return new EC2Client({ ...(region ? { region } : {}), ...(agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {}) });
 }
 
 /**
@@ -55,9 +59,13 @@ export async function createEc2Client(region?: string): Promise<EC2Client> {
  */
 export async function createUserDataVersion(client: EC2Client, req: LaunchTemplateVersionRequest): Promise<LaunchTemplateVersionResult> {
   const { DescribeLaunchTemplatesCommand, CreateLaunchTemplateVersionCommand } = await import('@aws-sdk/client-ec2');
-  const ctx = { template: req.template, sourceVersion: req.sourceVersion, ...(req.region ? { region: req.region } : {}) };
+  const profile = process.env.AWS_PROFILE;
+  const { proxyForDisplay } = await import('../../net/proxy.js');
+  // The proxy for EC2's regional endpoint (or the override), for messages about a refused tunnel.
+  const proxy = proxyForDisplay(process.env.AWS_ENDPOINT_URL_EC2 ?? process.env.AWS_ENDPOINT_URL ?? `https://ec2.${req.region ?? 'us-east-1'}.amazonaws.com`);
+  const ctx = { template: req.template, sourceVersion: req.sourceVersion, ...(req.region ? { region: req.region } : {}), ...(profile ? { profile } : {}), ...(proxy ? { proxy } : {}) };
   if (!/^([1-9][0-9]*|\$Latest|\$Default)$/.test(req.sourceVersion)) {
-    throw new Ec2Error(`--source-version must be a version number, $Latest or $Default, not ${JSON.stringify(req.sourceVersion)}`, 'InvalidSourceVersion');
+    throw new Ec2Error(`--source-version must be a version number, $Latest or $Default, not ${JSON.stringify(req.sourceVersion)}`, 'InvalidSourceVersion', 'usage');
   }
   const byId = TEMPLATE_ID.test(req.template);
   let found;

@@ -9,6 +9,7 @@ import type { Model } from '../../model/model.js';
 import { NETWORK_LABEL } from '../gateway-values.js';
 import { buildExternalWorkload } from './external-workloads.js';
 import { listGlooGatewayPorts } from './gateway-ports.js';
+import { withExposure } from '../gateway-exposure.js';
 
 /** Builds the mesh-registration values of flavor gloo. */
 export function buildGlooMeshValues(model: Model): Record<string, unknown> {
@@ -25,7 +26,7 @@ export function buildGlooMeshValues(model: Model): Record<string, unknown> {
       istiod: { enabled: false },
       crossNetwork: { enabled: false },
       passthrough: {},
-      service: {
+      service: withExposure({
         enabled: true,
         name: model.gateway.name,
         // "Required to onboard VMs" (use-cases vm-agent files): the VMs dial its external address.
@@ -33,7 +34,7 @@ export function buildGlooMeshValues(model: Model): Record<string, unknown> {
         // istiod finds a network's gateway by this label on the Service (the workshop Service carries it).
         labels: { ...model.gateway.labels, [NETWORK_LABEL]: model.mesh.network },
         ports: listGlooGatewayPorts(model).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP' })),
-      },
+      }, model),
     },
     spire: { className: '', staticEntries: {} },
     tests: { enabled: true, gatewayHost: `${model.gateway.name}.${model.gateway.namespace}.svc`, statusPort: model.gateway.ports.status },

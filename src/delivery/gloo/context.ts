@@ -41,7 +41,7 @@ export interface GlooContext {
   token: { path: string; pattern: string };
   gateway: { address: string; cacert: number; tls: number };
   cacertWait: number;
-  onboard: { args: Array<{ word: string; token: boolean }>; attempts: number; timeout: number; pause: number; marker: string };
+  onboard: { args: Array<{ word: string; token: boolean }>; timeout: number; marker: string };
   /** `<namespace>/<name>` of the workload, and each part (the ExternalWorkload's). */
   workload: string;
   namespace: string;
@@ -101,9 +101,7 @@ export function buildGlooContext(model: Model, workload: WorkloadModel, platform
     cacertWait: CACERT_WAIT_SECONDS,
     onboard: {
       args: buildOnboardArgs(model, workload, { agent, sidecar }).map((a) => ('token' in a ? { word: '', token: true } : { word: a.word, token: false })),
-      attempts: ONBOARD.attempts,
       timeout: ONBOARD.timeoutSeconds,
-      pause: ONBOARD.pauseSeconds,
       marker: ONBOARD.successMarker,
     },
     workload: `${workload.namespace}/${workload.name}`,

@@ -68,7 +68,7 @@ const SPEC_STEPS: readonly Step[] = [
     gw.ports = { ...DEFAULT_PORTS, ...(s.mesh.flavor === 'gloo' ? DEFAULT_GLOO_PORTS : {}), ...gw.ports };
   },
   (s) => {
-    s.trust.spireBundle.format ??= 'pem';
+    if (s.trust.spireBundle) s.trust.spireBundle.format ??= 'pem';
   },
   (s) => {
     s.spire = {

@@ -5,10 +5,11 @@
 import { isIP } from 'node:net';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { FileSource } from '../files.js';
-import { checkPemCertificates } from '../files.js';
+import { readPemCertificates } from '../files.js';
+import { checkBundleHasMeshRoot, resolveSpireBundle } from './spire-bundle.js';
 import type { WrittenLock } from '../lock-types.gen.js';
 import type { WrittenSpec, Platform } from './types.gen.js';
-import type { Model, PlatformModel, TrustSource, WorkloadModel, Attestation, ArtifactPin, PackageFormat, Component } from '../../model/model.js';
+import type { Model, PlatformModel, TrustSource, WorkloadModel, Attestation, ArtifactPin, PackageFormat, Component, SpireServerCredentials } from '../../model/model.js';
 import { ISTIO_PORT_ROLES, GLOO_PORT_ROLES } from '../../model/model.js';
 import { parseSecretRef } from '../secret-ref.js';
 import { DEFAULT_VERSIONS, OS_FORMAT, listArtifactNeeds, resolveArtifactUrl, type ArtifactNeed } from '../../artifacts/catalog.js';
@@ -37,9 +38,25 @@ function loadTrust(files: FileSource, v: { file?: string; url?: string }, pointe
     out.push({ severity: 'error', code: r.code, message: r.message, pointer: `${pointer}/file` });
     return { kind: 'inline', content: '', file: rel };
   }
-  const problem = kind === 'pem' ? checkPemCertificates(r.content) : checkSpiffeBundle(r.content);
+  if (kind === 'pem') {
+    // Only the parsed, re-encoded certificates go on (issue 15 §6): comments and lookalikes stay behind.
+    const pem = readPemCertificates(r.content);
+    if (pem.ok) return { kind: 'inline', content: pem.pem, file: rel };
+    out.push({ severity: 'error', code: pem.code, message: `"${rel}" cannot be used as trust material: ${pem.problem}`, pointer: `${pointer}/file` });
+    return { kind: 'inline', content: '', file: rel };
+  }
+  const problem = checkSpiffeBundle(r.content);
   if (problem) out.push({ severity: 'error', code: 'FILE_NOT_CERTIFICATE', message: `"${rel}" cannot be used as trust material: ${problem}`, pointer: `${pointer}/file` });
   return { kind: 'inline', content: r.content.endsWith('\n') ? r.content : `${r.content}\n`, file: rel };
+}
+
+function toServerCredentials(s: NonNullable<WrittenSpec['spire']>['server']): SpireServerCredentials {
+  const aws = s?.aws;
+  const azure = s?.azure;
+  return {
+    ...(aws?.irsaRoleArn ? { aws: { kind: 'irsa' as const, roleArn: aws.irsaRoleArn } } : aws?.podIdentity ? { aws: { kind: 'pod-identity' as const } } : aws?.credentialsSecret ? { aws: { kind: 'secret' as const, secretName: aws.credentialsSecret } } : {}),
+    ...(azure?.workloadIdentityClientId ? { azure: { kind: 'workload-identity' as const, clientId: azure.workloadIdentityClientId.toLowerCase() } } : azure?.credentialsSecret ? { azure: { kind: 'secret' as const, secretName: azure.credentialsSecret } } : {}),
+  };
 }
 
 function checkSpiffeBundle(content: string): string | undefined {
@@ -201,8 +218,12 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
   const platforms = spec.platforms.map((p, i) => toPlatform(p, i, inputs.files, out));
   const byName = new Map(platforms.map((p) => [p.name, p]));
   const meshRootCA = loadTrust(inputs.files, spec.trust.meshRootCA, '/trust/meshRootCA', 'pem', out);
-  const bundleFormat = spec.trust.spireBundle.format ?? 'pem';
-  const spireBundle = { ...loadTrust(inputs.files, spec.trust.spireBundle, '/trust/spireBundle', bundleFormat, out), format: bundleFormat };
+  const given = spec.trust.spireBundle;
+  const bundleFormat = given?.format ?? 'pem';
+  const before = out.length;
+  const spireBundle = resolveSpireBundle(meshRootCA, given ? { ...loadTrust(inputs.files, given, '/trust/spireBundle', bundleFormat, out), format: bundleFormat } : undefined);
+  // A bundle that could not be read is already reported; judging its content would only repeat that.
+  if (given && out.length === before) checkBundleHasMeshRoot(meshRootCA, spireBundle, out);
   const ports = spec.eastWestGateway.ports as Record<string, number>;
   const roles = m.flavor === 'gloo' ? [...ISTIO_PORT_ROLES, ...GLOO_PORT_ROLES] : [...ISTIO_PORT_ROLES];
   const t = spec.telemetry;
@@ -215,11 +236,14 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
     mesh: {
       istioVersion: m.istio.version,
       ...(m.istio.revision ? { revision: m.istio.revision } : {}),
+      previousRevisions: [...(m.istio.previousRevisions ?? [])],
       trustDomain: m.trustDomain,
       clusterName: m.clusterName,
       meshID: m.meshID!,
       network: m.network,
       vmNetwork: m.vmNetwork,
+      podCIDRs: [...(m.podCIDRs ?? [])],
+      nodeCIDRs: [...(m.nodeCIDRs ?? [])],
       istiod: { namespace: m.istiod!.namespace!, service: m.istiod!.service!, host: `${m.istiod!.service!}.${m.istiod!.namespace!}.svc` },
       registration: m.registration!,
       autoRegistration: m.autoRegistration!,
@@ -232,6 +256,11 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
       name: spec.eastWestGateway.name!,
       labels: { ...spec.eastWestGateway.labels },
       ports: Object.fromEntries(roles.map((r) => [r, ports[r]!])) as Model['gateway']['ports'],
+      exposure: {
+        sourceRanges: [...(spec.eastWestGateway.exposure?.sourceRanges ?? [])],
+        internal: spec.eastWestGateway.exposure?.internal ?? false,
+        ...(spec.eastWestGateway.exposure?.cloud ? { cloud: spec.eastWestGateway.exposure.cloud } : {}),
+      },
     },
     trust: { meshRootCA, spireBundle },
     spire: {
@@ -242,6 +271,7 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
       crdsChartVersion: DEFAULT_VERSIONS.spireCrdsChart,
       className: `${spec.spire!.namespace!}-${spec.spire!.releaseName!}`,
       rebootstrapMode: spec.spire!.rebootstrapMode!,
+      server: toServerCredentials(spec.spire?.server),
     },
     telemetry: {
       enabled: t?.enabled ?? false,
@@ -251,6 +281,7 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
         port: t?.gateway.port ?? 4317,
         sni: t?.gateway.sni ?? t?.gateway.host ?? '',
         ca: t?.gateway.ca ? loadTrust(inputs.files, t.gateway.ca, '/telemetry/gateway/ca', 'pem', out) : meshRootCA,
+        clientCertificate: t?.gateway.clientCertificate ?? 'svid',
       },
       resourceAttributes: { ...(t?.resourceAttributes ?? {}) },
     },
@@ -263,9 +294,14 @@ export function toModel(spec: WrittenSpec, inputs: ResolveInputs): { model: Mode
       proxy: { ...(a.proxy?.http ? { http: a.proxy.http } : {}), ...(a.proxy?.https ? { https: a.proxy.https } : {}), noProxy: [...(a.proxy?.noProxy ?? [])] },
       allowInsecureHttpMirror: a.allowInsecureHttpMirror ?? false,
       skipChecksums: a.allowInsecureSkipChecksums ?? false,
+      samplePins: !inputs.ignoreLock && inputs.lock?.sample === 'true',
       pins: [],
     },
   };
   model.artifacts.pins = pinArtifacts(spec, platforms, inputs, out);
+  if (model.artifacts.samplePins) {
+    // Issue 15 §12: a field, not a comment, so tools and --strict can see it.
+    out.push({ severity: 'warning', code: 'LOCK_SAMPLE_PINS', file: inputs.lockFile, message: `the lock file ${inputs.lockFile} holds SAMPLE pins (sample: true), not checksums of the real artifacts: VMs will refuse every download; run \`vmonboard pin\` to pin the real artifacts`, pointer: '/sample' });
+  }
   return { model, diagnostics: out };
 }

@@ -49,6 +49,21 @@ export interface WrittenSpec {
        * Istio revision (for example 1-27). Omit for the default revision; istiod is then istiod.<ns>.svc.
        */
       revision?: string;
+      /**
+       * Istio revisions whose VMs have not been moved to this one yet (for example [1-26] during a 1-26 to 1-27 canary upgrade). The east-west gateway keeps an istiod route per revision, each named after its revision, so VMs still on an old payload keep their xDS connection until their payload is re-run. Each revision's istiod is the Service istiod-<revision> in the istiod namespace. Remove a revision once its VMs have moved.
+       *
+       * @maxItems 8
+       */
+      previousRevisions?:
+        | []
+        | [string]
+        | [string, string]
+        | [string, string, string]
+        | [string, string, string, string]
+        | [string, string, string, string, string]
+        | [string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string];
     };
     /**
      * SPIFFE trust domain shared by Istio (meshConfig.trustDomain) and SPIRE. Lowercase letters, digits, dots, dashes and underscores (SPIFFE ID spec).
@@ -67,9 +82,21 @@ export interface WrittenSpec {
      */
     network: string;
     /**
-     * Network the VMs are on; traffic between networks crosses the east-west gateway.
+     * Network the VMs are on. It has no east-west gateway: VM-to-cluster traffic crosses the cluster's east-west gateway, but istiod hands pods the VMs' own addresses as directly reachable endpoints, so cluster-to-VM traffic goes straight from the pods to the VMs. Pods need L3 routes to the VM addresses (VPN, peering, Interconnect).
      */
     vmNetwork: string;
+    /**
+     * The cluster's pod address ranges (CIDR, for example 10.244.0.0/16). Mesh traffic to the VMs comes straight from pods, so the bundle's firewall table opens the workload ports to these ranges. Without them the table has a row to fill in and validation warns.
+     *
+     * @maxItems 64
+     */
+    podCIDRs?: string[];
+    /**
+     * The cluster's node address ranges (CIDR), for CNIs that masquerade (SNAT) pod traffic leaving the cluster to the node's address; the firewall table opens the workload ports to these too.
+     *
+     * @maxItems 64
+     */
+    nodeCIDRs?: string[];
     /**
      * The istiod service. Defaults: namespace istio-system, name istiod or istiod-<revision>.
      */
@@ -162,6 +189,26 @@ export interface WrittenSpec {
        */
       bootstrap?: number;
     };
+    /**
+     * Who can reach the east-west gateway load balancer. It exposes istiod, SPIRE and OTLP to every VM, so restrict it: source ranges, an internal load balancer, or both.
+     */
+    exposure?: {
+      /**
+       * CIDR blocks allowed to connect (Service spec.loadBalancerSourceRanges), for example the VM subnets 10.20.0.0/16 or 2001:db8::/48. Without them the load balancer accepts every source.
+       *
+       * @minItems 1
+       * @maxItems 256
+       */
+      sourceRanges?: [string, ...string[]];
+      /**
+       * Give the gateway a private (internal) load balancer, through the annotations of the cluster's cloud (set cloud). Default false.
+       */
+      internal?: boolean;
+      /**
+       * The cloud the workload cluster runs on (EKS, GKE, AKS); decides the internal load-balancer annotations. Required with internal: true.
+       */
+      cloud?: 'aws' | 'gcp' | 'azure';
+    };
   };
   /**
    * Public trust material. Never secret: keys are rejected.
@@ -169,9 +216,9 @@ export interface WrittenSpec {
   trust: {
     meshRootCA: FileOrUrl;
     /**
-     * SPIRE bootstrap trust bundle: a file embedded in the payload (trust_bundle_path) or an HTTPS URL the agent fetches (trust_bundle_url).
+     * SPIRE bootstrap trust bundle. Optional: absent, the agents bootstrap from the mesh root, which is what SPIRE serves (one root of trust). Set it only to add roots, for example during a root rotation: a file must contain the mesh root; a URL must serve it. A file is embedded in the payload (trust_bundle_path); a URL is fetched by the agent (trust_bundle_url).
      */
-    spireBundle: {
+    spireBundle?: {
       /**
        * Path relative to --files-dir.
        */
@@ -206,6 +253,41 @@ export interface WrittenSpec {
      * SPIRE agent rebootstrap_mode. Default auto (re-bootstrap from the configured bundle when trust is lost).
      */
     rebootstrapMode?: 'never' | 'auto' | 'always';
+    /**
+     * Cloud credentials of the spire-server pod. aws_iid calls the EC2 and IAM APIs and azure_imds the Azure Resource Graph, so an aws or azure platform needs the matching entry (see cluster/iam/README.md).
+     */
+    server?: {
+      /**
+       * Exactly one way for the SPIRE server to get base AWS credentials (aws_iid then assumes assumeRole in each VM account).
+       */
+      aws?: {
+        /**
+         * EKS IAM roles for service accounts: the role the spire-server ServiceAccount assumes (annotation eks.amazonaws.com/role-arn).
+         */
+        irsaRoleArn?: string;
+        /**
+         * EKS Pod Identity: the role comes from a pod identity association of the spire-server ServiceAccount, made outside the chart (see cluster/iam/README.md).
+         */
+        podIdentity?: true;
+        /**
+         * Name of a Secret in the spire namespace with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for clusters outside AWS (passed to the server as environment variables).
+         */
+        credentialsSecret?: string;
+      };
+      /**
+       * Exactly one way for the SPIRE server to authenticate to Azure (DefaultAzureCredential of azure_imds).
+       */
+      azure?: {
+        /**
+         * AKS workload identity: client ID of the managed identity or app registration the spire-server ServiceAccount federates with.
+         */
+        workloadIdentityClientId?: string;
+        /**
+         * Name of a Secret in the spire namespace with keys AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (passed to the server as environment variables).
+         */
+        credentialsSecret?: string;
+      };
+    };
   };
   /**
    * The OpenTelemetry collector on each VM and where it sends metrics.
@@ -236,6 +318,10 @@ export interface WrittenSpec {
        */
       sni?: string;
       ca?: FileOrUrl1;
+      /**
+       * How the collector authenticates to the OTel gateway: svid (default) presents the VM's SPIFFE X.509-SVID as the TLS client certificate, so the gateway can require it (client_ca_file = the mesh root CA); none is server-only TLS, which lets anyone who reaches the otlp port push data (warned).
+       */
+      clientCertificate?: 'svid' | 'none';
     };
     /**
      * Extra resource attributes added to every metric.

@@ -37,6 +37,8 @@ const SPECIAL: Record<string, string> = {
     'fi',
     'exit "${SHIM_RC_systemctl:-0}"',
   ].join('\n'),
+  // The journal of a unit's processes: $SHIM_JOURNAL as its last line (none when unset).
+  journalctl: 'if [[ -n ${SHIM_JOURNAL:-} ]]; then printf "%s\\n" "$SHIM_JOURNAL"; fi',
   'dpkg-query': '[[ " ${SHIM_INSTALLED:-} " == *" ${!#} "* ]] && printf "install ok installed" || exit 1',
   rpm: '[[ " ${SHIM_INSTALLED:-} " == *" ${!#} "* ]]',
   curl: [

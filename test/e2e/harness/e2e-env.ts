@@ -1,7 +1,8 @@
 /**
  * Everything one e2e test file shares: the cached root filesystem, a test CA, the HTTPS
  * artifact mirror with the stand-in packages, the control server (validation endpoint, stand-in
- * events, metadata stubs), the east-west gateway listeners and an on-prem host PKI. Each test
+ * events, metadata stubs), the east-west gateway listeners, the mesh identity (mesh PKI, SPIRE
+ * server and istiod stand-ins behind the gateway) and an on-prem host PKI. Each test
  * then boots its own fresh clone with {@link E2eEnv.boot}; the harness guarantees every machine
  * is stopped and unmounted afterwards.
  */
@@ -15,6 +16,7 @@ import { ControlServer, ENDPOINT_FILE } from './control-server.js';
 import { GatewayStub } from './gateway-stub.js';
 import { requireE2eHost } from './host-tools.js';
 import { acquireMachineLock } from './machine-lock.js';
+import { startMeshIdentity, type MeshIdentity } from './mesh-identity.js';
 import { writeNoCloudSeed } from './nocloud.js';
 import { createOnpremPki, type OnpremPki } from './onprem-pki.js';
 import { cloneRootfs, ensureRootfs, type RootfsClone } from './rootfs.js';
@@ -60,6 +62,8 @@ export interface E2eEnv {
   mirror: ArtifactMirror;
   control: ControlServer;
   gateway: GatewayStub;
+  /** The mesh PKI and the SPIRE server and istiod stand-ins (real TLS, through the gateway's spire and istiod ports). */
+  identity: MeshIdentity;
   /** Site CA and host certificate for the on-prem (x509pop) platform. */
   onprem: OnpremPki;
   artifacts: StandinArtifact[];
@@ -78,7 +82,7 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
   const workDir = mkdtempSync(path.join(process.env.VMONBOARD_E2E_WORKDIR ?? tmpdir(), 'vmonboard-e2e-'));
   // Undo what was set up so far if a later step fails: no server or scratch directory may outlive a failed setup.
   const undo: Array<() => Promise<void> | void> = [() => rmSync(workDir, { recursive: true, force: true })];
-  let ca: TestCA, artifacts: StandinArtifact[], mirror: ArtifactMirror, control: ControlServer, gateway: GatewayStub, onprem: OnpremPki;
+  let ca: TestCA, artifacts: StandinArtifact[], mirror: ArtifactMirror, control: ControlServer, gateway: GatewayStub, identity: MeshIdentity, onprem: OnpremPki;
   try {
     mkdirSync(path.join(workDir, 'logs'), { recursive: true });
     ca = await createTestCA(path.join(workDir, 'ca'));
@@ -90,6 +94,8 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
     undo.push(() => control.close());
     gateway = await GatewayStub.start();
     undo.push(() => gateway.close());
+    identity = await startMeshIdentity(path.join(workDir, 'mesh-pki'), control.events, gateway);
+    undo.push(() => identity.close());
     onprem = await createOnpremPki(path.join(workDir, 'onprem'), 'ratings-vm');
   } catch (err) {
     for (const u of undo.reverse()) await Promise.resolve(u()).catch(() => undefined);
@@ -172,6 +178,7 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
     mirror,
     control,
     gateway,
+    identity,
     onprem,
     artifacts,
     workDir,
@@ -182,6 +189,7 @@ export async function startE2eEnv(versions: StandinVersions = DEFAULT_STANDIN_VE
       await mirror.close().catch((e: unknown) => errors.push(e));
       await control.close().catch((e: unknown) => errors.push(e));
       await gateway.close().catch((e: unknown) => errors.push(e));
+      await identity.close().catch((e: unknown) => errors.push(e));
       if (!process.env.VMONBOARD_E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
       if (errors.length > 0) throw new Error(`e2e cleanup failed: ${errors.map(String).join('; ')}`);
     },

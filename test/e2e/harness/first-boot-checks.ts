@@ -6,13 +6,16 @@
  * Checked: cloud-init's own status, the payload's status file, the three units active and never
  * restarted, the stand-ins' reports (no failed check, start order, users, iptables only
  * recorded), every agent file's content, owner and mode against listAgentFiles, the managed hosts
- * block present once, the bundle's verify.sh passing, and no canary file.
+ * block present once, the identity chain (identity-checks.ts: real TLS to the SPIRE server and
+ * istiod stand-ins, the placed SVID verified against the mesh root), the bundle's verify.sh
+ * passing, and no canary file.
  */
 import { createHash } from 'node:crypto';
 import { validateSpecFile } from '../../../src/api.js';
 import { listAgentFiles } from '../../../src/vm/agent-files.js';
 import type { AgentFile } from '../../../src/vm/agent-file.js';
 import { AGENT_UNITS } from './boot-timeline.js';
+import { checkIdentity } from './identity-checks.js';
 import type { Container } from './container.js';
 import type { E2eEnv } from './e2e-env.js';
 import type { RenderedVm } from './render-fixture.js';
@@ -147,6 +150,7 @@ export async function checkFirstBoot(c: Container, env: E2eEnv, specPath: string
   if (!mine.some((e) => e.agent === 'pilot-agent' && e.event === 'did' && e.detail.action === 'istio-iptables')) problems.push('istio-start.sh never asked for istio-iptables');
   const ready = mine.filter((e) => e.agent === 'pilot-agent' && e.event === 'ready').at(-1);
   if (ready && ready.detail.xds_client_cert !== true) problems.push('pilot-agent found no readable PROV_CERT cert-chain.pem/key.pem (the SVID sync did not run before it)');
+  problems.push(...(await checkIdentity(c, env, vm, since)));
 
   const files = await expectedAgentFiles(specPath, vm.workload, vm.platform);
   for (const f of files.filter((x) => x.install !== 'hosts-block')) {

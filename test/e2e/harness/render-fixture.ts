@@ -1,7 +1,10 @@
 /**
  * Renders the e2e spec (test/e2e/fixtures/e2e-spec/) with the project's own API, pointed at this
  * run's loopback services: artifacts.mirror = the HTTPS mirror, artifacts.mirrorCA = the test CA,
- * the east-west gateway = the loopback listeners, and a lock with the stand-ins' real sha256.
+ * the east-west gateway = the loopback listeners, files/mesh-root-ca.pem = the run's mesh root
+ * (trust.meshRootCA, and the spec's trust.spireBundle names the same file), and a lock with the
+ * stand-ins' real sha256. The rendered cluster side is installed into the SPIRE server and istiod
+ * stand-ins (mesh-identity.ts).
  * A scenario may change the spec first (one config value, hostile labels) through `edit`.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { renderSpecFile } from '../../../src/api.js';
 import type { Bundle } from '../../../src/bundle/bundle.js';
 import { PROJECT_ROOT } from '../../validators/upstream.js';
 import type { E2eEnv } from './e2e-env.js';
+import { registerRenderedIdentity } from './mesh-identity.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test/e2e/fixtures/e2e-spec');
 
@@ -43,6 +47,7 @@ export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void)
   cpSync(path.join(FIXTURE, 'files'), path.join(dir, 'files'), { recursive: true });
   writeFileSync(path.join(dir, 'files/mirror-ca.pem'), env.ca.caCertPem);
   writeFileSync(path.join(dir, 'files/onprem-host-ca.pem'), env.onprem.caPem);
+  writeFileSync(path.join(dir, 'files/mesh-root-ca.pem'), env.identity.pki.root.certPem);
 
   const doc = parseDocument(readFileSync(path.join(FIXTURE, 'spec.yaml'), 'utf8'));
   doc.setIn(['artifacts', 'mirror'], env.mirror.url);
@@ -65,6 +70,7 @@ export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void)
     throw new Error(`rendering the e2e spec failed:\n${result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}: ${d.message}`).join('\n')}`);
   }
   const bundle = result.bundle;
+  await registerRenderedIdentity(env.identity, bundle);
   return {
     specPath,
     bundle,

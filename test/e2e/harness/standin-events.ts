@@ -6,7 +6,7 @@
  */
 
 /** Stand-in programs that report. */
-export type StandinAgent = 'spire-agent' | 'pilot-agent' | 'istio-start' | 'envoy' | 'otelcol-contrib' | 'package';
+export type StandinAgent = 'spire-agent' | 'pilot-agent' | 'istio-start' | 'envoy' | 'otelcol-contrib' | 'package' | 'spire-server' | 'istiod';
 
 /** One report from a stand-in. */
 export interface StandinEvent {

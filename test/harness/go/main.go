@@ -7,6 +7,8 @@
 //     manifests with it too.
 //   - helm-template: Helm is not installable here, so helm.go re-implements `helm template` for a
 //     single chart on top of the same engine Helm uses (text/template + sprig).
+//   - spire-mint, mint, x509-verify, mtls: certificate chains are judged by Go's crypto/x509 and
+//     crypto/tls, what SPIRE and Istio verify with (trust.go).
 //
 // Build in GOPATH mode against the Debian-packaged libraries (see test/harness/go-harness.ts):
 //
@@ -32,6 +34,14 @@ func main() {
 		err = yaml2jsonMany(os.Stdin, os.Stdout)
 	case "helm-template":
 		err = helmTemplate(os.Args[2:], os.Stdout)
+	case "spire-mint":
+		err = spireMint(os.Stdin, os.Stdout)
+	case "mint":
+		err = mint(os.Stdin, os.Stdout)
+	case "x509-verify":
+		err = x509Verify(os.Stdin, os.Stdout)
+	case "mtls":
+		err = mtls(os.Stdin, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown subcommand %q", os.Args[1])
 	}

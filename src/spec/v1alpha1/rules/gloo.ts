@@ -41,6 +41,13 @@ export const glooSupport: Rule = {
         hint: 'set mesh.istio.revision to the revision of the workload cluster\'s istiod (for example 1-25)',
       });
     }
+    if ((spec.mesh.istio.previousRevisions ?? []).length > 0) {
+      // Gloo's east-west gateway and its istiod routes are Gloo's own (src/cluster/gloo), not our chart's.
+      report('GLOO_UNSUPPORTED', '/mesh/istio/previousRevisions', 'flavor gloo routes istiod through Gloo\'s own east-west gateway configuration; no public source documents moving Gloo external workloads between Istio revisions', {
+        atKey: true,
+        hint: 'remove previousRevisions, or use flavor istio for canary revision upgrades',
+      });
+    }
     spec.platforms.forEach((p, i) => {
       if (p.bake === true) {
         report('GLOO_UNSUPPORTED', `/platforms/${i}/bake`, `platform "${p.name}": meshctl installs the Gloo packages while it onboards (--install, the only documented form), so there is nothing to bake into an image`, {

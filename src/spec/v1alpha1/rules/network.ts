@@ -57,3 +57,47 @@ export const gatewayPorts: Rule = {
     }
   },
 };
+
+/** Parses `addr/prefix` with node:net; returns why it is not a CIDR, or undefined. */
+function cidrProblem(cidr: string): string | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  if (!m) return 'write an address and a prefix length, for example 10.244.0.0/16';
+  const family = isIP(m[1]!);
+  if (family === 0) return `"${m[1]}" is not an IPv4 or IPv6 address`;
+  const max = family === 4 ? 32 : 128;
+  if (Number(m[2]) > max) return `the prefix length of an IPv${family} range is at most ${max}`;
+  return undefined;
+}
+
+/**
+ * Pod and node ranges are CIDRs, and pod ranges are given: cluster-to-VM traffic comes straight
+ * from the pods (istio 1.27.1 pilot/pkg/xds/endpoints/ep_filters.go keeps endpoints of a network
+ * without gateways "directly reachable"), so without them the firewall table cannot name its source.
+ */
+export const meshCidrs: Rule = {
+  name: 'mesh-cidrs',
+  check({ spec, report }) {
+    for (const key of ['podCIDRs', 'nodeCIDRs'] as const) {
+      (spec.mesh[key] ?? []).forEach((c, i) => {
+        const why = cidrProblem(c);
+        if (why) report('CIDR_INVALID', `/mesh/${key}/${i}`, `"${c}" is not an address range: ${why}`);
+      });
+    }
+    if ((spec.mesh.podCIDRs ?? []).length === 0) {
+      report('POD_CIDRS_MISSING', '/mesh/podCIDRs', `mesh traffic to the VMs comes straight from the cluster's pods, not from the east-west gateway; set mesh.podCIDRs (and mesh.nodeCIDRs if your CNI masquerades pod traffic) so the firewall table can name its source`, {
+        hint: 'for example podCIDRs: [10.244.0.0/16]; kubectl get nodes -o jsonpath=\'{.items[*].spec.podCIDR}\' lists them on most clusters',
+      });
+    }
+  },
+};
+
+/** previousRevisions never names the current revision: its route is already the current one. */
+export const previousRevisions: Rule = {
+  name: 'previous-revisions',
+  check({ spec, report }) {
+    const current = spec.mesh.istio.revision;
+    (spec.mesh.istio.previousRevisions ?? []).forEach((r, i) => {
+      if (r === current) report('PREVIOUS_REVISION_CURRENT', `/mesh/istio/previousRevisions/${i}`, `revision "${r}" is the current revision (mesh.istio.revision); list only revisions whose VMs have not moved yet`);
+    });
+  },
+};

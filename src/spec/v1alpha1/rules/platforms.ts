@@ -3,6 +3,7 @@ import type { Rule } from './rule.js';
 import type { Platform } from '../types.gen.js';
 import { parseSecretRef, secretRefNotAllowed } from '../../secret-ref.js';
 import { listTargetOses } from '../targets.js';
+import { judgeSecretPath } from '../../secret-paths.js';
 
 const ATTESTATION_KEYS = ['aws', 'gcp', 'azure', 'x509pop', 'joinToken'] as const;
 type AttestationKey = (typeof ATTESTATION_KEYS)[number];
@@ -81,6 +82,10 @@ export const platformSecrets: Rule = {
         }
         const why = secretRefNotAllowed(parsed.ref, p.kind);
         if (why) report('SECRET_REF_NOT_ALLOWED', r.pointer, why);
+        if (parsed.ref.scheme === 'file') {
+          const verdict = judgeSecretPath(parsed.ref.path);
+          if (verdict) report(verdict.level === 'error' ? 'SECRET_PATH_UNSAFE' : 'SECRET_PATH_SHARED', r.pointer, `the ${r.what} path ${verdict.why}`);
+        }
       }
     });
   },

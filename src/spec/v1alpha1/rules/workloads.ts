@@ -52,6 +52,17 @@ export const workloadPlacement: Rule = {
             hint: EXAMPLES[want],
           });
         }
+        // Issue 15 §14: a tag is only as strong as the right to set it. Anyone allowed
+        // ec2:CreateTags in the account can tag a VM of theirs and take this identity, while an
+        // instance profile role (iam:PassRole) or a security group ID is held far more tightly.
+        if (want === 'aws' && sel?.tags && !sel.iamRole && !sel.securityGroupId) {
+          report(
+            'SELECTORS_TAG_ONLY',
+            `${base}/selectors/aws/tags`,
+            `workload "${w.name}" on platform "${p.name}" is selected by EC2 tags only: anyone allowed ec2:CreateTags in the account can tag a VM and take this identity; add iamRole (the instance profile role) or securityGroupId, alone or with the tag`,
+            { atKey: true, hint: 'selectors: { aws: { tags: { app: <name> }, iamRole: arn:aws:iam::<account>:role/<role> } }' },
+          );
+        }
       }),
     );
   },

@@ -2,11 +2,15 @@
 #
 # `run` checks the config as the real agent would at start-up (the upstream-based validator on
 # the HCL v1 parse, then data dir, trust bundle, KeyManager directory, x509pop host key and
-# certificate, socket directory), pretends to attest for ATTEST_SECONDS (the real agent opens
-# its Workload API socket only after node attestation), then creates a real unix socket at
-# socket_path and serves it. `api fetch x509 -write DIR` asks that socket for the caller's SVID
-# (the server side sees the caller's user through SO_PEERCRED, as the unix workload attestor
-# does) and writes svid.0.pem, svid.0.key (0600) and bundle.0.pem; `healthcheck` connects.
+# certificate, socket directory), then attests to the SPIRE server for real over TLS (see
+# attest_to_server: the server must chain to the bootstrap bundle and be
+# spiffe://<td>/spire/server, or the agent refuses to come up), receives the X509-SVIDs of its
+# registration entries, waits out the rest of ATTEST_SECONDS (the real agent opens its Workload
+# API socket only after node attestation), then creates a real unix socket at socket_path and
+# serves it. `api fetch x509 -write DIR` asks that socket for the caller's SVID (the server side
+# sees the caller's user through SO_PEERCRED, as the unix workload attestor does, and answers
+# only for an entry with selector unix:user:<that user>) and writes svid.0.pem (the SVID and its
+# intermediates), svid.0.key (0600) and bundle.0.pem; `healthcheck` connects.
 AGENT = "spire-agent"
 ATTEST_SECONDS = 3
 DEFAULT_SOCKET = "/tmp/spire-agent/public/api.sock"
@@ -48,6 +52,106 @@ def check_bundle(agent):
         fail("trust_bundle_format %r is neither pem nor spiffe" % fmt)
 
 
+def bundle_cafile(agent):
+    """The bootstrap bundle as a PEM file for OpenSSL (a SPIFFE bundle's x5c keys converted)."""
+    path = agent["trust_bundle_path"]
+    if agent.get("trust_bundle_format", "pem") == "pem":
+        return path
+    import tempfile
+    doc = json.loads(read_text(path, "trust bundle"))
+    pems = ["-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n" % "\n".join(
+        k["x5c"][0][i:i + 64] for i in range(0, len(k["x5c"][0]), 64))
+        for k in doc["keys"] if k.get("use") == "x509-svid" and k.get("x5c")]
+    if not pems:
+        fail("trust bundle %s has no x509-svid key" % path, path=path)
+    f = tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False)
+    f.write("".join(pems))
+    f.close()
+    return f.name
+
+
+def new_key_and_csr():
+    """A fresh P-256 key (PKCS#8 PEM) and a CSR for it: the agent mints one key per SVID."""
+    r = subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", "/dev/stdout", "-subj", "/O=SPIRE"], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("cannot make a key and CSR: %s" % r.stderr.strip())
+    key = r.stdout[:r.stdout.index("-----END PRIVATE KEY-----") + len("-----END PRIVATE KEY-----\n")]
+    return key, r.stdout[len(key):]
+
+
+def attest_to_server(agent, attestor):
+    """Node attestation against the SPIRE server stand-in (through the gateway's spire port).
+
+    As spiffe/spire v1.15.3 pkg/agent/client/dial.go during attestation: TLS with server
+    authentication only (tlsconfig.TLSClientConfig), the bootstrap bundle as the only roots, and
+    tlsconfig.AuthorizeID(spiffe://<td>/spire/server): no host name check, the SPIFFE ID instead.
+    Python's ssl is OpenSSL, so path-length and key-usage rules are OpenSSL's. A server the bundle
+    does not verify is fatal, as for the real agent ("failed to attest"); there is no
+    insecure_bootstrap. Returns {spiffe_id: {"selectors", "chain", "key", "bundle"}}.
+    """
+    import ssl
+    td = agent.get("trust_domain", "")
+    host, port = agent.get("server_address"), int(agent.get("server_port", 8081))
+    where = "%s:%d" % (host, port)
+    if not agent.get("trust_bundle_path"):
+        fail("stand-in supports only trust_bundle_path (no trust_bundle_url fetch in the e2e)")
+    bundle = agent["trust_bundle_path"]
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.check_hostname = False  # AuthorizeID checks the SPIFFE ID, not a DNS name
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    try:
+        ctx.load_verify_locations(cafile=bundle_cafile(agent))
+    except ssl.SSLError as e:
+        fail("bootstrap bundle %s is unusable as trust roots: %s" % (bundle, e), path=bundle)
+    try:
+        raw = socket.create_connection((host, port), timeout=30)
+    except OSError as e:
+        fail("cannot reach the SPIRE server at %s: %s" % (where, e))
+    try:
+        conn = ctx.wrap_socket(raw)
+    except ssl.SSLCertVerificationError as e:
+        fail("cannot authenticate the SPIRE server at %s against the bootstrap bundle %s: %s (x509: certificate signed by unknown authority)"
+             % (where, bundle, e.verify_message), path=bundle, reason="server-chain")
+    except (ssl.SSLError, OSError) as e:
+        fail("TLS handshake with the SPIRE server at %s failed: %s" % (where, e))
+    server_id = "spiffe://%s/spire/server" % td
+    uris = [v for (k, v) in conn.getpeercert().get("subjectAltName", ()) if k == "URI"]
+    if uris != [server_id]:
+        fail("the SPIRE server at %s presented %s, want %s (tlsconfig.AuthorizeID)" % (where, uris or "no URI SAN", server_id), reason="server-id")
+    f = conn.makefile("rw", encoding="utf-8")
+
+    def call(req):
+        f.write(json.dumps(req) + "\n")
+        f.flush()
+        line = f.readline()
+        if not line:
+            fail("the SPIRE server at %s closed the connection" % where)
+        reply = json.loads(line)
+        if reply.get("error"):
+            fail("SPIRE server at %s: %s" % (where, reply["error"]))
+        return reply
+
+    att = call({"op": "attest", "attestor": attestor, "trust_domain": td})
+    issued = {}
+    for entry in att.get("entries", []):
+        key, csr = new_key_and_csr()
+        svid = call({"op": "sign", "spiffe_id": entry["spiffe_id"], "csr": csr})
+        issued[entry["spiffe_id"]] = {"selectors": entry["selectors"], "chain": "".join(svid["chain"]), "key": key, "bundle": svid["bundle"]}
+    conn.close()
+    report("did", action="attest", server=where, server_id=server_id, agent_id=att.get("agent_id"), aliases=att.get("aliases", []), svids=sorted(issued))
+    return issued
+
+
+def svid_for(issued, uid, user):
+    """The SVID whose entry selects this caller (unix:user:<name> or unix:uid:<n>), or None."""
+    for spiffe_id, s in sorted(issued.items()):
+        if "unix:user:%s" % user in s["selectors"] or "unix:uid:%d" % uid in s["selectors"]:
+            return dict(s, spiffe_id=spiffe_id)
+    return None
+
+
 def cmd_run(args):
     flags, _ = parse_flags(args, booleans=("expandEnv", "allowUnsafeIdsAndNonUniqueSelectors"))
     report("start", argv=sys.argv[1:])
@@ -79,7 +183,10 @@ def cmd_run(args):
         keys = None
     # Like the real agent: create the socket's directory if missing, then it must be usable.
     writable_dir(os.path.dirname(socket_path), "socket directory", create=True)
-    time.sleep(ATTEST_SECONDS)
+    started = time.monotonic()
+    attestors = sorted(cfg.get("plugins", {}).get("NodeAttestor", {}).keys())
+    issued = attest_to_server(agent, attestors[0] if attestors else "")
+    time.sleep(max(0.0, ATTEST_SECONDS - (time.monotonic() - started)))
     # State a real agent leaves after attestation, so offboarding can be checked for leftovers.
     with open(os.path.join(data_dir, "agent_svid.der"), "wb") as f:
         f.write(b"stand-in svid")
@@ -109,7 +216,9 @@ def cmd_run(args):
                         user = pwd.getpwuid(uid).pw_name
                     except KeyError:
                         user = str(uid)
-                    conn.sendall(json.dumps({"user": user, "trust_domain": agent.get("trust_domain", "")}).encode() + b"\n")
+                    svid = svid_for(issued, uid, user)
+                    reply = svid if svid else {"error": "rpc error: code = PermissionDenied desc = no identity issued (caller %s)" % user}
+                    conn.sendall(json.dumps(reply).encode() + b"\n")
                 except OSError:
                     pass
                 finally:
@@ -151,21 +260,19 @@ def cmd_fetch_x509(args):
         s.close()
     except (OSError, ValueError) as e:
         fail("api fetch x509: cannot reach the Workload API at %s: %s" % (path, e))
-    spiffe_id = "spiffe://%s/stand-in/%s" % (reply["trust_domain"], reply["user"])
+    if reply.get("error"):
+        fail("api fetch x509: %s" % reply["error"])
+    spiffe_id = reply["spiffe_id"]
     if out:
         os.makedirs(out, exist_ok=True)
-        key, crt = os.path.join(out, "svid.0.key"), os.path.join(out, "svid.0.pem")
-        r = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                            "-keyout", key + ".tmp", "-out", crt + ".tmp", "-days", "1", "-subj", "/O=SPIRE stand-in",
-                            "-addext", "subjectAltName=URI:" + spiffe_id], capture_output=True, text=True)
-        if r.returncode != 0:
-            fail("api fetch x509: openssl failed: %s" % r.stderr.strip())
-        os.chmod(key + ".tmp", 0o600)
-        os.replace(key + ".tmp", key)
-        os.replace(crt + ".tmp", crt)
-        with open(crt) as f, open(os.path.join(out, "bundle.0.pem") + ".tmp", "w") as b:
-            b.write(f.read())
-        os.replace(os.path.join(out, "bundle.0.pem") + ".tmp", os.path.join(out, "bundle.0.pem"))
+        # As fetch_x509.go writeResponse: svid.N.pem the chain, svid.N.key (0600), bundle.N.pem, each replaced atomically.
+        for name, text, mode in (("svid.0.key", reply["key"], 0o600), ("svid.0.pem", reply["chain"], 0o644), ("bundle.0.pem", reply["bundle"], 0o644)):
+            tmp = os.path.join(out, name + ".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+            os.chmod(tmp, mode)
+            os.replace(tmp, os.path.join(out, name))
     report("did", action="fetch-x509", spiffe_id=spiffe_id, write=out)
     if "silent" not in flags:
         print("SPIFFE ID:\t\t%s" % spiffe_id)

@@ -1,0 +1,41 @@
+/**
+ * Splits PEM text into certificates with the line each block starts on, so findings about one
+ * certificate of a chain file point at that certificate (file:line). Parsing is Node's
+ * X509Certificate (OpenSSL underneath), the DER decoding is never hand-written.
+ */
+import { X509Certificate } from 'node:crypto';
+
+/** One certificate of a PEM file. */
+export interface PemCertificate {
+  cert: X509Certificate;
+  /** The block's PEM text. */
+  pem: string;
+  /** 1-based line of its BEGIN line. */
+  line: number;
+}
+
+/** Parses every CERTIFICATE block of `text`; `error` says why a block could not be read. */
+export function readPemCertificates(text: string): { certs: PemCertificate[]; error?: { line: number; message: string } } {
+  const certs: PemCertificate[] = [];
+  const re = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const line = text.slice(0, m.index).split('\n').length;
+    try {
+      certs.push({ cert: new X509Certificate(m[0]), pem: `${m[0]}\n`, line });
+    } catch (err) {
+      return { certs, error: { line, message: `the certificate block cannot be parsed (${(err as Error).message})` } };
+    }
+  }
+  if (certs.length === 0) return { certs, error: { line: 1, message: 'it holds no PEM certificate (-----BEGIN CERTIFICATE-----)' } };
+  return { certs };
+}
+
+/** True when two certificates are the same certificate (equal DER). */
+export function sameCertificate(a: X509Certificate, b: X509Certificate): boolean {
+  return Buffer.compare(a.raw, b.raw) === 0;
+}
+
+/** True when `child` names `parent` as issuer and carries a valid signature by its key. */
+export function isIssuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  return child.checkIssued(parent) && child.verify(parent.publicKey);
+}

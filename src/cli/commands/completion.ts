@@ -1,0 +1,57 @@
+/**
+ * `vmonboard completion bash|zsh|fish`: print a completion script generated from the command
+ * tree as it is when the command runs, so every registered command is included.
+ */
+import { readFileSync } from 'node:fs';
+import { Argument, Command, Option } from 'commander';
+import { parse } from 'yaml';
+import { UsageError, type CliIO } from '../io.js';
+
+/** Workload or platform names of a spec file, for completing --workload and --platform; [] when unreadable. */
+export function specNames(file: string, kind: 'workloads' | 'platforms'): string[] {
+  try {
+    // Completion must never print errors into a prompt: a half-written spec completes nothing.
+    const doc = parse(readFileSync(file, 'utf8'), { uniqueKeys: false }) as Record<string, unknown> | null;
+    const list = doc?.[kind];
+    if (!Array.isArray(list)) return [];
+    const names = list.map((x) => (x && typeof x === 'object' ? (x as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === 'string' && /^[A-Za-z0-9._-]+$/.test(n));
+    return [...new Set(names)];
+  } catch {
+    return [];
+  }
+}
+
+/** Builds the completion command. */
+export function completionCommand(io: CliIO): Command {
+  return new Command('completion')
+    .description('print a shell completion script (bash, zsh or fish) for vmonboard')
+    .addArgument(new Argument('[shell]', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addOption(new Option('--list <kind>', 'print the workload or platform names of --spec (used by the scripts)').choices(['workloads', 'platforms']).hideHelp())
+    .addOption(new Option('--spec <file>', 'the spec --list reads').hideHelp())
+    .addHelpText(
+      'after',
+      `
+The script completes commands, options, option values and, for --workload and --platform, the
+names in the spec already on the command line.
+
+Examples:
+  $ source <(vmonboard completion bash)         # this shell; add the line to ~/.bashrc to keep it
+  $ vmonboard completion bash > ~/.local/share/bash-completion/completions/vmonboard
+  $ vmonboard completion zsh > "\${fpath[1]}/_vmonboard"
+  $ vmonboard completion fish > ~/.config/fish/completions/vmonboard.fish`,
+    )
+    .action(async function (this: Command, shell: string | undefined, opts: { list?: 'workloads' | 'platforms'; spec?: string }) {
+      if (opts.list) {
+        const names = opts.spec ? specNames(opts.spec, opts.list) : [];
+        if (names.length > 0) io.stdout.write(`${names.join('\n')}\n`);
+        return;
+      }
+      if (!shell) throw new UsageError('name the shell: vmonboard completion bash|zsh|fish');
+      let root: Command = this;
+      while (root.parent) root = root.parent;
+      const [{ collectCommands }, scripts] = await Promise.all([import('../completion-tree.js'), import('../completion-scripts.js')]);
+      const tree = collectCommands(root);
+      const bin = root.name();
+      io.stdout.write(shell === 'bash' ? scripts.bashCompletion(tree, bin) : shell === 'zsh' ? scripts.zshCompletion(tree, bin) : scripts.fishCompletion(tree, bin));
+    });
+}

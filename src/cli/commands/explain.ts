@@ -1,0 +1,47 @@
+/** `vmonboard explain <spec>`: who can become which mesh identity, what each VM needs, the risks. */
+import { Command, Option } from 'commander';
+import { validateSpecFile } from '../../api.js';
+import { isFatal } from '../../diagnostics/diagnostic.js';
+import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
+import { printReport } from '../report.js';
+import type { ReviewFormat } from '../../explain/format.js';
+
+/** Builds the explain command. */
+export function explainCommand(io: CliIO): Command {
+  return new Command('explain')
+    .description('explain, per workload and platform, the SPIFFE identities, which machines can claim them, the risks, and what each VM needs')
+    .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
+    .option('--workload <name>', 'only this workload')
+    .option('--platform <name>', 'only this platform')
+    .addOption(new Option('--format <format>', 'output format (markdown: for a pull-request comment; json: schemas/explain-v1)').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
+    .option('--lock <file>', 'lock file (default: <spec>.lock.yaml beside the spec)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vmonboard explain examples/quickstart.yaml
+  $ vmonboard explain spec.yaml --workload ratings --platform aws-prod
+  $ vmonboard explain --format markdown spec.yaml > identities.md
+
+Exit codes: 0 explained, 1 invalid spec, 2 usage error (unknown workload or platform), 3 internal error.`,
+    )
+    .action(async (spec: string, opts: { workload?: string; platform?: string; format: ReviewFormat; filesDir?: string; lock?: string }) => {
+      const v = await validateSpecFile(spec, {
+        ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
+        ...(opts.lock ? { lockFile: opts.lock } : {}),
+        ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
+      });
+      if (!v.model || isFatal(v.diagnostics)) {
+        printReport(io, v.diagnostics, v.sources, { format: 'text', strict: false });
+        throw new CliExit(EXIT.invalid);
+      }
+      const model = v.model;
+      if (opts.workload && !model.workloads.some((w) => w.name === opts.workload)) throw new UsageError(`no workload "${opts.workload}" in ${spec} (workloads: ${model.workloads.map((w) => w.name).join(', ')})`);
+      if (opts.platform && !model.platforms.some((p) => p.name === opts.platform)) throw new UsageError(`no platform "${opts.platform}" in ${spec} (platforms: ${model.platforms.map((p) => p.name).join(', ')})`);
+      // Loaded here: validate-only start-up must not pay for the translators' modules.
+      const { buildExplanation } = await import('../../explain/explanation.js');
+      const { formatExplanation } = await import('../../explain/format.js');
+      io.stdout.write(formatExplanation(buildExplanation(model, { ...(opts.workload ? { workload: opts.workload } : {}), ...(opts.platform ? { platform: opts.platform } : {}) }), opts.format));
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * The OTel gateway's OTLP port as the VM sees it when the receiver sets client_ca_file: a TLS
+ * listener on loopback that requires a client certificate and verifies it against a trust bundle
+ * with `openssl verify -purpose sslclient` (the chain checker the project uses for every chain).
+ * A connection whose certificate is missing or does not verify is closed without an answer,
+ * as a Go server with RequireAndVerifyClientCert aborts the handshake; an accepted one gets
+ * "ok <SPIFFE ID>\n". Kept apart from gateway-stub.ts (whose roles stay plain TCP): a scenario
+ * points the spec's otlp port here.
+ *
+ * The trust bundle is read per connection (`clientCa`), because the SPIRE stand-in's bundle is
+ * the VM's own and changes when the SVID is fetched again.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { requireHostTool } from './host-tools.js';
+import { run } from './run.js';
+
+/** What the listener decided about one connection. */
+export interface OtlpConnection {
+  accepted: boolean;
+  /** URI SAN of the presented certificate, when there was one. */
+  spiffeId?: string;
+  reason: string;
+}
+
+/** A running listener. */
+export interface OtlpMtlsListener {
+  readonly port: number;
+  readonly connections: OtlpConnection[];
+  close(): Promise<void>;
+}
+
+/** Starts the listener with the server certificate `cert`/`key`; `clientCa` returns the PEM bundle client certificates must chain to. */
+export async function startOtlpMtls(opts: { cert: string; key: string; clientCa: () => Promise<string> }): Promise<OtlpMtlsListener> {
+  const openssl = requireHostTool('openssl');
+  const dir = mkdtempSync(path.join(tmpdir(), 'vmonboard-otlp-mtls-'));
+  const connections: OtlpConnection[] = [];
+  let n = 0;
+  const judge = async (socket: TLSSocket): Promise<OtlpConnection> => {
+    const peer = socket.getPeerX509Certificate();
+    if (!peer) return { accepted: false, reason: 'no client certificate' };
+    const spiffeId = /URI:(spiffe:\/\/[^,\s]+)/.exec(peer.subjectAltName ?? '')?.[1];
+    const id = ++n;
+    const leaf = path.join(dir, `peer-${id}.pem`);
+    const ca = path.join(dir, `ca-${id}.pem`);
+    writeFileSync(leaf, peer.toString());
+    writeFileSync(ca, await opts.clientCa());
+    const r = await run(openssl, ['verify', '-purpose', 'sslclient', '-CAfile', ca, leaf]);
+    if (r.code !== 0) return { accepted: false, ...(spiffeId ? { spiffeId } : {}), reason: `openssl verify: ${(r.stdout + r.stderr).trim()}` };
+    if (!spiffeId) return { accepted: false, reason: 'client certificate has no spiffe:// URI SAN' };
+    return { accepted: true, spiffeId, reason: 'verified' };
+  };
+  const server: Server = createServer({ cert: opts.cert, key: opts.key, requestCert: true, rejectUnauthorized: false }, (socket) => {
+    socket.on('error', () => undefined);
+    judge(socket)
+      .then((c) => {
+        connections.push(c);
+        if (c.accepted) socket.end(`ok ${c.spiffeId}\n`);
+        else socket.destroy();
+      })
+      .catch((err: unknown) => {
+        connections.push({ accepted: false, reason: `listener error: ${String(err)}` });
+        socket.destroy();
+      });
+  });
+  server.on('tlsClientError', (err) => connections.push({ accepted: false, reason: `handshake: ${err.message}` }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        rmSync(dir, { recursive: true, force: true });
+      }),
+  };
+}

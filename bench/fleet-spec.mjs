@@ -19,10 +19,10 @@ export async function writeFleetSpec(dir, n, { api = join(ROOT, 'dist/src/api.js
     kind: 'OnboardingSpec',
     metadata: { name: `fleet-${n}` },
     mesh: { flavor: 'istio', istio: { version: '1.27.1', revision: '1-27' }, trustDomain: 'example.org', clusterName: 'cluster1', network: 'network1', vmNetwork: 'vm-network', podCIDRs: ['10.244.0.0/16'] },
-    eastWestGateway: { address: '203.0.113.10', exposure: { sourceRanges: ['10.0.0.0/8'] } },
-    // One root of trust: the SPIRE bootstrap bundle is the mesh root (no trust.spireBundle).
-    trust: { meshRootCA: { file: 'files/mesh-root-ca.pem' } },
-    spire: { server: { aws: { irsaRoleArn: 'arn:aws:iam::123456789012:role/spire-server' }, azure: { workloadIdentityClientId: '00000000-0000-0000-0000-000000000000' } } },
+    eastWestGateway: { address: '203.0.113.10', exposure: { sourceRanges: ['198.51.100.0/24'] } },
+    trust: { meshRootCA: { file: 'files/mesh-root-ca.pem' } }, // spireBundle absent = the mesh root (main removed examples/files/spire-bundle.pem)
+    // aws_iid and azure_imds query the cloud APIs from the SPIRE server (SPIRE_SERVER_CREDENTIALS_MISSING).
+    spire: { server: { aws: { irsaRoleArn: 'arn:aws:iam::123456789012:role/spire-server' }, azure: { workloadIdentityClientId: '3c1e2f4a-5555-4b6c-9d7e-8f9a0b1c2d3e' } } },
     telemetry: { gateway: { host: 'otel-gateway.observability.svc.cluster.local' } },
     platforms: [
       { name: 'aws-prod', kind: 'aws', delivery: 'cloud-init', targets: { os: ['ubuntu-22.04'], arch: ['amd64'] }, aws: { accountIds: ['123456789012'], regions: ['us-east-1'] } },
@@ -36,7 +36,7 @@ export async function writeFleetSpec(dir, n, { api = join(ROOT, 'dist/src/api.js
       ports: [{ name: 'http', number: 8080, protocol: 'HTTP' }],
       probe: { httpGet: { path: '/healthz', port: 8080 } },
       platforms: [
-        { name: 'aws-prod', selectors: { aws: { tags: { app: `app-${i}` } } } },
+        { name: 'aws-prod', selectors: { aws: { tags: { app: `app-${i}` }, iamRole: `arn:aws:iam::123456789012:role/app-${i}` } } },
         { name: 'gcp-prod', selectors: { gcp: { serviceAccount: `app-${i}@fleet-project.iam.gserviceaccount.com` } } },
         { name: 'azure-prod', selectors: { azure: { tags: { app: `app-${i}` } } } },
         { name: 'dc1', selectors: { x509pop: { subjectCN: `app-${i}.dc1.example.org` } } },

@@ -69,6 +69,8 @@ export interface ArtifactNeed {
   arch: Arch;
   /** Index of the first platform that needs it (for locating diagnostics). */
   platformIndex: number;
+  /** The target OSes of that platform that need it on this arch (none for per-arch downloads). */
+  oses: TargetOs[];
 }
 
 /** Lists the artifacts a set of platforms needs, sorted and without duplicates. */
@@ -76,30 +78,30 @@ export function listArtifactNeeds(input: {
   flavor: Flavor;
   telemetry: boolean;
   versions: { istio: string; spire: string; otel: string; gloo?: string };
-  platforms: Array<{ formats: PackageFormat[]; arch: Arch[] }>;
+  /** Each platform's (OS, arch) pairs: packages follow the pairs, not the cross product of OSes and arches. */
+  platforms: Array<{ pairs: Array<{ os: TargetOs; arch: Arch }> }>;
 }): ArtifactNeed[] {
   const needs = new Map<string, ArtifactNeed>();
   let platformIndex = 0;
-  const add = (n: Omit<ArtifactNeed, 'platformIndex'>): void => {
+  const add = (n: Omit<ArtifactNeed, 'platformIndex' | 'oses'>, os?: TargetOs): void => {
     const key = `${n.component}|${n.format}|${n.arch}`;
-    if (!needs.has(key)) needs.set(key, { ...n, platformIndex });
+    const have = needs.get(key);
+    if (!have) needs.set(key, { ...n, platformIndex, oses: os ? [os] : [] });
+    else if (os && have.platformIndex === platformIndex && !have.oses.includes(os)) have.oses.push(os);
   };
   for (const [i, p] of input.platforms.entries()) {
     platformIndex = i;
-    for (const arch of p.arch) {
+    for (const { os, arch } of p.pairs) {
+      const format: PackageFormat = OS_FORMAT[os];
       if (input.flavor === 'gloo') {
         const gv = input.versions.gloo ?? '0.0.0';
-        for (const format of p.formats) {
-          add({ component: 'gloo-workload-agent', version: gv, format, arch });
-          add({ component: 'istio-sidecar', version: input.versions.istio, format, arch });
-        }
+        add({ component: 'gloo-workload-agent', version: gv, format, arch }, os);
+        add({ component: 'istio-sidecar', version: input.versions.istio, format, arch }, os);
         add({ component: 'meshctl', version: gv, format: 'bin', arch });
         continue;
       }
-      for (const format of p.formats) {
-        add({ component: 'istio-sidecar', version: input.versions.istio, format, arch });
-        if (input.telemetry) add({ component: 'otelcol-contrib', version: input.versions.otel, format, arch });
-      }
+      add({ component: 'istio-sidecar', version: input.versions.istio, format, arch }, os);
+      if (input.telemetry) add({ component: 'otelcol-contrib', version: input.versions.otel, format, arch }, os);
       add({ component: 'spire', version: input.versions.spire, format: 'tar.gz', arch });
     }
   }
@@ -114,7 +116,7 @@ export function listArtifactNeeds(input: {
  * Returns undefined when no sourced URL exists.
  */
 export function resolveArtifactUrl(
-  need: ArtifactNeed,
+  need: Pick<ArtifactNeed, 'component' | 'version' | 'format' | 'arch'>,
   flavor: Flavor,
   opts: { mirror?: string; overrides?: Partial<Record<Component, Partial<Record<string, string>>>> },
 ): string | undefined {

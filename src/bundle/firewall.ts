@@ -90,9 +90,12 @@ export function listFirewallRules(model: Model): FirewallRule[] {
     const key = `${r.appliesTo}|${r.destination}|${r.port}`;
     if (!seen.has(key)) rules.push(r), seen.add(key);
   };
+  // Only platforms some workload runs on have VMs (an unused one is PLATFORM_UNUSED, issue 16).
+  const used = new Set(model.workloads.flatMap((w) => w.placements.map((pl) => pl.platform)));
+  const platforms = model.platforms.filter((p) => used.has(p.name));
   // Baked platforms download at image build time (bake.sh), so the rule is the image builder's.
-  const baked = model.platforms.filter((p) => p.bake).map((p) => p.name);
-  const booting = model.platforms.filter((p) => !p.bake).map((p) => p.name);
+  const baked = platforms.filter((p) => p.bake).map((p) => p.name);
+  const booting = platforms.filter((p) => !p.bake).map((p) => p.name);
   const downloaders = [
     ...(booting.length > 0 ? [{ appliesTo: baked.length === 0 ? 'all VMs' : booting.join(', '), when: 'at first boot' }] : []),
     ...(baked.length > 0 ? [{ appliesTo: `image builds of ${baked.join(', ')}`, when: 'by bake.sh' }] : []),
@@ -114,13 +117,13 @@ export function listFirewallRules(model: Model): FirewallRule[] {
     const o = origin(t.url);
     addOnce({ appliesTo: 'all VMs', direction: 'outbound', destination: o.host, port: o.port, protocol: 'TCP', why: 'trust bundle download' });
   }
-  for (const p of model.platforms) {
+  for (const p of platforms) {
     const a = p.attestation;
     const ref = a.type === 'x509pop' ? a.privateKey : a.type === 'join_token' ? a.token : undefined;
     const endpoint = ref ? secretEndpoint(ref) : undefined;
     if (endpoint) addOnce({ appliesTo: p.name, direction: 'outbound', destination: endpoint, port: 443, protocol: 'TCP', why: 'fetch the attestation secret at boot (never stored in user data)' });
   }
-  for (const p of model.platforms) {
+  for (const p of platforms) {
     const md = METADATA[p.kind];
     if (md) addOnce({ appliesTo: p.name, direction: 'outbound', destination: md, port: 80, protocol: 'TCP', why: 'instance identity for SPIRE node attestation and metadata for telemetry (link-local: only host firewalls filter it)' });
   }

@@ -11,12 +11,12 @@ export type ReportFormat = 'text' | 'json';
  * Prints diagnostics (JSON to stdout as data, text to stderr for people) and returns true
  * when they are fatal under the strictness given.
  */
-export function printReport(io: CliIO, diagnostics: Diagnostic[], sources: Map<string, string>, opts: { format: ReportFormat; strict: boolean; quietOk?: boolean; color?: boolean | undefined }): boolean {
+export function printReport(io: CliIO, diagnostics: Diagnostic[], sources: Map<string, string>, opts: { format: ReportFormat; strict: boolean; quietOk?: boolean; color?: boolean | undefined; skippedRules?: readonly string[] }): boolean {
   const fatal = isFatal(diagnostics, opts.strict);
   if (opts.format === 'json') {
-    io.stdout.write(formatReportJson(diagnostics, !fatal));
+    io.stdout.write(formatReportJson(diagnostics, !fatal, opts.skippedRules));
   } else if (diagnostics.length > 0 || !opts.quietOk) {
-    io.stderr.write(formatReportText(diagnostics, sources, { color: opts.color ?? io.color ?? false }));
+    io.stderr.write(formatReportText(diagnostics, sources, { color: opts.color ?? io.color ?? false, skippedRules: opts.skippedRules ?? [] }));
   }
   return fatal;
 }

@@ -10,7 +10,7 @@ import type { AgentFetch } from '../vm/agent-fetches.js';
 import { safeHeader } from '../vm/safe-header.js';
 import { SPIRE_PATHS } from '../vm/paths.js';
 import { ALWAYS_NO_PROXY, metadataFor } from '../platforms/facts.js';
-import { selectPins, PACKAGE_UNIT, type PlatformPins } from './pins.js';
+import { osContext, selectPins, PACKAGE_UNIT, type OsContext, type PlatformPins } from './pins.js';
 import { listSecretFetches, secretKinds, SECRET_STORE_CONSTANTS, type SecretFetch } from './secrets.js';
 import { groupsToCreate, orderUnits, spireUnits, unitsOfAgent, unitsToEnable, usersToCreate } from './units.js';
 import { listLongRunningUnits, type FetchedEntry, type PayloadFiles } from './vm-files.js';
@@ -30,7 +30,7 @@ export interface BootstrapContext {
   mode: { full: boolean; firstboot: boolean; bake: boolean; downloads: boolean };
   /** The lock file is marked sample: the payload says so in its log (issue 15 §12). */
   samplePins: boolean;
-  os: { deb: boolean; rpm: boolean; targets: string };
+  os: OsContext;
   arches: string[];
   pins: PlatformPins;
   packageNames: string[];
@@ -133,7 +133,7 @@ export function buildContext(
     payloadHash: '',
     mode: { full: mode === 'full', firstboot: mode === 'firstboot', bake: mode === 'bake', downloads },
     samplePins: model.artifacts.samplePins,
-    os: { deb: platform.formats.includes('deb'), rpm: platform.formats.includes('rpm'), targets: platform.targets.os.join(' ') },
+    os: osContext(platform),
     arches: [...platform.targets.arch],
     pins,
     packageNames,

@@ -10,7 +10,7 @@ import { SVID_DIR } from '../vm/svid-sync-units.js';
 import { COLLECTOR_SVID_DIR, usesCollectorSvid } from '../vm/otel-client-cert.js';
 import { metadataFor } from '../platforms/facts.js';
 import { renderShell } from './shell-helpers.js';
-import { selectPins } from './pins.js';
+import { osContext, selectPins } from './pins.js';
 import { allUnits } from './units.js';
 import type { PayloadFiles } from './vm-files.js';
 import type { VmInputs } from './bootstrap.js';
@@ -68,7 +68,7 @@ export function renderUninstall(vm: VmInputs, files: PayloadFiles): string {
   return renderShell('vm/uninstall.sh.hbs', {
     header: headerText(model),
     title: `vmonboard uninstall for workload ${workload.name} (${workload.namespace}) on platform ${platform.name}: run as root on the VM.`,
-    os: { deb: platform.formats.includes('deb'), rpm: platform.formats.includes('rpm'), targets: platform.targets.os.join(' ') },
+    os: osContext(platform),
     arches: [...platform.targets.arch],
     metadata: metadataContext(platform),
     agentId: agentIdSource(model, platform),

@@ -77,6 +77,13 @@ const catalog = {
   URL_NOT_HTTPS: { severity: 'error', stage: 'rules', summary: 'Downloads must use HTTPS.' },
   URL_CREDENTIALS: { severity: 'error', stage: 'rules', summary: 'A URL carries user:password credentials, which would end up in user data.' },
   INSECURE_OPT_IN: { severity: 'warning', stage: 'rules', summary: 'A lab-only insecure setting (plain-HTTP mirror, skipped checksums) is on.' },
+  // Fleet review (issue 16): what a reviewer would flag in a spec that is otherwise valid.
+  TARGET_OS_REPEATED: { severity: 'error', stage: 'rules', summary: 'Per-OS targets list an OS twice; give each OS one entry with all its arches.' },
+  PLATFORM_UNUSED: { severity: 'warning', stage: 'rules', summary: 'No workload runs on this platform: nothing is rendered for it and the firewall table leaves it out; use it or remove it.' },
+  PROBE_PORT_UNDECLARED: { severity: 'warning', stage: 'rules', summary: 'A probe checks a port the workload does not declare in ports; the sidecar would probe a port the mesh does not route.' },
+  AWS_REGION_UNKNOWN: { severity: 'warning', stage: 'rules', summary: 'An AWS region name is not in the AWS SDK\'s partition data (src/platforms/aws-regions.ts); usually a typo, the hint suggests the closest region.' },
+  AZURE_ID_NOT_UUID: { severity: 'error', stage: 'schema', summary: 'An Azure tenant, subscription or application ID must be a UUID (az account show --query id), not a name.' },
+  LAUNCH_TEMPLATE_REGION_UNLISTED: { severity: 'warning', stage: 'cli', summary: 'aws launch-template --region names a region outside the platform\'s aws.regions, so SPIRE would refuse the VMs it launches; add the region or pick another.' },
   // Local files referenced by the spec.
   FILES_DIR_REQUIRED: { severity: 'error', stage: 'files', summary: 'The spec references a local file; pass --files-dir (it defaults to the spec directory).' },
   FILE_ESCAPES_FILES_DIR: { severity: 'error', stage: 'files', summary: 'A local file path is absolute, uses .., or is a symlink that leaves --files-dir.' },

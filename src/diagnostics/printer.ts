@@ -9,6 +9,8 @@ import type { Diagnostic } from './diagnostic.js';
 export interface TextReportOptions {
   /** ANSI colours (the CLI decides: a terminal, NO_COLOR and FORCE_COLOR; src/cli/color.ts). */
   color?: boolean;
+  /** Rules skipped because their input failed the schema (issue 16): named in the summary. */
+  skippedRules?: readonly string[];
 }
 
 type Style = Parameters<typeof styleText>[0];
@@ -47,17 +49,30 @@ export function formatDiagnostic(d: Diagnostic, sources: SourceTexts, opts: Text
   return lines.join('\n');
 }
 
+/**
+ * The summary's note on rules skipped because what they read failed the schema: the report is
+ * then incomplete, and the user should know that fixing the errors may reveal more.
+ */
+export function describeSkippedRules(skipped: readonly string[]): string {
+  if (skipped.length === 0) return '';
+  const n = skipped.length;
+  return `; ${n} check${n === 1 ? '' : 's'} skipped because ${n === 1 ? 'its' : 'their'} input failed the schema (${skipped.join(', ')}): fix the errors and run again for ${n === 1 ? 'its' : 'their'} findings`;
+}
+
 /** Formats all diagnostics for a terminal, followed by a one-line summary. */
 export function formatReportText(diagnostics: readonly Diagnostic[], sources: SourceTexts, opts: TextReportOptions = {}): string {
   const body = diagnostics.map((d) => formatDiagnostic(d, sources, opts)).join('\n\n');
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${describeSkippedRules(opts.skippedRules ?? [])}`;
   return body ? `${body}\n\n${summary}\n` : `${summary}\n`;
 }
 
-/** Formats the report as JSON (`--format json`): `{ valid, diagnostics: [...] }`. */
-export function formatReportJson(diagnostics: readonly Diagnostic[], valid: boolean): string {
+/**
+ * Formats the report as JSON (`--format json`): `{ valid, diagnostics: [...] }`, plus
+ * `skippedRules` (names of the checks that could not run) only when some were skipped.
+ */
+export function formatReportJson(diagnostics: readonly Diagnostic[], valid: boolean, skippedRules: readonly string[] = []): string {
   const out = diagnostics.map((d) => ({
     severity: d.severity,
     code: d.code,
@@ -68,5 +83,5 @@ export function formatReportJson(diagnostics: readonly Diagnostic[], valid: bool
     column: d.column ?? null,
     hint: d.hint ?? null,
   }));
-  return JSON.stringify({ valid, diagnostics: out }, null, 2) + '\n';
+  return JSON.stringify({ valid, diagnostics: out, ...(skippedRules.length > 0 ? { skippedRules } : {}) }, null, 2) + '\n';
 }

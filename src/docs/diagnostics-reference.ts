@@ -10,6 +10,11 @@ export function renderDiagnosticsReference(): string {
 Every finding vmonboard reports (about a spec, its lock file, a referenced file or a render) is a
 diagnostic. \`vmonboard validate\` and \`vmonboard render\` return **all** findings, not just the first.
 
+A schema error does not hide the cross-field rules: they still run on the parts of the spec that are
+well-formed, so one run reports a misspelled \`rhel9\` and a workload naming an undefined platform
+together. Only a rule that reads a value which failed the schema is skipped (with all its findings);
+the summary line then says which checks were skipped, and running again after the fix reports theirs.
+
 ## Fields
 
 | field | meaning |
@@ -20,7 +25,7 @@ diagnostic. \`vmonboard validate\` and \`vmonboard render\` return **all** findi
 | \`pointer\` | RFC 6901 JSON pointer into the file (\`/workloads/0/ports/1/number\`); \`""\` is the whole document |
 | \`file\` | the file the pointer refers to: the spec, its lock file (\`<spec>.lock.yaml\`) or \`<stdin>\` |
 | \`line\`, \`column\` | 1-based position. For a missing key, the nearest existing parent; for an unknown key, the key itself |
-| \`hint\` | an optional suggestion |
+| \`hint\` | an optional suggestion; a misspelled key, enum value or platform name gets \`did you mean "…"?\` here |
 
 ## Formats
 
@@ -36,7 +41,8 @@ error[SCHEMA_UNKNOWN_KEY]: unknown key "namespce" in workloads[0]; remove it or 
 
 \`--format json\` writes to **stdout** (data only) an object \`{ "valid": boolean, "diagnostics": [...] }\`
 where each diagnostic has exactly the fields above (\`null\` when absent). \`valid\` is false when any error,
-or with \`--strict\` any warning, was found.
+or with \`--strict\` any warning, was found. When checks were skipped because their input failed the
+schema, the object also has \`"skippedRules": [names]\`.
 
 ## Exit codes
 

@@ -20,6 +20,7 @@ interface SchemaNode {
   $ref?: string;
   additionalProperties?: boolean | SchemaNode;
   definitions?: Record<string, SchemaNode>;
+  oneOf?: SchemaNode[];
 }
 
 function resolve(root: SchemaNode, node: SchemaNode): SchemaNode {
@@ -30,6 +31,7 @@ function resolve(root: SchemaNode, node: SchemaNode): SchemaNode {
 }
 
 function typeOf(n: SchemaNode): string {
+  if (n.oneOf) return n.oneOf.map(typeOf).join(', or ');
   if (n.const !== undefined) return `\`${JSON.stringify(n.const)}\``;
   if (n.enum) return n.enum.map((e) => `\`${String(e)}\``).join(' \\| ');
   if (n.type === 'array') return `list of ${n.items ? typeOf(n.items) : 'any'}`;
@@ -56,10 +58,13 @@ function walk(root: SchemaNode, node: SchemaNode, path: string, rows: string[]):
     const p = path ? `${path}.${key}` : key;
     const desc = (child.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
     rows.push(`| \`${p}\` | ${typeOf(child)} | ${req.has(key) ? 'yes' : ''} | ${desc}${constraints(child) ? ` (${constraints(child)})` : ''} |`);
-    if (child.properties) walk(root, child, p, rows);
-    if (child.type === 'array' && child.items) {
-      const item = resolve(root, child.items);
-      if (item.properties) walk(root, item, `${p}[]`, rows);
+    // A field with alternative shapes (targets: a mapping or a list) documents each shape's fields.
+    for (const shape of child.oneOf ?? [child]) {
+      if (shape.properties) walk(root, shape, p, rows);
+      if (shape.type === 'array' && shape.items) {
+        const item = resolve(root, shape.items);
+        if (item.properties) walk(root, item, `${p}[]`, rows);
+      }
     }
   }
 }

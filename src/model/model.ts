@@ -82,7 +82,13 @@ export interface PlatformModel {
   kind: PlatformKind;
   delivery: Delivery;
   bake: boolean;
+  /** Every OS and every arch of the targets, sorted (the union over `pairs`). */
   targets: { os: TargetOs[]; arch: Arch[] };
+  /**
+   * The (OS, arch) pairs the payload must run on, sorted by OS then arch: the cross product for
+   * the object form of targets, exactly the written pairs for the per-OS list form.
+   */
+  pairs: Array<{ os: TargetOs; arch: Arch }>;
   /** Package formats the targets need (deb for Debian/Ubuntu, rpm for RHEL/AL2023), sorted. */
   formats: PackageFormat[];
   attestation: Attestation;

@@ -15,7 +15,13 @@ export interface SpecVersion {
   apiVersion: string;
   checkSchema(data: unknown): SchemaError[];
   normalize(data: unknown): unknown;
-  checkRules(normalized: unknown): Unlocated[];
+  /** Runs every rule on a schema-valid, normalized spec. */
+  checkRules(normalized: unknown): { diagnostics: Unlocated[]; skipped: string[] };
+  /**
+   * Runs the rules on a spec that failed the schema: those whose inputs are well-formed report,
+   * the others are returned as skipped (issue 16).
+   */
+  checkRulesPartially(data: unknown, errors: readonly SchemaError[]): { diagnostics: Unlocated[]; skipped: string[] };
   toModel(normalized: unknown, inputs: ResolveInputs): { model: Model; diagnostics: Unlocated[] };
 }
 

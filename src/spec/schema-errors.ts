@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { escapePointerToken } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { displayPath } from '../diagnostics/paths.js';
+import { didYouMean, editDistance } from '../diagnostics/suggest.js';
 
 /** The subset of ajv's ErrorObject this module reads (kept structural so generated code fits). */
 export interface SchemaError {
@@ -16,6 +17,9 @@ export interface SchemaError {
   params: Record<string, unknown>;
   message?: string;
 }
+
+/** The UUID pattern of Azure tenant, subscription and application IDs. */
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$';
 
 /** The DNS-1123 label pattern used by every name field in the schema. */
 const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
@@ -70,8 +74,10 @@ function mapOne(e: SchemaError, data: unknown): Mapped | undefined {
     case 'type':
       return { code: 'SCHEMA_TYPE', pointer: p, message: `${where} must be ${article(String(e.params.type))}, not ${describe(value)}` };
     case 'enum': {
-      const allowed = (e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
-      return { code: 'SCHEMA_ENUM', pointer: p, message: `${where} is ${describe(value)}; use one of ${allowed}` };
+      const values = e.params.allowedValues as unknown[];
+      const allowed = values.map((v) => JSON.stringify(v)).join(', ');
+      const hint = typeof value === 'string' ? didYouMean(value, values.filter((v): v is string => typeof v === 'string')) : undefined;
+      return { code: 'SCHEMA_ENUM', pointer: p, message: `${where} is ${describe(value)}; use one of ${allowed}`, ...(hint ? { hint } : {}) };
     }
     case 'const':
       return { code: 'SCHEMA_CONST', pointer: p, message: `${where} must be ${JSON.stringify(e.params.allowedValue)}` };
@@ -81,6 +87,14 @@ function mapOne(e: SchemaError, data: unknown): Mapped | undefined {
           code: 'NAME_NOT_DNS1123',
           pointer: p,
           message: `${where} is ${describe(value)}; it must be a DNS-1123 label (lowercase letters, digits and -, starting and ending with a letter or digit)`,
+        };
+      }
+      if (e.params.pattern === UUID_PATTERN && /^\/platforms\/\d+\/azure\//.test(p)) {
+        return {
+          code: 'AZURE_ID_NOT_UUID',
+          pointer: p,
+          message: `${where} is ${describe(value)}; Azure identifies tenants, subscriptions and applications by UUID (8-4-4-4-12 hex digits), not by name`,
+          hint: p.includes('/subscriptions/') ? 'find it with: az account show --query id -o tsv' : p.endsWith('/tenantId') ? 'find it with: az account show --query tenantId -o tsv' : 'use the application (client) ID from: az ad app list --display-name <name> --query "[].appId" -o tsv',
         };
       }
       return { code: 'SCHEMA_PATTERN', pointer: p, message: `${where} is ${describe(value)}, which does not match the expected form ${String(e.params.pattern)}` };
@@ -121,18 +135,9 @@ function mapOne(e: SchemaError, data: unknown): Mapped | undefined {
 }
 
 function article(type: string): string {
+  if (type.includes(' or ')) return type.split(' or ').map(article).join(' or ');
   const t = type === 'object' ? 'mapping' : type === 'array' ? 'list' : type;
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
-}
-
-/** Levenshtein distance, for "did you mean" hints on misspelled keys. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
 }
 
 /**
@@ -155,12 +160,36 @@ function pairMisspellings(errors: readonly SchemaError[]): { skip: Set<SchemaErr
   return { skip, hints };
 }
 
+/**
+ * A `oneOf` between shapes (targets: a mapping or a list) makes ajv report every branch's errors.
+ * Keep only the errors of the branch whose type matches what the user wrote; when no branch
+ * does, keep one type error naming every accepted shape.
+ */
+function pickOneOfBranches(errors: readonly SchemaError[]): SchemaError[] {
+  const drop = new Set<SchemaError>();
+  const extra: SchemaError[] = [];
+  for (const o of errors.filter((e) => e.keyword === 'oneOf')) {
+    const prefix = `${o.schemaPath}/`;
+    const inside = errors.filter((e) => e.schemaPath.startsWith(prefix));
+    const branchOf = (e: SchemaError): string => e.schemaPath.slice(prefix.length).split('/')[0]!;
+    const wrongShape = inside.filter((e) => e.keyword === 'type' && e.instancePath === o.instancePath && e.schemaPath === `${prefix}${branchOf(e)}/type`);
+    const wrong = new Set(wrongShape.map(branchOf));
+    for (const e of inside) if (wrong.has(branchOf(e))) drop.add(e);
+    drop.add(o);
+    if (inside.every((e) => wrong.has(branchOf(e)))) {
+      extra.push({ keyword: 'type', instancePath: o.instancePath, schemaPath: `${o.schemaPath}/type`, params: { type: wrongShape.map((e) => String(e.params.type)).join(' or ') } });
+    }
+  }
+  return [...errors.filter((e) => !drop.has(e)), ...extra];
+}
+
 /** Converts ajv errors into diagnostics (one per pointer and code), unlocated. */
 export function schemaErrorsToDiagnostics(errors: readonly SchemaError[], data: unknown): Array<Diagnostic & { atKey?: boolean }> {
   const out: Array<Diagnostic & { atKey?: boolean }> = [];
   const seen = new Set<string>();
-  const { skip, hints } = pairMisspellings(errors);
-  for (const e of errors) {
+  const picked = pickOneOfBranches(errors);
+  const { skip, hints } = pairMisspellings(picked);
+  for (const e of picked) {
     if (skip.has(e)) continue;
     // A bad property name surfaces as a pattern error whose instancePath is the map; point at the key.
     const fixed: SchemaError = e.params.propertyName !== undefined && e.keyword !== 'propertyNames'

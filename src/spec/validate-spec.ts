@@ -32,6 +32,11 @@ export interface ValidationResult {
   diagnostics: Diagnostic[];
   model?: Model;
   sources: Map<string, string>;
+  /**
+   * Rules that did not run because what they read failed the schema (issue 16); present only
+   * when some were skipped. The report's summary line says so.
+   */
+  skippedRules?: string[];
   /** Locates findings made later (by translators) in the spec, by their pointers. */
   locate(diagnostics: Array<Diagnostic & { atKey?: boolean }>): Diagnostic[];
 }
@@ -72,11 +77,17 @@ export function validateSpec(input: SpecInput): ValidationResult {
     return result(locateAll([d], loaded, input.file));
   }
 
-  const schemaDiags = schemaErrorsToDiagnostics(version.checkSchema(data), data);
-  if (schemaDiags.length > 0) return result(locateAll(schemaDiags, loaded, input.file));
+  const schemaErrors = version.checkSchema(data);
+  const schemaDiags = schemaErrorsToDiagnostics(schemaErrors, data);
+  if (schemaDiags.length > 0) {
+    // Report everything in one pass: the rules run on the parts the schema accepted.
+    const partial = version.checkRulesPartially(data, schemaErrors);
+    const r = result(locateAll([...schemaDiags, ...partial.diagnostics], loaded, input.file));
+    return partial.skipped.length > 0 ? { ...r, skippedRules: partial.skipped } : r;
+  }
 
   const normalized = version.normalize(data);
-  const ruleDiags = version.checkRules(normalized);
+  const ruleDiags = version.checkRules(normalized).diagnostics;
 
   // The lock file is its own YAML document, with its own positions.
   let lockDiags: Diagnostic[] = [];

@@ -64,16 +64,28 @@ function countedSize(out: Buffer, encoding: UserDataEncoding, budget: UserDataBu
   return Buffer.from(out.toString('latin1'), 'base64').length;
 }
 
-/** Rejects encodings the platform's consumer cannot use (a GCE metadata value is text). */
-function checkSupported(req: UserDataRequest, budget: UserDataBudget | undefined): void {
+/**
+ * Rejects encodings the platform's consumer cannot use, with one answer per delivery (issue 16):
+ * - GCE startup-script: the guest agent runs the metadata value as is. It never decompresses or
+ *   base64-decodes it, and `user-data-encoding` is read by cloud-init for the `user-data` key only
+ *   (DataSourceGCE), so raw is the only encoding that runs.
+ * - GCE cloud-init (`user-data`): a metadata value is text, so gzip needs base64 on top and
+ *   `user-data-encoding: base64` beside it (raw, base64 and gzip+base64 work).
+ * - EC2 and Azure take bytes (their APIs base64 them), so every encoding works.
+ */
+function checkSupported(req: UserDataRequest): void {
   if (req.mime && req.delivery === 'startup-script') {
     throw new UserDataError(`--mime cannot be used for ${req.target}: the GCE guest agent runs startup-script as a script and does not parse MIME`, 'unsupported');
   }
-  if (req.kind === 'gcp' && req.encoding === 'gzip') {
-    throw new UserDataError('GCE metadata values are text, so raw gzip bytes would be corrupted; use --encoding gzip+base64 and set the metadata key user-data-encoding to base64', 'unsupported');
+  if (req.delivery === 'startup-script' && req.encoding !== undefined && req.encoding !== 'raw') {
+    throw new UserDataError(
+      `--encoding ${req.encoding} cannot be used for ${req.target}: the GCE guest agent runs the startup-script metadata value as is, without decompressing or decoding it ` +
+        '(user-data-encoding applies to cloud-init\'s user-data key only); use --encoding raw, the default',
+      'unsupported',
+    );
   }
-  if (budget?.gzip === 'no' && (req.encoding === 'gzip' || req.encoding === 'gzip+base64')) {
-    throw new UserDataError(`${req.target} delivers ${req.payloadName} as a GCE startup-script, which the guest agent runs as is: it cannot be gzipped`, 'unsupported');
+  if (req.kind === 'gcp' && req.encoding === 'gzip') {
+    throw new UserDataError(`--encoding gzip cannot be used for ${req.target}: GCE metadata values are text, so raw gzip bytes would be corrupted; use --encoding gzip+base64 and set the metadata key user-data-encoding to base64 beside user-data`, 'unsupported');
   }
 }
 
@@ -84,7 +96,7 @@ function checkSupported(req: UserDataRequest, budget: UserDataBudget | undefined
  */
 export function encodeUserData(req: UserDataRequest): EncodedUserData {
   const budget = budgetFor(req.kind, req.delivery);
-  checkSupported(req, budget);
+  checkSupported(req);
   const body = req.mime ? wrapMimePart(req.payload, req.payloadName) : Buffer.from(req.payload);
   const notes: string[] = [];
   const measure = (encoding: UserDataEncoding, automatic: boolean): EncodedUserData => {
@@ -97,7 +109,6 @@ export function encodeUserData(req: UserDataRequest): EncodedUserData {
   if (req.encoding) {
     const r = measure(req.encoding, false);
     if (req.kind === 'gcp' && req.delivery === 'cloud-init' && req.encoding !== 'raw') notes.push(gcpBase64Note);
-    if (req.delivery === 'startup-script' && req.encoding === 'base64') notes.push('the GCE guest agent runs startup-script as is: decode this value before you set it, or it will not run');
     if (!fits(r)) throw tooLarge(req, budget!, [`${formatBytes(r.counted)} with --encoding ${req.encoding}`]);
     return r;
   }

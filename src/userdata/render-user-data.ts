@@ -13,6 +13,7 @@ import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Model, PlatformModel } from '../model/model.js';
 import type { ReadSpecOptions } from '../spec/read-spec.js';
 import type { ValidationResult } from '../spec/validate-spec.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { encodeUserData, UserDataError, type EncodedUserData, type UserDataEncoding } from './encode.js';
 
 /** A workload or platform name that does not fit the spec (a command-line mistake). */
@@ -37,9 +38,15 @@ export interface VmPayload {
  */
 export function findVmPayload(model: Model, bundle: Bundle, workload: string, platform: string): VmPayload {
   const w = model.workloads.find((x) => x.name === workload);
-  if (!w) throw new PayloadLookupError(`the spec has no workload ${JSON.stringify(workload)}; workloads: ${model.workloads.map((x) => x.name).join(', ')}`);
+  const mean = (given: string, names: string[]): string => {
+    const hint = didYouMean(given, names);
+    return hint ? ` (${hint})` : '';
+  };
+  const workloadNames = model.workloads.map((x) => x.name);
+  if (!w) throw new PayloadLookupError(`the spec has no workload ${JSON.stringify(workload)}${mean(workload, workloadNames)}; workloads: ${workloadNames.join(', ')}`);
   const p = model.platforms.find((x) => x.name === platform);
-  if (!p) throw new PayloadLookupError(`the spec has no platform ${JSON.stringify(platform)}; platforms: ${model.platforms.map((x) => x.name).join(', ')}`);
+  const platformNames = model.platforms.map((x) => x.name);
+  if (!p) throw new PayloadLookupError(`the spec has no platform ${JSON.stringify(platform)}${mean(platform, platformNames)}; platforms: ${platformNames.join(', ')}`);
   const placement = w.placements.find((pl) => pl.platform === platform);
   if (!placement) {
     throw new PayloadLookupError(`workload ${workload} does not run on platform ${platform}; it runs on: ${w.placements.map((pl) => pl.platform).join(', ')}`);
@@ -59,11 +66,13 @@ export interface UserDataOptions extends ReadSpecOptions {
   mime?: boolean;
 }
 
-/** The findings, and the user data when the spec renders and the payload fits. */
 /** Findings about a payload's size, which name one VM each. */
 const BUDGET_CODES = new Set(['PAYLOAD_GZIP_REQUIRED', 'USERDATA_TOO_LARGE']);
 
+/** The findings, and the user data when the spec renders and the payload fits. */
 export interface UserDataResult extends Pick<ValidationResult, 'diagnostics' | 'sources'> {
+  /** Locates findings the command makes about this spec (present once the spec validated). */
+  locate?: ValidationResult['locate'];
   payload?: VmPayload;
   userData?: EncodedUserData;
 }
@@ -94,7 +103,7 @@ export async function renderUserData(specPath: string, opts: UserDataOptions): P
     // VM's payload is printed, so only its size is reported.
     const thisVm = r.diagnostics.filter((d) => !BUDGET_CODES.has(d.code) || d.pointer === payload.placementPointer);
     const diagnostics = userData.automatic ? thisVm.filter((d) => d.code !== 'PAYLOAD_GZIP_REQUIRED') : thisVm;
-    return { diagnostics, sources: r.sources, payload, userData };
+    return { diagnostics, sources: r.sources, locate: r.locate, payload, userData };
   } catch (err) {
     if (!(err instanceof UserDataError) || err.reason !== 'too-large') throw err;
     const d: Diagnostic & { atKey?: boolean } = { severity: 'error', code: 'USERDATA_TOO_LARGE', message: err.message, pointer: `${payload.platform.pointer}/delivery`, atKey: true };

@@ -54,8 +54,16 @@ export function buildClusterEnv(model: Model, workload: WorkloadModel): Record<s
   const ports = [...workload.ports].sort((a, b) => compareBytes(a.name, b.name)).map((p) => String(p.number));
   const env: Record<string, string> = {
     ...buildProxyMetadata(model, workload),
-    // istioctl's overrides: "capture all traffic if no inbound ports are set".
-    ISTIO_INBOUND_PORTS: ports.length > 0 ? ports.join(',') : '*',
+    // istioctl's overrides, but for a workload without ports: istioctl 1.27.1 writes '*' there
+    // ("capture all traffic if no inbound ports are set", istioctl/pkg/workload/workload.go
+    // createClusterEnv), which suits a WorkloadGroup whose ports are unknown. A vmonboard workload
+    // with no ports is declared outbound-only (issue 16), so inbound capture is turned off: an
+    // empty value, which istio-iptables reads as "An empty list will disable" (1.27.1
+    // tools/istio-iptables/pkg/cmd/root.go, --istio-inbound-ports; capture/run.go
+    // handleInboundPortsInclude skips the inbound chain for ""). istio-start.sh sources cluster.env
+    // under `set -a`, so the empty value reaches pilot-agent's flag binding (pkg/flag BindEnv uses
+    // os.LookupEnv: set-but-empty counts).
+    ISTIO_INBOUND_PORTS: ports.join(','),
     ISTIO_NAMESPACE: workload.namespace,
     ISTIO_SERVICE: `${workload.name}.${workload.namespace}`,
     ISTIO_SERVICE_CIDR: '*',

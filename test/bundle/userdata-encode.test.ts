@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeUserData, UserDataError, type UserDataRequest } from '../../src/userdata/encode.js';
+import { encodeUserData, UserDataError, type UserDataEncoding, type UserDataRequest } from '../../src/userdata/encode.js';
 import { parseWithCloudInit } from './cloud-init-parser.js';
 
 /** Deterministic pseudo-random hex lines: compresses about 2:1, like real configs with hashes and PEM. */
@@ -131,10 +131,37 @@ describe('explicit --encoding', () => {
     expect(() => encodeUserData(req(p, { kind: 'gcp', encoding: 'base64' }))).toThrow(/GCE metadata user-data \(counted as sent\) allows at most 262,144 bytes/);
   });
 
-  it('obeys base64 for a startup-script but warns that the guest agent will not decode it', () => {
-    const r = encodeUserData(req(Buffer.from('#!/bin/bash\necho hi\n'), { kind: 'gcp', delivery: 'startup-script', encoding: 'base64' }));
-    expect(r.bytes.toString('latin1')).toBe(Buffer.from('#!/bin/bash\necho hi\n').toString('base64'));
-    expect(r.notes).toEqual([expect.stringMatching(/runs startup-script as is: decode this value/)]);
+  // Issue 16: one answer per (delivery, encoding) on GCE, and no message that contradicts another.
+  const gcePairs: Array<{ delivery: 'cloud-init' | 'startup-script'; encoding: UserDataEncoding; refused?: RegExp; notes: RegExp[] }> = [
+    { delivery: 'cloud-init', encoding: 'raw', notes: [] },
+    { delivery: 'cloud-init', encoding: 'gzip', refused: /^--encoding gzip cannot be used for .*: GCE metadata values are text, .*use --encoding gzip\+base64 and set the metadata key user-data-encoding to base64 beside user-data$/, notes: [] },
+    { delivery: 'cloud-init', encoding: 'base64', notes: [/user-data-encoding to base64 beside user-data/] },
+    { delivery: 'cloud-init', encoding: 'gzip+base64', notes: [/user-data-encoding to base64 beside user-data/] },
+    { delivery: 'startup-script', encoding: 'raw', notes: [] },
+    ...(['gzip', 'base64', 'gzip+base64'] as const).map((encoding) => ({
+      delivery: 'startup-script' as const,
+      encoding,
+      refused: new RegExp(`^--encoding ${encoding.replace('+', '\\+')} cannot be used for .*: the GCE guest agent runs the startup-script metadata value as is, without decompressing or decoding it \\(user-data-encoding applies to cloud-init's user-data key only\\); use --encoding raw, the default$`),
+      notes: [],
+    })),
+  ];
+  it.each(gcePairs)('GCE $delivery with --encoding $encoding: one answer', ({ delivery, encoding, refused, notes }) => {
+    const payload = delivery === 'cloud-init' ? cloudConfig('x\n') : Buffer.from('#!/bin/bash\necho hi\n');
+    const run = (): ReturnType<typeof encodeUserData> =>
+      encodeUserData(req(payload, { kind: 'gcp', delivery, encoding, payloadName: delivery === 'cloud-init' ? 'user-data.yaml' : 'startup-script.sh', target: 'web on gcp-prod' }));
+    if (refused) {
+      expect(run).toThrow(expect.objectContaining({ reason: 'unsupported', message: expect.stringMatching(refused) }));
+      // The refusal never recommends an encoding that is itself refused for this delivery.
+      const err = (() => { try { run(); } catch (e) { return (e as Error).message; } return ''; })();
+      const suggested = /use --encoding (\S+)/.exec(err)?.[1]?.replace(/,$/, '');
+      const ok = gcePairs.filter((p) => p.delivery === delivery && !p.refused).map((p) => p.encoding);
+      expect(ok).toContain(suggested);
+      return;
+    }
+    const r = run();
+    expect(r.encoding).toBe(encoding);
+    expect(r.notes).toHaveLength(notes.length);
+    notes.forEach((n, i) => expect(r.notes[i]).toMatch(n));
   });
 
   it('refuses raw gzip on GCE and MIME for a startup-script as command-line mistakes', () => {

@@ -15,7 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'vmonboard-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('vmonboard validate', () => {
-  it.each(['quickstart.yaml', 'gloo.yaml', 'airgapped.yaml'])('accepts examples/%s; --strict fails only on its sample pins (and tag-only selectors)', async (f) => {
+  it.each(['quickstart.yaml', 'gloo.yaml', 'airgapped.yaml', 'fleet.yaml'])('accepts examples/%s; --strict fails only on its sample pins (and tag-only selectors)', async (f) => {
     const r = await runInProcess(['validate', ex(f)]);
     expect(r).toMatchObject({ code: 0, stdout: '' });
     expect(r.stderr).toContain('valid');

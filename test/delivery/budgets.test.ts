@@ -13,7 +13,7 @@ import type { PlatformModel } from '../../src/model/model.js';
 import { corpus } from './helpers/corpus.js';
 
 const platform = (kind: PlatformModel['kind'], delivery: PlatformModel['delivery']): PlatformModel =>
-  ({ name: 'p', kind, delivery, bake: false, targets: { os: ['debian-12'], arch: ['amd64'] }, formats: ['deb'], attestation: { type: 'gcp_iit', projectIds: [] }, pointer: '/platforms/0' }) as PlatformModel;
+  ({ name: 'p', kind, delivery, bake: false, targets: { os: ['debian-12'], arch: ['amd64'] }, pairs: [{ os: 'debian-12', arch: 'amd64' }], formats: ['deb'], attestation: { type: 'gcp_iit', projectIds: [] }, pointer: '/platforms/0' }) as PlatformModel;
 
 describe('platform facts', () => {
   it('has the documented byte budgets', () => {

@@ -70,7 +70,7 @@ const cases: Case[] = [
   { name: 'gcp cloud-init on rhel', mutate: (s) => { s.platforms[0] = { name: 'aws-prod', kind: 'gcp', delivery: 'cloud-init', targets: { os: ['ubuntu-22.04', 'rhel-9'], arch: ['amd64'] }, gcp: { projectIds: ['bookinfo-prod'] } }; s.workloads[0].platforms[0].selectors = { gcp: { serviceAccount: 'a@b.iam.gserviceaccount.com' } }; }, want: [['DELIVERY_UNSUPPORTED', '/platforms/0/delivery']] },
   { name: 'gcp startup-script on rhel is fine', mutate: (s) => { s.platforms[0] = { name: 'aws-prod', kind: 'gcp', delivery: 'startup-script', targets: { os: ['rhel-9'], arch: ['amd64'] }, gcp: { projectIds: ['bookinfo-prod'] } }; s.workloads[0].platforms[0].selectors = { gcp: { serviceAccount: 'a@b.iam.gserviceaccount.com' } }; }, want: [] },
   // workload-placement
-  { name: 'unknown platform', mutate: (s) => (s.workloads[0].platforms[1].name = 'dc9'), want: [['UNKNOWN_PLATFORM', '/workloads/0/platforms/1/name']] },
+  { name: 'unknown platform', mutate: (s) => (s.workloads[0].platforms[1].name = 'dc9'), want: [['PLATFORM_UNUSED', '/platforms/1/name'], ['UNKNOWN_PLATFORM', '/workloads/0/platforms/1/name']] },
   { name: 'missing selectors on aws', mutate: (s) => delete s.workloads[0].platforms[0].selectors, want: [['SELECTORS_MISSING', '/workloads/0/platforms/0']] },
   { name: 'empty aws selectors object is a schema error', mutate: (s) => (s.workloads[0].platforms[0].selectors = { aws: {} }), want: [['SCHEMA_ONE_OF', '/workloads/0/platforms/0/selectors/aws']] },
   { name: 'gcp selectors on aws', mutate: (s) => (s.workloads[0].platforms[0].selectors.gcp = { serviceAccount: 'x@y.iam.gserviceaccount.com' }), want: [['SELECTORS_WRONG_KIND', '/workloads/0/platforms/0/selectors/gcp']] },

@@ -59,6 +59,13 @@ describe('same inputs as istioctl → the same lines', () => {
       for (const k of [...TEST_INPUT_KEYS, ...PER_VM_KEYS]) theirs.delete(k);
       const ours = ourLines(await istioctlInputs(revision));
       for (const k of VMONBOARD_CLUSTER_ENV_KEYS) expect(ours.delete(k), k).toBe(true);
+      // The one deliberate difference (issue 16): istioctl's WorkloadGroup here has no ports, which
+      // istioctl reads as "capture all traffic" ('*'); a vmonboard workload without ports is
+      // declared outbound-only, so inbound capture is off ('' disables it in istio-iptables).
+      expect(theirs.get('ISTIO_INBOUND_PORTS')).toBe("ISTIO_INBOUND_PORTS='*'");
+      expect(ours.get('ISTIO_INBOUND_PORTS')).toBe("ISTIO_INBOUND_PORTS=''");
+      theirs.delete('ISTIO_INBOUND_PORTS');
+      ours.delete('ISTIO_INBOUND_PORTS');
       expect([...ours.values()]).toEqual([...theirs.values()]);
     });
   }

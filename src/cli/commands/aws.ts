@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Command } from 'commander';
 import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
 import { renderUserDataForCli, type VmCommandOptions } from './userdata.js';
+import { checkLaunchRegion } from '../../cloud/aws/launch-region.js';
 
 interface LaunchTemplateOptions extends VmCommandOptions {
   template: string;
@@ -44,7 +45,7 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: LaunchTemplateOptions) => {
-      const { userData, payload } = await renderUserDataForCli(io, spec, opts);
+      const { userData, payload } = await renderUserDataForCli(io, spec, opts, (p) => checkLaunchRegion(p.platform, opts.region));
       if (payload.platform.kind !== 'aws') throw new UsageError(`platform ${opts.platform} is ${payload.platform.kind}, not aws; launch templates are EC2's`);
       // Base64 on the wire is the API's own transport (added below), never a payload encoding.
       const { createEc2Client, createUserDataVersion } = await import('../../cloud/aws/launch-template.js');

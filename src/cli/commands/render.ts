@@ -146,7 +146,7 @@ ${EXIT_CODES_HELP}`,
       }
       // With --check --format json, stdout carries the drift report; the findings go to stderr.
       const reportFormat = opts.check ? 'text' : opts.format;
-      const fatal = printReport(io, result.diagnostics, result.sources, { format: reportFormat, strict: opts.strict, quietOk: true });
+      const fatal = printReport(io, result.diagnostics, result.sources, { format: reportFormat, strict: opts.strict, quietOk: true, skippedRules: result.skippedRules ?? [] });
       if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
       if (opts.check) {
         await checkBundle(io, result.bundle, opts.output!, opts.format, spec);

@@ -5,6 +5,7 @@ import type { UserDataOptions, UserDataResult } from '../../userdata/render-user
 import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
 import { refuseBinaryToTerminal } from '../pipes.js';
 import { printReport } from '../report.js';
+import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 
 /** Options every user-data command shares (userdata, aws launch-template). */
 export interface VmCommandOptions {
@@ -21,7 +22,13 @@ export interface VmCommandOptions {
  * encoding mistakes to usage errors (exit 2) and fatal findings to exit 1; returns the result
  * with userData set.
  */
-export async function renderUserDataForCli(io: CliIO, spec: string, opts: VmCommandOptions & { encoding?: UserDataEncoding }): Promise<Required<Pick<UserDataResult, 'userData' | 'payload'>>> {
+export async function renderUserDataForCli(
+  io: CliIO,
+  spec: string,
+  opts: VmCommandOptions & { encoding?: UserDataEncoding },
+  /** The command's own findings about the chosen VM (located in the spec, reported with the rest). */
+  review?: (payload: NonNullable<UserDataResult['payload']>) => Array<Diagnostic & { atKey?: boolean }>,
+): Promise<Required<Pick<UserDataResult, 'userData' | 'payload'>>> {
   const req: UserDataOptions = {
     workload: opts.workload,
     platform: opts.platform,
@@ -40,7 +47,8 @@ export async function renderUserDataForCli(io: CliIO, spec: string, opts: VmComm
     if (err instanceof PayloadLookupError || (err instanceof UserDataError && err.reason === 'unsupported')) throw new UsageError(err.message);
     throw err;
   }
-  const fatal = printReport(io, r.diagnostics, r.sources, { format: 'text', strict: opts.strict, quietOk: true });
+  const own = review && r.payload && r.locate ? r.locate(review(r.payload)) : [];
+  const fatal = printReport(io, own.length > 0 ? sortDiagnostics([...r.diagnostics, ...own]) : r.diagnostics, r.sources, { format: 'text', strict: opts.strict, quietOk: true });
   if (fatal || !r.userData || !r.payload) throw new CliExit(EXIT.invalid);
   for (const note of r.userData.notes) io.stderr.write(`note: ${note}\n`);
   return { userData: r.userData, payload: r.payload };

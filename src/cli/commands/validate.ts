@@ -29,7 +29,7 @@ ${EXIT_CODES_HELP}`,
         ...(opts.lock ? { lockFile: opts.lock } : {}),
         ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
       });
-      const fatal = printReport(io, result.diagnostics, result.sources, { format: opts.format, strict: opts.strict });
+      const fatal = printReport(io, result.diagnostics, result.sources, { format: opts.format, strict: opts.strict, skippedRules: result.skippedRules ?? [] });
       if (opts.format === 'text' && !fatal) io.stderr.write(`${spec}: valid\n`);
       if (fatal) throw new CliExit(EXIT.invalid);
     });

@@ -7,6 +7,7 @@ import type { ArtifactPin, Component, Model, PlatformModel, WorkloadModel } from
 import { ALWAYS_NO_PROXY } from '../../platforms/facts.js';
 import { CACERT_WAIT_SECONDS, JOIN_TOKEN_PATTERN, ONBOARD } from '../../gloo/facts.js';
 import { headerText } from '../context.js';
+import { osContext, type OsContext } from '../pins.js';
 import { listSecretFetches, secretKinds, SECRET_STORE_CONSTANTS, type SecretFetch } from '../secrets.js';
 import { buildOnboardArgs } from './onboard-args.js';
 
@@ -26,7 +27,7 @@ export interface GlooContext {
   header: string;
   title: string;
   payloadHash: string;
-  os: { deb: boolean; rpm: boolean; targets: string };
+  os: OsContext;
   arches: string[];
   proxy: { http: string; https: string; noProxy: string };
   download: { proto: string; mirror: string; mirrorCA: boolean; mirrorCARel: string; mirrorCAUrl: string };
@@ -79,7 +80,7 @@ export function buildGlooContext(model: Model, workload: WorkloadModel, platform
     header: headerText(model),
     title: `vmonboard ${what} for workload ${workload.name} (${workload.namespace}) on platform ${platform.name} (${platform.kind}, ${platform.delivery}), flavor gloo: meshctl external-workload onboard.`,
     payloadHash: '',
-    os: { deb: platform.formats.includes('deb'), rpm: platform.formats.includes('rpm'), targets: platform.targets.os.join(' ') },
+    os: osContext(platform),
     arches: [...platform.targets.arch],
     proxy: { http: model.artifacts.proxy.http ?? '', https: model.artifacts.proxy.https ?? '', noProxy },
     download: {

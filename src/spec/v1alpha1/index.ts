@@ -3,7 +3,8 @@ import { validate as validateSchema } from '../generated/onboarding-v1alpha1.gen
 import type { SchemaError } from '../schema-errors.js';
 import type { SpecVersion } from '../registry.js';
 import type { WrittenSpec } from './types.gen.js';
-import { normalizeSpec } from './defaults.js';
+import { DERIVED_DEFAULTS, normalizeSpec, normalizeSpecPartially } from './defaults.js';
+import { collectSchemaFailures } from '../schema-failures.js';
 import { runRules } from './rules/rule.js';
 import { v1alpha1Rules } from './rules/index.js';
 import { toModel } from './to-model.js';
@@ -17,5 +18,8 @@ export const v1alpha1: SpecVersion = {
   },
   normalize: (data) => normalizeSpec(data as WrittenSpec),
   checkRules: (normalized) => runRules(v1alpha1Rules, normalized as WrittenSpec),
+  checkRulesPartially(data, errors) {
+    return runRules(v1alpha1Rules, normalizeSpecPartially(data), collectSchemaFailures(errors, DERIVED_DEFAULTS));
+  },
   toModel: (normalized, inputs) => toModel(normalized as WrittenSpec, inputs),
 };

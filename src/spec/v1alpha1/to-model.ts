@@ -12,8 +12,9 @@ import type { WrittenSpec, Platform } from './types.gen.js';
 import type { Model, PlatformModel, TrustSource, WorkloadModel, Attestation, ArtifactPin, PackageFormat, Component, SpireServerCredentials } from '../../model/model.js';
 import { ISTIO_PORT_ROLES, GLOO_PORT_ROLES } from '../../model/model.js';
 import { parseSecretRef } from '../secret-ref.js';
-import { DEFAULT_VERSIONS, OS_FORMAT, listArtifactNeeds, resolveArtifactUrl } from '../../artifacts/catalog.js';
+import { DEFAULT_VERSIONS, OS_FORMAT, listArtifactNeeds, resolveArtifactUrl, type ArtifactNeed } from '../../artifacts/catalog.js';
 import { nodeAliasId, toSpireSelectors } from './selectors.js';
+import { listTargetEntries } from './targets.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
@@ -97,13 +98,17 @@ function toAttestation(p: Platform, i: number, files: FileSource, out: Unlocated
 }
 
 function toPlatform(p: Platform, i: number, files: FileSource, out: Unlocated[]): PlatformModel {
-  const formats = [...new Set(p.targets.os.map((os) => OS_FORMAT[os]))].sort() as PackageFormat[];
+  const entries = listTargetEntries(p, i);
+  const formats = [...new Set(entries.map((e) => OS_FORMAT[e.os]))].sort() as PackageFormat[];
+  const pairs = [...new Map(entries.flatMap((e) => e.arch.map((arch) => [`${e.os}/${arch}`, { os: e.os, arch }] as const))).values()]
+    .sort((a, b) => a.os.localeCompare(b.os) || a.arch.localeCompare(b.arch));
   return {
     name: p.name,
     kind: p.kind,
     delivery: p.delivery,
     bake: p.bake ?? false,
-    targets: { os: [...p.targets.os].sort(), arch: [...p.targets.arch].sort() },
+    targets: { os: [...new Set(pairs.map((x) => x.os))].sort(), arch: [...new Set(pairs.map((x) => x.arch))].sort() },
+    pairs,
     formats,
     attestation: toAttestation(p, i, files, out),
     pointer: `/platforms/${i}`,
@@ -119,7 +124,7 @@ function toWorkload(spec: WrittenSpec, w: WrittenSpec['workloads'][number], wi: 
     spiffeId: `spiffe://${td}/ns/${w.namespace}/sa/${w.serviceAccount!}`,
     labels: { ...w.labels },
     annotations: { ...w.annotations },
-    ports: w.ports.map((p) => ({ name: p.name, number: p.number, protocol: p.protocol! })),
+    ports: (w.ports ?? []).map((p) => ({ name: p.name, number: p.number, protocol: p.protocol! })),
     ...(w.probe ? { probe: w.probe as WorkloadModel['probe'] } : {}),
     placements: w.platforms.map((ref, ri) => {
       const joinToken = platforms.get(ref.name)?.attestation.type === 'join_token';
@@ -136,6 +141,35 @@ function toWorkload(spec: WrittenSpec, w: WrittenSpec['workloads'][number], wi: 
   };
 }
 
+/**
+ * ARTIFACT_URL_UNKNOWN in the user's words: which OS of which platform needs the missing
+ * package, and (for the object form of targets, a cross product) the per-OS list form that
+ * leaves that OS off the arch, as the hint.
+ */
+function describeUnknownUrl(spec: WrittenSpec, need: ArtifactNeed): Unlocated {
+  const p = spec.platforms[need.platformIndex]!;
+  const entries = listTargetEntries(p, need.platformIndex);
+  const forOs = need.oses.length > 0 ? ` for ${need.oses.join(' and ')} on ${need.arch}` : ` on ${need.arch}`;
+  const set = `set artifacts.components.${need.component}.urls["${need.format}/${need.arch}"]`;
+  const d: Unlocated = {
+    severity: 'error',
+    code: 'ARTIFACT_URL_UNKNOWN',
+    message: `no public source gives a download URL for ${need.component} ${need.version} (${need.format}, ${need.arch}), which platform "${p.name}" needs${forOs}; ${set}`,
+    pointer: `/platforms/${need.platformIndex}/targets`,
+  };
+  if (need.oses.length === 0) return d;
+  if (Array.isArray(p.targets)) {
+    const e = entries.find((x) => need.oses.includes(x.os) && x.arch.includes(need.arch));
+    return { ...d, ...(e ? { pointer: e.archPointer } : {}), hint: `if ${need.oses.join(' and ')} does not run on ${need.arch} there, remove ${need.arch} from its targets entry` };
+  }
+  const kept = entries
+    .map((e) => ({ os: e.os, arch: need.oses.includes(e.os) ? e.arch.filter((a) => a !== need.arch) : e.arch }))
+    .filter((e) => e.arch.length > 0);
+  if (kept.length === 0) return d;
+  const list = kept.map((e) => `{ os: ${e.os}, arch: [${e.arch.join(', ')}] }`).join(', ');
+  return { ...d, hint: `if ${need.oses.join(' and ')} does not run on ${need.arch}, list the targets per OS: targets: [${list}]` };
+}
+
 function pinArtifacts(spec: WrittenSpec, platforms: PlatformModel[], inputs: ResolveInputs, out: Unlocated[]): ArtifactPin[] {
   const a = spec.artifacts ?? {};
   const telemetry = spec.telemetry?.enabled ?? false;
@@ -148,7 +182,7 @@ function pinArtifacts(spec: WrittenSpec, platforms: PlatformModel[], inputs: Res
       otel: spec.telemetry?.collectorVersion ?? DEFAULT_VERSIONS['otelcol-contrib'],
       ...(spec.gloo ? { gloo: spec.gloo.version } : {}),
     },
-    platforms: platforms.map((p) => ({ formats: p.formats, arch: p.targets.arch })),
+    platforms: platforms.map((p) => ({ pairs: p.pairs })),
   });
   const overrides = Object.fromEntries(Object.entries(a.components ?? {}).map(([k, v]) => [k, v?.urls ?? {}])) as Partial<Record<Component, Partial<Record<string, string>>>>;
   const pins: ArtifactPin[] = [];
@@ -158,12 +192,7 @@ function pinArtifacts(spec: WrittenSpec, platforms: PlatformModel[], inputs: Res
   for (const need of needs) {
     const url = resolveArtifactUrl(need, spec.mesh.flavor, { ...(a.mirror ? { mirror: a.mirror } : {}), overrides });
     if (!url) {
-      out.push({
-        severity: 'error',
-        code: 'ARTIFACT_URL_UNKNOWN',
-        message: `no public source gives a download URL for ${need.component} ${need.version} (${need.format}, ${need.arch}); set artifacts.components.${need.component}.urls["${need.format}/${need.arch}"]`,
-        pointer: `/platforms/${need.platformIndex}/targets`,
-      });
+      out.push(describeUnknownUrl(spec, need));
       continue;
     }
     const entry = inputs.lock?.artifacts.find((e) => e.component === need.component && e.version === need.version && e.format === need.format && e.arch === need.arch);

@@ -459,25 +459,52 @@ export interface Platform {
    */
   bake?: boolean;
   /**
-   * Operating systems and CPU architectures the payload must support.
+   * Operating systems and CPU architectures the payload must support: an object { os: [...], arch: [...] } (every OS on every arch), or a list of { os, arch: [...] } entries (each OS with its own arches).
    */
-  targets: {
-    /**
-     * Target operating systems.
-     *
-     * @minItems 1
-     */
-    os: [
-      'ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12' | 'rhel-9' | 'amazonlinux-2023',
-      ...('ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12' | 'rhel-9' | 'amazonlinux-2023')[]
-    ];
-    /**
-     * Target CPU architectures.
-     *
-     * @minItems 1
-     */
-    arch: ['amd64' | 'arm64', ...('amd64' | 'arm64')[]];
-  };
+  targets:
+    | {
+        /**
+         * Target operating systems.
+         *
+         * @minItems 1
+         */
+        os: [
+          'ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12' | 'rhel-9' | 'amazonlinux-2023',
+          ...('ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12' | 'rhel-9' | 'amazonlinux-2023')[]
+        ];
+        /**
+         * Target CPU architectures.
+         *
+         * @minItems 1
+         */
+        arch: ['amd64' | 'arm64', ...('amd64' | 'arm64')[]];
+      }
+    | [
+        {
+          /**
+           * Target operating system.
+           */
+          os: 'ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12' | 'rhel-9' | 'amazonlinux-2023';
+          /**
+           * CPU architectures this OS runs on.
+           *
+           * @minItems 1
+           */
+          arch: ['amd64' | 'arm64', ...('amd64' | 'arm64')[]];
+        },
+        ...{
+          /**
+           * Target operating system.
+           */
+          os: 'ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12' | 'rhel-9' | 'amazonlinux-2023';
+          /**
+           * CPU architectures this OS runs on.
+           *
+           * @minItems 1
+           */
+          arch: ['amd64' | 'arm64', ...('amd64' | 'arm64')[]];
+        }[]
+      ];
   /**
    * AWS attestation (SPIRE aws_iid).
    */
@@ -630,41 +657,24 @@ export interface Workload {
     [k: string]: string;
   };
   /**
-   * Ports the application serves.
+   * Ports the application serves. Omit it or leave it empty for an outbound-only workload (a batch worker or a client of mesh services): no Service, no inbound capture, no inbound firewall rows.
    *
-   * @minItems 1
    * @maxItems 128
    */
-  ports: [
-    {
-      /**
-       * Port name (Istio protocol selection uses its prefix).
-       */
-      name: string;
-      /**
-       * Port number (1-65535).
-       */
-      number: number;
-      /**
-       * Application protocol. Default TCP.
-       */
-      protocol?: 'HTTP' | 'HTTPS' | 'HTTP2' | 'GRPC' | 'TCP' | 'TLS' | 'MONGO';
-    },
-    ...{
-      /**
-       * Port name (Istio protocol selection uses its prefix).
-       */
-      name: string;
-      /**
-       * Port number (1-65535).
-       */
-      number: number;
-      /**
-       * Application protocol. Default TCP.
-       */
-      protocol?: 'HTTP' | 'HTTPS' | 'HTTP2' | 'GRPC' | 'TCP' | 'TLS' | 'MONGO';
-    }[]
-  ];
+  ports?: {
+    /**
+     * Port name (Istio protocol selection uses its prefix).
+     */
+    name: string;
+    /**
+     * Port number (1-65535).
+     */
+    number: number;
+    /**
+     * Application protocol. Default TCP.
+     */
+    protocol?: 'HTTP' | 'HTTPS' | 'HTTP2' | 'GRPC' | 'TCP' | 'TLS' | 'MONGO';
+  }[];
   /**
    * Readiness probe run by the sidecar. Exactly one of httpGet, tcpSocket, exec, grpc.
    */

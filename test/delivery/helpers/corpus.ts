@@ -1,7 +1,7 @@
 /**
  * The VMs the payload tests use: each workload × placement of a model with the real agent files
  * and fetches (src/vm/), exactly as the payload translator passes them; and the corpus every
- * static test judges, all golden cases plus examples/quickstart.yaml, rendered once per test
+ * static test judges, all golden cases plus examples/quickstart.yaml and examples/fleet.yaml, rendered once per test
  * file with the scripts the bootstrap carries for the VM (verify, the hosts refresher).
  */
 import { join } from 'node:path';
@@ -56,12 +56,19 @@ export async function quickstartModel(): Promise<Model> {
   return r.model;
 }
 
+/** The fleet example's model (per-OS targets, an outbound-only workload; issue 16). */
+export async function fleetModel(): Promise<Model> {
+  const r = await validateSpecFile(join(PROJECT_ROOT, 'examples', 'fleet.yaml'));
+  if (!r.model) throw new Error('examples/fleet.yaml is invalid');
+  return r.model;
+}
+
 let cache: Promise<CorpusVm[]> | undefined;
 
-/** Renders every VM of every golden case (flavor istio) and of the quickstart example. */
+/** Renders every VM of every golden case (flavor istio) and of the quickstart and fleet examples. */
 export function corpus(): Promise<CorpusVm[]> {
   cache ??= (async () => {
-    const models: Array<[string, Model]> = [['quickstart', await quickstartModel()]];
+    const models: Array<[string, Model]> = [['quickstart', await quickstartModel()], ['fleet', await fleetModel()]];
     for (const c of goldenCases()) models.push([c, await goldenModel(c)]);
     return models.flatMap(([name, model]) =>
       model.flavor !== 'istio'

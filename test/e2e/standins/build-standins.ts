@@ -87,7 +87,7 @@ async function buildDeb(stage: string, out: string): Promise<void> {
 }
 
 function mirrorPathOf(component: Component, version: string, format: ArtifactFormat): string {
-  const url = resolveArtifactUrl({ component, version, format, arch: 'amd64', platformIndex: 0 }, 'istio', { mirror: 'https://mirror.invalid' });
+  const url = resolveArtifactUrl({ component, version, format, arch: 'amd64' }, 'istio', { mirror: 'https://mirror.invalid' });
   if (!url) throw new Error(`no upstream file name for ${component} ${format}`);
   return url.slice('https://mirror.invalid/'.length);
 }

@@ -5,6 +5,7 @@
 import type { Rule } from './rule.js';
 import { attestationKeyOf } from './platforms.js';
 import { OS_FORMAT } from '../../../artifacts/catalog.js';
+import { isPerOsTargets, listTargetEntries } from '../targets.js';
 import { GLOO_MIN_VERSION, compareVersions } from '../../../gloo/facts.js';
 
 /** The gloo section is present exactly when flavor is gloo. */
@@ -61,14 +62,18 @@ export const glooSupport: Rule = {
           hint: 'use joinToken on this platform, or flavor istio for cloud attestation (see docs/gloo.md)',
         });
       }
-      const rpm = p.targets.os.filter((os) => OS_FORMAT[os] === 'rpm');
+      const entries = listTargetEntries(p, i);
+      const perOs = isPerOsTargets(p.targets);
+      const rpmEntries = entries.filter((e) => OS_FORMAT[e.os] === 'rpm');
+      const rpm = [...new Set(rpmEntries.map((e) => e.os))];
       if (rpm.length > 0) {
-        report('GLOO_UNSUPPORTED', `/platforms/${i}/targets/os`, `gloo-workload-agent is only published as a .deb; ${rpm.join(', ')} would need an rpm that no public source shows`, {
+        report('GLOO_UNSUPPORTED', perOs ? rpmEntries[0]!.osPointer : `/platforms/${i}/targets/os`, `gloo-workload-agent is only published as a .deb; ${rpm.join(', ')} would need an rpm that no public source shows`, {
           hint: 'target ubuntu-22.04, ubuntu-24.04 or debian-12, or use flavor istio',
         });
       }
-      if (p.targets.arch.includes('arm64')) {
-        report('GLOO_UNSUPPORTED', `/platforms/${i}/targets/arch`, 'gloo-workload-agent is only published for amd64; no public source shows an arm64 build', {
+      const arm = entries.find((e) => e.arch.includes('arm64'));
+      if (arm) {
+        report('GLOO_UNSUPPORTED', perOs ? arm.archPointer : `/platforms/${i}/targets/arch`, 'gloo-workload-agent is only published for amd64; no public source shows an arm64 build', {
           hint: 'target amd64, or use flavor istio',
         });
       }

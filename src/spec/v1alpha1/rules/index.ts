@@ -6,6 +6,7 @@ import { platformAttestation, platformSecrets, platformDelivery, platformX509pop
 import { workloadPlacement, workloadProbe } from './workloads.js';
 import { artifactUrls } from './artifacts.js';
 import { glooSection, glooSupport } from './gloo.js';
+import { awsRegions, platformUnused, probePort, targetOsRepeated } from './review.js';
 import { serverCredentials } from './server-credentials.js';
 import { gatewayExposure, telemetryClientCertificate } from './exposure.js';
 
@@ -24,9 +25,13 @@ export const v1alpha1Rules: readonly Rule[] = [
   platformSecrets,
   platformDelivery,
   platformX509popPaths,
+  targetOsRepeated,
+  awsRegions,
+  platformUnused,
   serverCredentials,
   workloadPlacement,
   workloadProbe,
+  probePort,
   artifactUrls,
   glooSection,
   glooSupport,

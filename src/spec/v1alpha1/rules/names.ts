@@ -25,11 +25,12 @@ export const uniqueNames: Rule = {
       report('DUPLICATE_NAME', `/workloads/${i}/name`, `workload name "${spec.workloads[i]!.name}" is already used by workloads[${first}]; workload names must be unique (they name bundle directories)`),
     );
     spec.workloads.forEach((w, wi) => {
-      firstSeen(w.ports, (p) => p.name, (i, first) =>
-        report('DUPLICATE_NAME', `/workloads/${wi}/ports/${i}/name`, `port name "${w.ports[i]!.name}" is already used by ${displayPath(`/workloads/${wi}/ports/${first}`)}; port names must be unique within a workload`),
+      const ports = w.ports ?? [];
+      firstSeen(ports, (p) => p.name, (i, first) =>
+        report('DUPLICATE_NAME', `/workloads/${wi}/ports/${i}/name`, `port name "${ports[i]!.name}" is already used by ${displayPath(`/workloads/${wi}/ports/${first}`)}; port names must be unique within a workload`),
       );
-      firstSeen(w.ports, (p) => String(p.number), (i, first) =>
-        report('DUPLICATE_PORT_NUMBER', `/workloads/${wi}/ports/${i}/number`, `port number ${w.ports[i]!.number} is already used by ${displayPath(`/workloads/${wi}/ports/${first}`)}; give each port its own number`),
+      firstSeen(ports, (p) => String(p.number), (i, first) =>
+        report('DUPLICATE_PORT_NUMBER', `/workloads/${wi}/ports/${i}/number`, `port number ${ports[i]!.number} is already used by ${displayPath(`/workloads/${wi}/ports/${first}`)}; give each port its own number`),
       );
       firstSeen(w.platforms, (p) => p.name, (i) =>
         report('DUPLICATE_NAME', `/workloads/${wi}/platforms/${i}/name`, `platform "${w.platforms[i]!.name}" is listed twice for workload "${w.name}"; merge the entries`),
@@ -43,7 +44,7 @@ export const portRanges: Rule = {
   name: 'port-ranges',
   check({ spec, report }) {
     spec.workloads.forEach((w, wi) =>
-      w.ports.forEach((p, pi) => {
+      (w.ports ?? []).forEach((p, pi) => {
         if (p.number < 1 || p.number > 65535) {
           report('PORT_OUT_OF_RANGE', `/workloads/${wi}/ports/${pi}/number`, `port number ${p.number} is out of range; use 1-65535`);
         }

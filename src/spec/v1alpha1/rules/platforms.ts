@@ -2,6 +2,7 @@
 import type { Rule } from './rule.js';
 import type { Platform } from '../types.gen.js';
 import { parseSecretRef, secretRefNotAllowed } from '../../secret-ref.js';
+import { listTargetOses } from '../targets.js';
 import { judgeSecretPath } from '../../secret-paths.js';
 
 const ATTESTATION_KEYS = ['aws', 'gcp', 'azure', 'x509pop', 'joinToken'] as const;
@@ -46,6 +47,9 @@ export const platformAttestation: Rule = {
   },
 };
 
+/** An absolute host path without spaces or control characters: what a user writes meaning file://<path>. */
+const ABSOLUTE_PATH = /^\/[^\s\x00-\x1f]*$/;
+
 /** Secret references are well-formed and usable from the platform. */
 export const platformSecrets: Rule = {
   name: 'platform-secrets',
@@ -55,7 +59,15 @@ export const platformSecrets: Rule = {
       if (p.joinToken) refs.push({ pointer: `/platforms/${i}/joinToken/tokenRef`, uri: p.joinToken.tokenRef, what: 'join token', fileOnly: true });
       if (p.x509pop) refs.push({ pointer: `/platforms/${i}/x509pop/privateKey`, uri: p.x509pop.privateKey, what: 'x509pop private key' });
       for (const r of refs) {
+        if (!/^[a-z0-9-]+:\/\//.test(r.uri) && ABSOLUTE_PATH.test(r.uri)) {
+          // A path is not a secret, so it may be quoted back: the fix is one scheme away.
+          report('SECRET_INLINE', r.pointer, `the ${r.what} "${r.uri}" looks like a file path on the host, but it must be a reference; write it as file://${r.uri}`, {
+            hint: `${r.pointer.slice(r.pointer.lastIndexOf('/') + 1)}: file://${r.uri}`,
+          });
+          continue;
+        }
         if (!/^[a-z0-9-]+:\/\//.test(r.uri)) {
+          // Anything else may be the secret itself: never quote it back.
           report('SECRET_INLINE', r.pointer, `the ${r.what} must be a reference (for example file:///etc/vmonboard/${r.fileOnly ? 'join-token' : 'host.key'}), not a value; secrets never go into bundles or user data`);
           continue;
         }
@@ -88,7 +100,7 @@ export const platformDelivery: Rule = {
         report('DELIVERY_UNSUPPORTED', `/platforms/${i}/delivery`, `delivery startup-script is GCE metadata; platform "${p.name}" is ${p.kind}, so use cloud-init or shell`);
       }
       if (p.kind === 'gcp' && p.delivery === 'cloud-init') {
-        const bad = p.targets.os.filter((os) => !os.startsWith('ubuntu-'));
+        const bad = listTargetOses(p).filter((os) => !os.startsWith('ubuntu-'));
         if (bad.length > 0) {
           report('DELIVERY_UNSUPPORTED', `/platforms/${i}/delivery`, `delivery cloud-init would never run on ${bad.join(', ')}: those GCE images have no cloud-init`, {
             hint: 'use delivery: startup-script (runs on every GCE image), or target only Ubuntu',

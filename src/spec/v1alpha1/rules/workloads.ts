@@ -1,6 +1,7 @@
 /** Workload placement: platform references, discriminating selectors and probes. */
 import type { Rule } from './rule.js';
 import { attestationKeyOf } from './platforms.js';
+import { didYouMean } from '../../../diagnostics/suggest.js';
 
 const SELECTOR_FOR: Record<string, 'aws' | 'gcp' | 'azure' | 'x509pop' | undefined> = {
   aws: 'aws',
@@ -27,8 +28,9 @@ export const workloadPlacement: Rule = {
         const base = `/workloads/${wi}/platforms/${ri}`;
         const p = platforms.get(ref.name);
         if (!p) {
-          const known = [...platforms.keys()].join(', ');
-          report('UNKNOWN_PLATFORM', `${base}/name`, `workload "${w.name}" names platform "${ref.name}", which platforms[] does not define; defined: ${known}`);
+          const known = [...platforms.keys()];
+          const hint = didYouMean(ref.name, known);
+          report('UNKNOWN_PLATFORM', `${base}/name`, `workload "${w.name}" names platform "${ref.name}", which platforms[] does not define; defined: ${known.join(', ')}`, hint ? { hint } : {});
           return;
         }
         const att = attestationKeyOf(p);

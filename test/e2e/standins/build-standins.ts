@@ -98,7 +98,7 @@ function mirrorPathOf(component: Component, version: string, format: ArtifactFor
  */
 export function unbootableArtifact(component: Component, version: string, format: ArtifactFormat, arch: Arch): StandinArtifact {
   const bytes = Buffer.from(`vmonboard e2e: no ${component} ${version} ${format}/${arch} stand-in; the Debian amd64 container cannot use it\n`);
-  const url = resolveArtifactUrl({ component, version, format, arch, platformIndex: 0 }, 'istio', { mirror: 'https://mirror.invalid' });
+  const url = resolveArtifactUrl({ component, version, format, arch }, 'istio', { mirror: 'https://mirror.invalid' });
   if (!url) throw new Error(`no upstream file name for ${component} ${format}/${arch}`);
   return { component, version, format, arch, bootable: false, mirrorPath: url.slice('https://mirror.invalid/'.length), bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

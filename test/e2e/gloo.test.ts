@@ -55,7 +55,7 @@ async function renderGlooSpec(): Promise<{ installSh: string; uninstallSh: strin
     kind: 'OnboardingSpec',
     metadata: { name: 'gloo-e2e' },
     mesh: { flavor: 'gloo', istio: { version: DEFAULT_STANDIN_VERSIONS.istio, revision: '1-27' }, trustDomain: 'cluster1', clusterName: 'cluster1', network: 'cluster1', vmNetwork: 'vm-network', podCIDRs: ['10.244.0.0/16'] },
-    eastWestGateway: { address: '127.0.0.1', namespace: 'istio-gateways', name: 'istio-eastwestgateway-1-27', ports: { cacert: (cacert.address() as AddressInfo).port } },
+    eastWestGateway: { address: '127.0.0.1', namespace: 'istio-gateways', name: 'istio-eastwestgateway-1-27', ports: { cacert: (cacert.address() as AddressInfo).port }, exposure: { sourceRanges: ['127.0.0.0/8'] } },
     trust: { meshRootCA: { file: 'files/mesh-root-ca.pem' }, spireBundle: { file: 'files/spire-bundle.pem' } },
     gloo: { version: GLOO_VERSION },
     artifacts: {

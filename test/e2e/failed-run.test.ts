@@ -51,7 +51,8 @@ describe('a failed first run, then a re-run', () => {
 
       // The fault is gone; the same payload runs again.
       await c.sh('umount /etc/hosts');
-      const seq = env.control.events.all().at(-1)!.seq + 1;
+      // The first run may have started no agent at all (the collector waits for the SVID copy), so no event yet.
+      const seq = (env.control.events.all().at(-1)?.seq ?? 0) + 1;
       const again = await applyUserData(c, env, vm.file('user-data.yaml'));
       const againOut = again.stdout + again.stderr;
       expect(again.code, `${againOut}\n${await diagnose(c, env)}`).toBe(0);

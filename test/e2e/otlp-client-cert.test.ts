@@ -69,7 +69,7 @@ describe('OTLP with the VM SVID as client certificate', () => {
     env.control.events.clear();
     machine = await env.boot({ userData: vm.file('user-data.yaml') });
     expect(await checkFirstBoot(machine.container, env, spec.specPath, vm)).toEqual([]);
-    await until('an accepted OTLP connection', 120_000, () => otlp.connections.some((c) => c.accepted));
+    await until(`an accepted OTLP connection (so far: ${JSON.stringify(otlp.connections.map((c) => c.reason))}; collector: ${JSON.stringify(env.control.events.all().filter((e) => JSON.stringify(e).includes('otlp')).slice(-3))})`, 120_000, () => otlp.connections.some((c) => c.accepted));
     const accepted = otlp.connections.find((c) => c.accepted)!;
     // The stand-in SPIRE agent names the SVID after the Workload API caller: the sidecar's user.
     expect(accepted.spiffeId).toBe('spiffe://example.org/stand-in/istio-proxy');

@@ -10,6 +10,7 @@
  * The trust bundle is read per connection (`clientCa`), because the SPIRE stand-in's bundle is
  * the VM's own and changes when the SVID is fetched again.
  */
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,17 @@ export async function startOtlpMtls(opts: { cert: string; key: string; clientCa:
     const ca = path.join(dir, `ca-${id}.pem`);
     writeFileSync(leaf, peer.toString());
     writeFileSync(ca, await opts.clientCa());
-    const r = await run(openssl, ['verify', '-purpose', 'sslclient', '-CAfile', ca, leaf]);
+    // The intermediates the client sent (a real SVID chains leaf -> SPIRE CA -> SPIRE intermediate ->
+    // mesh root): untrusted helpers for the path, as a TLS server uses them; only -CAfile is trusted.
+    const intermediates: string[] = [];
+    const seen = new Set<string>();
+    for (let c = socket.getPeerCertificate(true)?.issuerCertificate; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+      seen.add(c.fingerprint256);
+      intermediates.push(new X509Certificate(c.raw).toString());
+    }
+    const untrusted = path.join(dir, `untrusted-${id}.pem`);
+    writeFileSync(untrusted, intermediates.join(''));
+    const r = await run(openssl, ['verify', '-purpose', 'sslclient', '-CAfile', ca, ...(intermediates.length > 0 ? ['-untrusted', untrusted] : []), leaf]);
     if (r.code !== 0) return { accepted: false, ...(spiffeId ? { spiffeId } : {}), reason: `openssl verify: ${(r.stdout + r.stderr).trim()}` };
     if (!spiffeId) return { accepted: false, reason: 'client certificate has no spiffe:// URI SAN' };
     return { accepted: true, spiffeId, reason: 'verified' };

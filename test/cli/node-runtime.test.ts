@@ -71,11 +71,17 @@ describe(`the CLI on Node ${process.versions.node}`, () => {
     else expect(w.every((l) => l.includes('NodeVersionSupportWarning'))).toBe(true);
   });
 
-  it.runIf(major >= 22)('fills the module compile cache, and NODE_DISABLE_COMPILE_CACHE turns it off', async () => {
+  // module.enableCompileCache exists from Node 22.1: there the cache fills and the opt-out works;
+  // on Node 20 the CLI must detect its absence and run without one (both lines run in CI).
+  it(major >= 22 ? 'fills the module compile cache, and NODE_DISABLE_COMPILE_CACHE turns it off' : 'runs without a compile cache on Node 20 (no module.enableCompileCache)', async () => {
     // Node's default cache directory is <os.tmpdir()>/node-compile-cache; TMPDIR moves it here.
     const on = mkdtempSync(join(scratch, 'cache-on-'));
     expect((await run(['validate', 'examples/quickstart.yaml'], { TMPDIR: on })).code).toBe(0);
     const dir = join(on, 'node-compile-cache');
+    if (major < 22) {
+      expect(existsSync(dir)).toBe(false);
+      return;
+    }
     expect(existsSync(dir)).toBe(true);
     expect(readdirSync(dir).length).toBeGreaterThan(0);
     const off = mkdtempSync(join(scratch, 'cache-off-'));

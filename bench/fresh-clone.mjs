@@ -28,15 +28,19 @@ function timeShell(cmd, cwd) {
   return ms;
 }
 
-/** Times `npm ci` and `npm ci && <first>` in two fresh copies; returns both in ms. */
+/** Times `npm ci` in one fresh copy and `npm ci`, then `<first>`, in another; returns the figures in ms. */
 export function measureFreshClone(root, first) {
   const npmCi = 'npm ci --prefer-offline --no-audit --no-fund >/dev/null';
   const a = freshCopy(root);
   const b = freshCopy(root);
   try {
     const ci = timeShell(npmCi, a);
-    const ciAndFirst = timeShell(`${npmCi} && ${first}`, b);
-    return { ci, ciAndFirst };
+    // The second copy runs `npm ci` and then the first command, each timed on its own: two
+    // `npm ci` runs differ by several seconds on a loaded machine (seen: 63 s vs 70 s), more than
+    // the 3 s budget, so the first command's own time is the figure the budget is checked on.
+    const ciB = timeShell(npmCi, b);
+    const firstAlone = timeShell(first, b);
+    return { ci, ciAndFirst: ciB + firstAlone, first: firstAlone };
   } finally {
     rmSync(a, { recursive: true, force: true });
     rmSync(b, { recursive: true, force: true });

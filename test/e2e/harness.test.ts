@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minimalCloudConfig } from './fixtures/minimal-cloud-config.js';
+import { minimalCloudConfig, SAMPLE_ISTIOD_HOST } from './fixtures/minimal-cloud-config.js';
 import { startE2eEnv, type E2eEnv } from './harness/e2e-env.js';
 import { cloudInitStatus } from './harness/first-boot-checks.js';
 import { renderE2eSpec } from './harness/render-fixture.js';
@@ -20,6 +20,8 @@ beforeAll(async () => {
   // The hand-written agent config attests with aws_iid: configure the SPIRE server stand-in and
   // the metadata stubs from the fixture spec (its first VM's account, region and tags).
   await renderE2eSpec(env);
+  // The upstream mesh sample's discovery host: istiod's serving certificate must name it.
+  await env.identity.istiod.register([], [SAMPLE_ISTIOD_HOST]);
 });
 
 afterAll(async () => {
@@ -40,7 +42,12 @@ describe('e2e harness (hand-written cloud-config)', () => {
       expect(result.v1.datasource).toMatch(/NoCloud/);
 
       const ev = env.control.events;
-      expect(ev.failures(), ev.transcript()).toEqual([]);
+      // The one refusal this config earns: the sidecar has no SVID, and istiod (stand-in) refuses
+      // an xDS client with neither a client certificate nor a token. Nothing else failed.
+      const refusals = ev.of('pilot-agent', 'fail');
+      expect(refusals.length, ev.transcript()).toBeGreaterThan(0);
+      for (const r of refusals) expect(JSON.stringify(r.detail), ev.transcript()).toContain('no client certificate and no token');
+      expect(ev.failures().filter((f) => !f.startsWith('pilot-agent ') && !f.startsWith('istiod ')), ev.transcript()).toEqual([]);
       // Every artifact came from the mirror, over HTTPS verified against the test CA.
       expect(env.mirror.downloads(since).map((r) => r.path).sort()).toEqual(env.artifacts.map((a) => `/${a.mirrorPath}`).sort());
       // Each stand-in had its config judged by the unit tests' validators.
@@ -55,7 +62,10 @@ describe('e2e harness (hand-written cloud-config)', () => {
       expect(ev.first('otelcol-contrib', 'start')?.user).toBe('otelcol-contrib');
       // istio-start.sh recorded its iptables calls instead of making them: clean + set up at
       // start, clean again from the unit's ExecStopPost when power_state stopped the machine.
-      expect(ev.of('pilot-agent', 'did').map((e) => e.detail.action)).toEqual(['istio-clean-iptables', 'istio-iptables', 'istio-clean-iptables']);
+      // ExecStopPost cleans after every run (pilot-agent is restarted after each refusal).
+      const iptables = ev.of('pilot-agent', 'did').map((e) => e.detail.action);
+      expect(iptables.slice(0, 2)).toEqual(['istio-clean-iptables', 'istio-iptables']);
+      expect(iptables.at(-1)).toBe('istio-clean-iptables');
     } finally {
       await m.dispose();
     }

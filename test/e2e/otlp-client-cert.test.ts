@@ -69,10 +69,14 @@ describe('OTLP with the VM SVID as client certificate', () => {
     env.control.events.clear();
     machine = await env.boot({ userData: vm.file('user-data.yaml') });
     expect(await checkFirstBoot(machine.container, env, spec.specPath, vm)).toEqual([]);
-    await until(`an accepted OTLP connection (so far: ${JSON.stringify(otlp.connections.map((c) => c.reason))}; collector: ${JSON.stringify(env.control.events.all().filter((e) => JSON.stringify(e).includes('otlp')).slice(-3))})`, 120_000, () => otlp.connections.some((c) => c.accepted));
+    const certCounts = async (): Promise<string> => machine!.container.sh('grep -c BEGIN /run/vmonboard-svid/svid.0.pem /run/vmonboard-otel-svid/svid.pem 2>&1; true');
+    await until(`an accepted OTLP connection (so far: ${JSON.stringify(otlp.connections.map((c) => c.reason))}; collector: ${JSON.stringify(env.control.events.all().filter((e) => JSON.stringify(e).includes('otlp')).slice(-3))})`, 120_000, () => otlp.connections.some((c) => c.accepted)).catch(async (e: Error) => {
+      throw new Error(`${e.message}; VM cert files: ${await certCounts()}`);
+    });
     const accepted = otlp.connections.find((c) => c.accepted)!;
-    // The stand-in SPIRE agent names the SVID after the Workload API caller: the sidecar's user.
-    expect(accepted.spiffeId).toBe('spiffe://example.org/stand-in/istio-proxy');
+    // The sidecar's workload SVID: the registration entry of ratings (namespace bookinfo, service
+    // account bookinfo-ratings) that selects the sync unit's user, istio-proxy.
+    expect(accepted.spiffeId).toBe('spiffe://example.org/ns/bookinfo/sa/bookinfo-ratings');
     const exported = env.control.events.of('otelcol-contrib', 'did').find((e) => e.detail.action === 'otlp-export');
     expect(exported?.detail).toMatchObject({ client_certificate: true, answer: `ok ${accepted.spiffeId}` });
     // The collector read the copy as its own user; the copy is the sidecar's SVID, byte for byte.

@@ -41,26 +41,30 @@ export async function startOtlpMtls(opts: { cert: string; key: string; clientCa:
   const connections: OtlpConnection[] = [];
   let n = 0;
   const judge = async (socket: TLSSocket): Promise<OtlpConnection> => {
-    const peer = socket.getPeerX509Certificate();
-    if (!peer) return { accepted: false, reason: 'no client certificate' };
+    // One call for the whole chain, and no getPeerX509Certificate() before it: on Node 20 that call
+    // leaves getPeerCertificate(true) with the leaf alone (its issuer chain is gone), so the
+    // intermediates the client sent would be lost.
+    const detailed = socket.getPeerCertificate(true);
+    if (!detailed?.raw) return { accepted: false, reason: 'no client certificate' };
+    const peer = new X509Certificate(detailed.raw);
+    // The intermediates the client sent (a real SVID chains leaf -> SPIRE CA -> SPIRE intermediate ->
+    // mesh root): untrusted helpers for the path, as a TLS server uses them; only -CAfile is trusted.
+    const intermediates: string[] = [];
+    const seen = new Set<string>([detailed.fingerprint256]);
+    for (let c = detailed.issuerCertificate; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+      seen.add(c.fingerprint256);
+      intermediates.push(new X509Certificate(c.raw).toString());
+    }
     const spiffeId = /URI:(spiffe:\/\/[^,\s]+)/.exec(peer.subjectAltName ?? '')?.[1];
     const id = ++n;
     const leaf = path.join(dir, `peer-${id}.pem`);
     const ca = path.join(dir, `ca-${id}.pem`);
     writeFileSync(leaf, peer.toString());
     writeFileSync(ca, await opts.clientCa());
-    // The intermediates the client sent (a real SVID chains leaf -> SPIRE CA -> SPIRE intermediate ->
-    // mesh root): untrusted helpers for the path, as a TLS server uses them; only -CAfile is trusted.
-    const intermediates: string[] = [];
-    const seen = new Set<string>();
-    for (let c = socket.getPeerCertificate(true)?.issuerCertificate; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
-      seen.add(c.fingerprint256);
-      intermediates.push(new X509Certificate(c.raw).toString());
-    }
     const untrusted = path.join(dir, `untrusted-${id}.pem`);
     writeFileSync(untrusted, intermediates.join(''));
     const r = await run(openssl, ['verify', '-purpose', 'sslclient', '-CAfile', ca, ...(intermediates.length > 0 ? ['-untrusted', untrusted] : []), leaf]);
-    if (r.code !== 0) return { accepted: false, ...(spiffeId ? { spiffeId } : {}), reason: `openssl verify: ${(r.stdout + r.stderr).trim()}` };
+    if (r.code !== 0) return { accepted: false, ...(spiffeId ? { spiffeId } : {}), reason: `openssl verify (leaf + ${intermediates.length} intermediates sent): ${(r.stdout + r.stderr).trim()}` };
     if (!spiffeId) return { accepted: false, reason: 'client certificate has no spiffe:// URI SAN' };
     return { accepted: true, spiffeId, reason: 'verified' };
   };

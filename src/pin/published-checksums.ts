@@ -13,10 +13,11 @@
  *   (open-telemetry/opentelemetry-collector-releases distributions/otelcol-contrib/.goreleaser.yaml;
  *   ../shared/reference/spire-otel.md §4.1), whose default file name is
  *   `{{ .ArtifactName }}.{{ .Algorithm }}` (goreleaser.com/customization/checksum): `<artifact>.sha256`.
- * - istio-sidecar: Istio publishes `<artifact>.sha256` ("<hash>  <file>") beside its release
- *   archives (github.com/istio/istio/releases/download/<v>/istio-<v>-linux-amd64.tar.gz.sha256).
- *   For the deb/rpm under storage.googleapis.com/istio-release no source we could read confirms
- *   the same sibling; it is tried, and a 404 falls back to the full download.
+ * - istio-sidecar: Istio's release builder writes `<artifact>.sha256` beside every deb, rpm and
+ *   archive it publishes, as "<hex> <file>\n" with one space (istio/release-builder 1.27.1
+ *   pkg/util/files.go CreateSha, called by pkg/build/debian.go runDeb for `deb/istio-sidecar.deb`
+ *   and `istio-sidecar-<arch>.deb`, pkg/build/rpm.go for the rpm, pkg/build/archive.go for the
+ *   tarballs). A mirror without the sibling answers 404, and pin falls back to the full download.
  */
 import { basename } from 'node:path';
 import type { ArtifactPin } from '../model/model.js';

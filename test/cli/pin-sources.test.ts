@@ -41,8 +41,9 @@ beforeAll(async () => {
   mirror = await startFakeMirror(ca);
   for (const f of ['mesh-root-ca.pem', 'spire-bundle.pem', 'onprem-host-ca.pem']) copyFileSync(join(GOLDEN_FILES, f), join(dir, f));
   writeFileSync(join(dir, 'test-ca.pem'), ca.caCert);
-  // sha256sum's format for SPIRE and Istio ("<hash>  <file>"), a bare hash for the collector.
-  mirror.tamper(CHECKSUM_FILES[ARTIFACTS[0]!]!, Buffer.from(`${published(ARTIFACTS[0]!)}  ${base(ARTIFACTS[0]!)}\n`));
+  // Istio's release builder writes "<hash> <file>" with one space (istio/release-builder 1.27.1
+  // pkg/util/files.go CreateSha), SPIRE sha256sum's two, and the collector here a bare hash.
+  mirror.tamper(CHECKSUM_FILES[ARTIFACTS[0]!]!, Buffer.from(`${published(ARTIFACTS[0]!)} ${base(ARTIFACTS[0]!)}\n`));
   mirror.tamper(CHECKSUM_FILES[ARTIFACTS[1]!]!, Buffer.from(`${published(ARTIFACTS[1]!)}\n`));
   mirror.tamper(CHECKSUM_FILES[ARTIFACTS[2]!]!, Buffer.from(`${'0'.repeat(64)}  spire-1.15.3-linux-arm64-musl.tar.gz\n${published(ARTIFACTS[2]!)}  ${base(ARTIFACTS[2]!)}\n`));
   writeFileSync(

@@ -35,7 +35,8 @@ async function main(): Promise<number> {
     if (!model.workloads.some((w) => w.name === workload && w.placements.some((p) => p.platform === platform))) {
       throw new Error(`the spec places no workload "${workload}" on platform "${platform}"; it has: ${model.workloads.flatMap((w) => w.placements.map((p) => `--workload ${w.name} --platform ${p.platform}`)).join(', ')}`);
     }
-    env = await startE2eEnv(standinVersionsOf(model));
+    // The run's mesh PKI and SPIRE server serve the spec's own trust domain.
+    env = await startE2eEnv(standinVersionsOf(model), model.mesh.trustDomain);
     const sv = await renderSpecForVm(env, specPath, { workload, platform, os: (args.values.os ?? CONTAINER_OS) as TargetOs });
     console.log(`e2e:spec ${specPath}: ${workload} on ${platform} (${sv.delivery}, ${sv.platform.attestation.type}), stand-ins istio ${model.mesh.istioVersion}, spire ${model.spire.version}, otelcol-contrib ${model.telemetry.collectorVersion}`);
     for (const a of sv.adjustments) console.log(`note ${a}`);

@@ -16,7 +16,7 @@ import { ControlServer, ENDPOINT_FILE } from './control-server.js';
 import { GatewayStub } from './gateway-stub.js';
 import { requireE2eHost } from './host-tools.js';
 import { acquireMachineLock } from './machine-lock.js';
-import { startMeshIdentity, type MeshIdentity } from './mesh-identity.js';
+import { E2E_TRUST_DOMAIN, startMeshIdentity, type MeshIdentity } from './mesh-identity.js';
 import { writeNoCloudSeed } from './nocloud.js';
 import { createOnpremPki, type OnpremPki } from './onprem-pki.js';
 import { fixtureStandinVersions } from './render-fixture.js';
@@ -81,7 +81,7 @@ export interface E2eEnv {
 let machineCounter = 0;
 
 /** Sets up the shared environment (builds the root filesystem on first use: minutes, once per recipe). */
-export async function startE2eEnv(versions: StandinVersions = fixtureStandinVersions()): Promise<E2eEnv> {
+export async function startE2eEnv(versions: StandinVersions = fixtureStandinVersions(), trustDomain: string = E2E_TRUST_DOMAIN): Promise<E2eEnv> {
   requireE2eHost();
   const { rootfs, built, ms } = await ensureRootfs();
   const workDir = mkdtempSync(path.join(process.env.VMONBOARD_E2E_WORKDIR ?? tmpdir(), 'vmonboard-e2e-'));
@@ -99,7 +99,7 @@ export async function startE2eEnv(versions: StandinVersions = fixtureStandinVers
     undo.push(() => control.close());
     gateway = await GatewayStub.start();
     undo.push(() => gateway.close());
-    identity = await startMeshIdentity(path.join(workDir, 'mesh-pki'), control.events, gateway, control.metadata);
+    identity = await startMeshIdentity(path.join(workDir, 'mesh-pki'), control.events, gateway, control.metadata, trustDomain);
     undo.push(() => identity.close());
     onprem = await createOnpremPki(path.join(workDir, 'onprem'), 'ratings-vm');
   } catch (err) {

@@ -29,8 +29,8 @@ export interface MeshIdentity {
  * Creates the PKI in `dir`, starts both stand-ins and routes the gateway's spire and istiod ports
  * to them; the SPIRE server checks cloud attestation evidence with `metadata`'s signing key.
  */
-export async function startMeshIdentity(dir: string, events: StandinEvents, gateway: GatewayStub, metadata: MetadataStub): Promise<MeshIdentity> {
-  const pki = await createMeshPki(dir, E2E_TRUST_DOMAIN);
+export async function startMeshIdentity(dir: string, events: StandinEvents, gateway: GatewayStub, metadata: MetadataStub, trustDomain = E2E_TRUST_DOMAIN): Promise<MeshIdentity> {
+  const pki = await createMeshPki(dir, trustDomain);
   const spireServer = await SpireServerStandin.start(pki, events, metadata);
   let istiod: IstiodStandin;
   try {

@@ -16,7 +16,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jsYaml from 'js-yaml';
-import { parseDocument, isScalar, visit, type Document } from 'yaml';
+import { parseDocument, isScalar, isSeq, visit, type Document } from 'yaml';
 import { renderSpecFile, validateSpecFile } from '../../../src/api.js';
 import type { Model, PlatformModel, TargetOs, Delivery } from '../../../src/model/model.js';
 import { ISTIO_PORT_ROLES } from '../../../src/model/model.js';
@@ -154,9 +154,12 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
 
   const p = source.platforms[pIndex]!;
   if (!p.targets.os.includes(os)) {
-    const list = doc.getIn(['platforms', pIndex, 'targets', 'os']);
-    if (!list || typeof list !== 'object' || !('add' in list)) throw new Error(`platforms[${pIndex}].targets.os is not a list`);
-    (list as { add(v: unknown): void }).add(os);
+    // The object form lists OSes under targets.os; the per-OS list form (issue 16) takes one more
+    // { os, arch: [amd64] } entry (the container is amd64).
+    const targets = doc.getIn(['platforms', pIndex, 'targets']);
+    const list = isSeq(targets) ? targets : doc.getIn(['platforms', pIndex, 'targets', 'os']);
+    if (!isSeq(list)) throw new Error(`platforms[${pIndex}].targets: neither the object form's os list nor the per-OS list form`);
+    list.add(isSeq(targets) ? doc.createNode({ os, arch: ['amd64'] }) : os);
     adjustments.push(`platforms[${pIndex}] (${p.name}) targets.os: ${p.targets.os.join(', ')} + ${os} (--os ${os}: the targets exclude the container's OS)`);
   }
   // One root of trust, the run's mesh PKI: istiod and the SPIRE server stand-ins serve chains to it.

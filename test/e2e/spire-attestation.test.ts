@@ -122,6 +122,21 @@ describe('SPIRE server stand-in: node attestation as the real attestors judge it
     expect(aliases(attest(readFileSync(path.join(site.dir!, 'h2.pem'), 'utf8'), path.join(site.dir!, 'h2.key')))).toEqual([]);
   });
 
+  it('x509pop: a chain through a certificate that is not a CA is refused, as Go crypto/x509 refuses it for the real server', async () => {
+    const sign = (key: string, nonce: string): string => execFileSync('openssl', ['dgst', '-sha256', '-sign', key], { input: nonce }).toString('base64');
+    const attest = (certs: string[], key: string): AttestReply => {
+      const c = judge.handle({ attestor: 'x509pop', payload: { certificates: certs } }) as { challenge: string; session: string };
+      return judge.handle({ attestor: 'x509pop', session: c.session, response: { signature: sign(key, c.challenge) } });
+    };
+    // h3 is an ordinary host certificate of the site CA (no basicConstraints CA:TRUE); it signs a leaf for the ratings CN.
+    const h3 = await issueHostCertificate(site.dir!, 'h3', 'h3.dc1.example.org');
+    const f = (n: string): string => path.join(site.dir!, n);
+    execFileSync('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('h3-child.key'), '-out', f('h3-child.csr'), '-subj', '/CN=ratings.dc1.example.org']);
+    execFileSync('openssl', ['x509', '-req', '-in', f('h3-child.csr'), '-CA', f('h3.pem'), '-CAkey', f('h3.key'), '-set_serial', '7', '-days', '1', '-out', f('h3-child.pem')]);
+    const r = attest([readFileSync(f('h3-child.pem'), 'utf8'), h3.certPem], f('h3-child.key'));
+    expect(aliases(r)).toMatch(/certificate verification failed/);
+  });
+
   it('join_token: a minted token maps the agent to its alias once', () => {
     const token = judge.mintJoinToken('spiffe://example.org/vmonboard/node/metal/bookinfo/ratings');
     expect(aliases(judge.handle({ attestor: 'join_token', payload: { token } }))).toEqual(['spiffe://example.org/vmonboard/node/metal/bookinfo/ratings']);

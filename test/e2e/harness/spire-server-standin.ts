@@ -91,7 +91,7 @@ export class SpireServerStandin {
     const serverId = `spiffe://${td}/spire/server`;
     if (req.op === 'attest') {
       if (req.trust_domain !== td) return { error: `agent trust domain ${JSON.stringify(req.trust_domain)} is not the server's ${td}` };
-      const verdict = this.judge.handle(req as unknown as AttestRequest & { resume?: string });
+      const verdict = await this.judge.handle(req as unknown as AttestRequest & { resume?: string });
       if ('challenge' in verdict) return { challenge: verdict.challenge, session: verdict.session };
       if ('error' in verdict) return { error: `failed to attest: ${verdict.error}`, judged: true };
       const all = [...this.entries.values()];

@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../validators/upstream.js';
 import { ControlServer } from './harness/control-server.js';
 import { deriveNodeIdentity, type NodeIdentityOverrides } from './harness/node-identity.js';
 import { createOnpremPki, issueHostCertificate, type OnpremPki } from './harness/onprem-pki.js';
+import { openOpensslPki } from './harness/openssl-pki.js';
 import { loadSpecModel } from './harness/render-spec.js';
 import { AttestationJudge } from './harness/spire-attestation-judge.js';
 import type { AttestReply } from './harness/spire-server-attestation.js';
@@ -130,10 +131,9 @@ describe('SPIRE server stand-in: node attestation as the real attestors judge it
     };
     // h3 is an ordinary host certificate of the site CA (no basicConstraints CA:TRUE); it signs a leaf for the ratings CN.
     const h3 = await issueHostCertificate(site.dir!, 'h3', 'h3.dc1.example.org');
-    const f = (n: string): string => path.join(site.dir!, n);
-    execFileSync('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('h3-child.key'), '-out', f('h3-child.csr'), '-subj', '/CN=ratings.dc1.example.org']);
-    execFileSync('openssl', ['x509', '-req', '-in', f('h3-child.csr'), '-CA', f('h3.pem'), '-CAkey', f('h3.key'), '-set_serial', '7', '-days', '1', '-out', f('h3-child.pem')]);
-    const r = await attest([readFileSync(f('h3-child.pem'), 'utf8'), h3.certPem], f('h3-child.key'));
+    const pki = openOpensslPki(site.dir!);
+    const child = await pki.issue('h3-child', '/CN=ratings.dc1.example.org', { certPath: pki.file('h3.pem'), keyPath: pki.file('h3.key') }, []);
+    const r = await attest([child.certPem, h3.certPem], child.keyPath);
     expect(aliases(r)).toMatch(/certificate verification failed/);
   });
 

@@ -29,8 +29,12 @@ export function listPemCertificateBlocks(text: string): PemBlock[] {
   return [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => ({ pem: m[0], offset: m.index }));
 }
 
-/** Parses every CERTIFICATE block of `text`; `error` says why a block could not be read. */
-export function readPemCertificates(text: string): { certs: PemCertificate[]; error?: { line: number; message: string } } {
+/**
+ * Parses every CERTIFICATE block of `text` with the line it starts on (for `ca check` findings);
+ * `error` says why a block could not be read. (spec/files.ts readPemCertificates is the spec-side
+ * reader: it also refuses non-certificate blocks and re-encodes what it accepts.)
+ */
+export function readLocatedCertificates(text: string): { certs: PemCertificate[]; error?: { line: number; message: string } } {
   const certs: PemCertificate[] = [];
   for (const b of listPemCertificateBlocks(text)) {
     const line = text.slice(0, b.offset).split('\n').length;

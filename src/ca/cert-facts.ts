@@ -2,7 +2,7 @@
  * The facts `ca check` judges in a CA certificate: basic constraints and key usage, read with
  * @peculiar/x509 (Node's X509Certificate exposes neither the path length nor the key usage bits).
  */
-import { loadX509 } from './x509-library.js';
+import { keyUsageFlags, loadX509 } from './x509-library.js';
 import { KEY_USAGE_NAMES, type KeyUsageName } from './profiles.js';
 
 /** What a certificate says about being a CA. */
@@ -22,15 +22,7 @@ export async function readCaFacts(pem: string): Promise<CaFacts> {
   const c = new x.X509Certificate(pem);
   const bc = c.getExtension(x.BasicConstraintsExtension);
   const ku = c.getExtension(x.KeyUsagesExtension);
-  const bits: Record<KeyUsageName, number> = {
-    digitalSignature: x.KeyUsageFlags.digitalSignature,
-    nonRepudiation: x.KeyUsageFlags.nonRepudiation,
-    keyEncipherment: x.KeyUsageFlags.keyEncipherment,
-    dataEncipherment: x.KeyUsageFlags.dataEncipherment,
-    keyAgreement: x.KeyUsageFlags.keyAgreement,
-    keyCertSign: x.KeyUsageFlags.keyCertSign,
-    cRLSign: x.KeyUsageFlags.cRLSign,
-  };
+  const bits = keyUsageFlags(x);
   return {
     isCA: bc?.ca ?? false,
     ...(bc?.pathLength !== undefined ? { pathLength: bc.pathLength } : {}),

@@ -15,7 +15,7 @@ import type { Model } from '../model/model.js';
 import { CA_FILES, CA_KEY_FILES } from './ca-layout.js';
 import { readCaFacts } from './cert-facts.js';
 import { keysMatch, readPrivateKeyPem } from './keys.js';
-import { isIssuedBy, readPemCertificates, sameCertificate, type PemCertificate } from './pem-certificates.js';
+import { isIssuedBy, readLocatedCertificates, sameCertificate, type PemCertificate } from './pem-certificates.js';
 
 /** Certificates expiring sooner than this many days are reported as warnings. */
 export const EXPIRY_WARNING_DAYS = 30;
@@ -59,7 +59,7 @@ class CaDir {
       this.at(rel, 1, 'error', 'CA_FILE_INVALID', `${this.path(rel)} contains a private key; it must hold certificates only`);
       return undefined;
     }
-    const r = readPemCertificates(text);
+    const r = readLocatedCertificates(text);
     if (r.error) {
       this.at(rel, r.error.line, 'error', 'CA_FILE_INVALID', `${this.path(rel)}: ${r.error.message}`);
       return undefined;
@@ -140,7 +140,7 @@ export async function checkCaDir(model: Model, dir: string, now = new Date()): P
   let roots: X509Certificate[] = [];
   const mesh = model.trust.meshRootCA;
   if (mesh.kind === 'inline') {
-    roots = readPemCertificates(mesh.content).certs.map((c) => c.cert);
+    roots = readLocatedCertificates(mesh.content).certs.map((c) => c.cert);
   } else {
     d.out.push({ severity: 'warning', code: 'CA_ROOT_UNVERIFIED', message: `trust.meshRootCA is a URL (${mesh.url}), which vmonboard does not fetch; the CA directory is checked against its own ${CA_FILES.rootCert} instead`, pointer: '/trust/meshRootCA/url' });
     roots = (d.certs(CA_FILES.rootCert) ?? []).map((c) => c.cert);

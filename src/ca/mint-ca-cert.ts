@@ -3,9 +3,9 @@
  * DER encoding of names and extensions is the library's job).
  */
 import { randomBytes, type webcrypto } from 'node:crypto';
-import { loadX509 } from './x509-library.js';
+import { keyUsageFlags, loadX509 } from './x509-library.js';
 import type { CaKeyPair } from './keys.js';
-import type { CaProfile, KeyUsageName } from './profiles.js';
+import type { CaProfile } from './profiles.js';
 
 /** The issuer of a certificate: its certificate PEM and key pair; absent for a self-signed root. */
 export interface CaIssuer {
@@ -32,15 +32,7 @@ function newSerial(): string {
 /** Creates a CA certificate for `publicKey` with the given profile, valid from `now` for `profile.days`. */
 export async function mintCaCertificate(profile: CaProfile, keys: CaKeyPair, issuer: CaIssuer | undefined, now: Date): Promise<string> {
   const x = await loadX509();
-  const flags: Record<KeyUsageName, number> = {
-    digitalSignature: x.KeyUsageFlags.digitalSignature,
-    nonRepudiation: x.KeyUsageFlags.nonRepudiation,
-    keyEncipherment: x.KeyUsageFlags.keyEncipherment,
-    dataEncipherment: x.KeyUsageFlags.dataEncipherment,
-    keyAgreement: x.KeyUsageFlags.keyAgreement,
-    keyCertSign: x.KeyUsageFlags.keyCertSign,
-    cRLSign: x.KeyUsageFlags.cRLSign,
-  };
+  const flags = keyUsageFlags(x);
   const usage = profile.keyUsages.reduce((acc, k) => acc | flags[k], 0);
   const extensions = [
     new x.BasicConstraintsExtension(true, profile.pathLength, true),

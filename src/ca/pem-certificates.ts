@@ -14,14 +14,32 @@ export interface PemCertificate {
   line: number;
 }
 
-/** Parses every CERTIFICATE block of `text`; `error` says why a block could not be read. */
-export function readPemCertificates(text: string): { certs: PemCertificate[]; error?: { line: number; message: string } } {
+/** One CERTIFICATE block of PEM text: its text (BEGIN to END line) and where it starts. */
+export interface PemBlock {
+  pem: string;
+  /** Character offset of its BEGIN line in the text. */
+  offset: number;
+}
+
+/**
+ * The CERTIFICATE blocks of `text`, in order, unparsed. Node's X509Certificate reads one
+ * certificate at a time, so every bundle is split here first (one splitter, not one per caller).
+ */
+export function listPemCertificateBlocks(text: string): PemBlock[] {
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => ({ pem: m[0], offset: m.index }));
+}
+
+/**
+ * Parses every CERTIFICATE block of `text` with the line it starts on (for `ca check` findings);
+ * `error` says why a block could not be read. (spec/files.ts readPemCertificates is the spec-side
+ * reader: it also refuses non-certificate blocks and re-encodes what it accepts.)
+ */
+export function readLocatedCertificates(text: string): { certs: PemCertificate[]; error?: { line: number; message: string } } {
   const certs: PemCertificate[] = [];
-  const re = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const line = text.slice(0, m.index).split('\n').length;
+  for (const b of listPemCertificateBlocks(text)) {
+    const line = text.slice(0, b.offset).split('\n').length;
     try {
-      certs.push({ cert: new X509Certificate(m[0]), pem: `${m[0]}\n`, line });
+      certs.push({ cert: new X509Certificate(b.pem), pem: `${b.pem}\n`, line });
     } catch (err) {
       return { certs, error: { line, message: `the certificate block cannot be parsed (${(err as Error).message})` } };
     }

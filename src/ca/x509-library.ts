@@ -5,6 +5,7 @@
  * only by the commands that make or read certificates.
  */
 import { webcrypto } from 'node:crypto';
+import type { KeyUsageName } from './profiles.js';
 
 /** The @peculiar/x509 module. */
 export type X509Module = typeof import('@peculiar/x509');
@@ -20,4 +21,17 @@ export function loadX509(): Promise<X509Module> {
     return x509;
   })();
   return loaded;
+}
+
+/** The library's keyUsage bit of each key usage name (one table for minting and for reading). */
+export function keyUsageFlags(x: X509Module): Record<KeyUsageName, number> {
+  return {
+    digitalSignature: x.KeyUsageFlags.digitalSignature,
+    nonRepudiation: x.KeyUsageFlags.nonRepudiation,
+    keyEncipherment: x.KeyUsageFlags.keyEncipherment,
+    dataEncipherment: x.KeyUsageFlags.dataEncipherment,
+    keyAgreement: x.KeyUsageFlags.keyAgreement,
+    keyCertSign: x.KeyUsageFlags.keyCertSign,
+    cRLSign: x.KeyUsageFlags.cRLSign,
+  };
 }

@@ -5,24 +5,23 @@
  * stdout must not do. Workload and platform names come from the spec already on the command
  * line, through the hidden `vmonboard completion --list workloads|platforms <spec>`.
  */
+import { shq } from '../cluster/shell-words.js';
 import type { CompletionCommand } from './completion-tree.js';
 
-/** Quotes a word for bash/zsh single quotes. */
-const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** The case label of a command path: its words joined by spaces, '' for the program. */
 const key = (path: string[]): string => path.join(' ');
 
 /** The bash script (also used by zsh through bashcompinit). */
 export function bashCompletion(commands: CompletionCommand[], bin = 'vmonboard'): string {
   const fn = `_${bin.replace(/[^A-Za-z0-9_]/g, '_')}_complete`;
-  const subs = commands.map((c) => `    ${sq(key(c.path))}) echo ${sq(c.subcommands.join(' '))} ;;`).join('\n');
-  const opts = commands.map((c) => `    ${sq(key(c.path))}) echo ${sq(c.options.flatMap((o) => o.flags).join(' '))} ;;`).join('\n');
-  const valued = commands.map((c) => `    ${sq(key(c.path))}) echo ${sq(c.options.filter((o) => o.takesValue).flatMap((o) => o.flags).join(' '))} ;;`).join('\n');
+  const subs = commands.map((c) => `    ${shq(key(c.path))}) echo ${shq(c.subcommands.join(' '))} ;;`).join('\n');
+  const opts = commands.map((c) => `    ${shq(key(c.path))}) echo ${shq(c.options.flatMap((o) => o.flags).join(' '))} ;;`).join('\n');
+  const valued = commands.map((c) => `    ${shq(key(c.path))}) echo ${shq(c.options.filter((o) => o.takesValue).flatMap((o) => o.flags).join(' '))} ;;`).join('\n');
   const values: string[] = [];
   for (const c of commands) {
     for (const o of c.options.filter((x) => x.takesValue)) {
-      const labels = o.flags.map((f) => sq(`${key(c.path)}:${f}`)).join('|');
-      if (o.choices.length > 0) values.push(`    ${labels}) COMPREPLY=($(compgen -W ${sq(o.choices.join(' '))} -- "$cur")) ;;`);
+      const labels = o.flags.map((f) => shq(`${key(c.path)}:${f}`)).join('|');
+      if (o.choices.length > 0) values.push(`    ${labels}) COMPREPLY=($(compgen -W ${shq(o.choices.join(' '))} -- "$cur")) ;;`);
       else if (o.specNames) values.push(`    ${labels}) [[ -n $spec ]] && COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" completion --list ${o.specNames} --spec "$spec" 2>/dev/null)" -- "$cur")) ;;`);
       else if (o.path) values.push(`    ${labels}) COMPREPLY=($(compgen -f -- "$cur")) ;;`);
       else values.push(`    ${labels}) COMPREPLY=() ;;`);

@@ -1,15 +1,24 @@
 /** Writes a file a command was asked to create, never replacing a different file without --force. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, type Stats } from 'node:fs';
+import { writeFileAtomic, writeNewFile } from '../bundle/safe-file.js';
 import { UsageError } from './io.js';
 
 /**
- * Writes `text` to `path`. An existing file with the same content is left as is; a different one
- * is a usage error unless `force` (a user's file is never lost by accident).
+ * Writes `text` to `path` with safe-file.ts, so nothing is ever written through a symlink: a new
+ * file is created O_EXCL|O_NOFOLLOW, and --force replaces what is there by rename (a symlink is
+ * replaced, its target left alone). An existing regular file with the same content is left as
+ * is; anything else at `path` is a usage error unless `force` (a user's file is never lost by
+ * accident).
  */
-export function writeOwnedFile(path: string, text: string, force: boolean): void {
-  if (existsSync(path) && !force) {
-    if (readFileSync(path, 'utf8') === text) return;
-    throw new UsageError(`${path} already exists; pass --force to overwrite it`);
+export async function writeOwnedFile(path: string, text: string, force: boolean): Promise<void> {
+  let st: Stats | undefined;
+  try {
+    st = lstatSync(path);
+  } catch {
+    st = undefined;
   }
-  writeFileSync(path, text, { mode: 0o644 });
+  if (!st) return writeNewFile(path, text);
+  if (st.isFile() && readFileSync(path, 'utf8') === text) return;
+  if (!force) throw new UsageError(`${path} already exists${st.isSymbolicLink() ? ' (a symbolic link)' : ''}; pass --force to overwrite it`);
+  return writeFileAtomic(path, text);
 }

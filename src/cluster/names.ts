@@ -4,6 +4,7 @@
  * object the chart really creates.
  */
 import type { Model } from '../model/model.js';
+import { shellCommand } from './shell-words.js';
 
 /**
  * Release name of our vmonboard-mesh chart in the README commands (one release per spec). It
@@ -25,6 +26,15 @@ export function spireServerName(model: Pick<Model, 'spire'>): string {
   const release = model.spire.releaseName;
   const full = release.includes('server') ? release : `${release}-server`;
   return full.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * `spire-server <args>` run inside the server pod, as one quoted command line: the StatefulSet
+ * pod <fullname>-0, container spire-server (the subchart's name), default API socket. The
+ * cluster README and the offboarding scripts both print it.
+ */
+export function spireServerExec(model: Pick<Model, 'spire'>, ...args: string[]): string {
+  return shellCommand('kubectl', '-n', model.spire.namespace, 'exec', `${spireServerName(model)}-0`, '-c', 'spire-server', '--', '/opt/spire/bin/spire-server', ...args);
 }
 
 /** In-cluster DNS name of the SPIRE server Service (`<svc>.<ns>.svc`); the SNI VMs send. */

@@ -50,7 +50,7 @@ export function renderOffboardScript(model: Model, plan: OffboardPlan): string {
     `  [[ $# -eq 2 ]] || die "usage: $0 vm-gone <agent-id> <vm-address>"`,
     '  local AGENT_ID=$1 VM_ADDRESS=$2',
     // Only an ID of this placement's attestor and trust domain is evicted: a typo cannot evict another platform's agent.
-    `  [[ $AGENT_ID == ${shq(agentIdPrefix(plan))}?* && $AGENT_ID != *[[:space:]]* ]] || die "agent ID must look like ${plan.agentIdForm.replace(/"/g, '')}"`,
+    `  [[ $AGENT_ID == ${shq(agentIdPrefix(plan))}?* && $AGENT_ID != *[[:space:]]* ]] || die ${shq(`agent ID must look like ${plan.agentIdForm}`)}`,
     `  [[ $VM_ADDRESS =~ ^[0-9A-Fa-f.:]+$ ]] || die "VM address must be an IP address"`,
     ...indent(gone.filter((s) => s.id !== 'find-agent').flatMap(stepLines)),
     '}',

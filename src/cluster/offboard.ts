@@ -21,7 +21,7 @@
  */
 import type { Model, PlatformModel, WorkloadModel, Placement } from '../model/model.js';
 import { shellCommand as sh, shq } from './shell-words.js';
-import { spireServerName } from './names.js';
+import { spireServerExec } from './names.js';
 import { listSpireEntries } from './registration.js';
 
 /** One step: when to run it, what it does, and the commands ($AGENT_ID / $VM_ADDRESS are the operator's inputs). */
@@ -67,14 +67,14 @@ export function agentIdForm(model: Model, platform: PlatformModel): string {
   }
 }
 
-/** `spire-server <args>` inside the server pod (the same exec the cluster README uses). */
+/** `spire-server <args>` inside the server pod (gloo's deployment, or the chart's StatefulSet: names.ts spireServerExec). */
 function spireServer(model: Model, ...args: string[]): string {
   if (model.flavor === 'gloo') {
     // Gloo runs its SPIRE server as Deployment gloo-spire-server in gloo-mesh (gloo-vm-facts.md §2.3);
     // the CLI's path inside that image is not documented, so it is called by name.
     return sh('kubectl', '-n', 'gloo-mesh', 'exec', 'deploy/gloo-spire-server', '--', 'spire-server', ...args);
   }
-  return sh('kubectl', '-n', model.spire.namespace, 'exec', `${spireServerName(model)}-0`, '-c', 'spire-server', '--', '/opt/spire/bin/spire-server', ...args);
+  return spireServerExec(model, ...args);
 }
 
 function labelSelector(w: WorkloadModel): string {

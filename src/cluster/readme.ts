@@ -11,7 +11,7 @@ import { listJoinTokenSteps, listSpireEntries } from './registration.js';
 import { listVmEndpoints } from './endpoints.js';
 import { NETWORK_LABEL } from './gateway-values.js';
 import { UPSTREAM_CA_SECRET } from './spire-values.js';
-import { eastWestReleaseName, istiodReleaseName, meshReleaseName, spireServerName } from './names.js';
+import { eastWestReleaseName, istiodReleaseName, meshReleaseName, spireServerExec, spireServerName } from './names.js';
 
 /** Helm repository of the spire charts (istio.io SPIRE integration doc, spire-otel.md §2). */
 const SPIRE_REPO = 'https://spiffe.github.io/helm-charts-hardened/';
@@ -45,11 +45,6 @@ function x509Section(model: Model): string[] {
   if (lines.length === 0) return [];
   // x509pop selectors: subject:cn, and san:<key>:<value> from URI SANs x509pop://<td>/<key>/<value> (spire-otel.md §1.3).
   return ['x509pop hosts: each VM certificate must chain to its platform\'s CA bundle (in `spire.values.yaml`) and carry:', '', ...lines, ''];
-}
-
-function spireExec(model: Model, ...args: string[]): string {
-  // The StatefulSet pod <fullname>-0, container spire-server (the subchart's name), default API socket.
-  return sh('kubectl', '-n', model.spire.namespace, 'exec', `${spireServerName(model)}-0`, '-c', 'spire-server', '--', '/opt/spire/bin/spire-server', ...args);
 }
 
 function trustSection(model: Model): string[] {
@@ -126,7 +121,7 @@ function helmSections(model: Model): string[] {
     ...x509Section(model),
     'Check:',
     '',
-    ...block(sh('kubectl', '-n', model.spire.namespace, 'rollout', 'status', `statefulset/${spireServerName(model)}`), spireExec(model, 'healthcheck')),
+    ...block(sh('kubectl', '-n', model.spire.namespace, 'rollout', 'status', `statefulset/${spireServerName(model)}`), spireServerExec(model, 'healthcheck')),
     '## 6. East-west gateway',
     '',
     ...block(sh('helm', 'upgrade', '--install', eastWestReleaseName(model), 'istio/gateway', '--version', v, '-n', gw.namespace, '-f', 'eastwest-gateway.values.yaml', '--wait')),
@@ -155,7 +150,7 @@ function registrationSection(model: Model): string[] {
     '`eastWest.istiod.enabled` or `eastWest.crossNetwork.enabled` to false, so the gateway does not get two servers for one port.',
     '',
     `Check: \`kubectl get workloadgroups,services -n ${namespaces.join(',')}\` and \`kubectl -n ${gw.namespace} get gateways,virtualservices\`${crds ? '; `kubectl get clusterstaticentries` shows every entry' : ''}.`,
-    ...(sidecar ? ['', 'SPIRE has the VM entries (declared in ' + (crds ? 'ClusterStaticEntry objects of our chart' : '`spire.values.yaml`') + '):', '', ...block(spireExec(model, 'entry', 'show', '-spiffeID', sidecar.spiffeID))] : ['']),
+    ...(sidecar ? ['', 'SPIRE has the VM entries (declared in ' + (crds ? 'ClusterStaticEntry objects of our chart' : '`spire.values.yaml`') + '):', '', ...block(spireServerExec(model, 'entry', 'show', '-spiffeID', sidecar.spiffeID))] : ['']),
   ];
 }
 
@@ -171,8 +166,8 @@ function joinTokenSection(model: Model): string[] {
     '',
   ];
   for (const s of steps) {
-    out.push(`### ${s.namespace}/${s.workload} on ${s.platform}`, '', ...block(spireExec(model, 'token', 'generate', '-spiffeID', s.spiffeID, '-ttl', '600')));
-    out.push(`Copy the printed token to \`${s.tokenPath}\` on the VM (mode 0600, owner root) before its first boot.`, '', `Check after boot: ${'`'}${spireExec(model, 'entry', 'show', '-parentID', s.spiffeID)}${'`'} lists the sidecar entry, and \`agent list\` shows the agent.`, '');
+    out.push(`### ${s.namespace}/${s.workload} on ${s.platform}`, '', ...block(spireServerExec(model, 'token', 'generate', '-spiffeID', s.spiffeID, '-ttl', '600')));
+    out.push(`Copy the printed token to \`${s.tokenPath}\` on the VM (mode 0600, owner root) before its first boot.`, '', `Check after boot: ${'`'}${spireServerExec(model, 'entry', 'show', '-parentID', s.spiffeID)}${'`'} lists the sidecar entry, and \`agent list\` shows the agent.`, '');
   }
   return out;
 }

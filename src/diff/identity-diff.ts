@@ -7,6 +7,7 @@
  * component on every VM; the VMs whose payload changes are listed as well (they re-converge).
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { listPemCertificateBlocks } from '../ca/pem-certificates.js';
 import type { Attestation, Model, TrustSource } from '../model/model.js';
 import { buildExplanation, type IdentityExplanation } from '../explain/explanation.js';
 
@@ -113,9 +114,9 @@ function platformChanges(oldM: Model, newM: Model): Change[] {
 /** SHA-256 fingerprints of the certificates of an inline PEM bundle (or the URL, for a downloaded one). */
 export function trustFingerprints(t: TrustSource): string[] {
   if (t.kind === 'url') return [`url:${t.url}`];
-  const blocks = t.content.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const blocks = listPemCertificateBlocks(t.content);
   if (blocks.length === 0) return [`sha256:${createHash('sha256').update(t.content).digest('hex')}`];
-  return blocks.map((b) => {
+  return blocks.map(({ pem: b }) => {
     try {
       return new X509Certificate(b).fingerprint256;
     } catch {

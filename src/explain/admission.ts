@@ -5,6 +5,7 @@
  * plugin_server_nodeattestor_*.md): an alias entry matches a node only when every selector does.
  */
 import { X509Certificate } from 'node:crypto';
+import { listPemCertificateBlocks } from '../ca/pem-certificates.js';
 import type { Model, Placement, PlatformModel, TrustSource } from '../model/model.js';
 
 function list(values: string[]): string {
@@ -17,13 +18,9 @@ function pairs(m: Record<string, string> | undefined): string[] {
     .map(([k, v]) => `${k}=${v}`);
 }
 
-/**
- * The subjects of the certificates in a PEM bundle, in file order. Node's X509Certificate parses
- * one certificate at a time, so the bundle is split on its PEM boundaries first.
- */
-export function certificateSubjects(pem: string): string[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => {
+/** The subjects of the certificates in a PEM bundle, in file order. */
+function certificateSubjects(pem: string): string[] {
+  return listPemCertificateBlocks(pem).map(({ pem: b }) => {
     try {
       // Node prints the subject one RDN a line; a reader wants them on one line, as openssl -nameopt oneline does.
       return new X509Certificate(b).subject.split('\n').join(', ');

@@ -100,9 +100,3 @@ export function readPemCertificates(content: string): PemCertificates {
   if (outside.length > 0 && !/^(#[^\n]*\n?|\s)*$/.test(outside)) return notCert('it has text outside the certificate blocks');
   return { ok: true, pem: out.join(''), count: out.length };
 }
-
-/** The problem readPemCertificates finds in `content`, or undefined for certificates only. */
-export function checkPemCertificates(content: string): string | undefined {
-  const r = readPemCertificates(content);
-  return r.ok ? undefined : r.problem;
-}

@@ -5,7 +5,7 @@
  * "modeline"); this test resolves it the same way, loads the file with ajv (draft-07, the
  * schema's dialect) and validates the starter spec with it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Ajv from 'ajv';
@@ -67,6 +67,22 @@ describe('the yaml-language-server modeline', () => {
     expect(readFileSync(file, 'utf8')).toBe('{"mine": true}\n');
     expect((await runInProcess(['schema', '-o', file, '--force'])).code).toBe(0);
     expect((await runInProcess(['schema', '-o', file])).code).toBe(0);
+  });
+
+  it('schema -o never writes through a symlink: a dangling one is refused, --force replaces the link and leaves its target alone', async () => {
+    const dir = mkdtempSync(join(scratch, 'link-'));
+    const target = join(dir, 'elsewhere.json');
+    const link = join(dir, 'vmonboard.schema.json');
+    symlinkSync(target, link);
+    const r = await runInProcess(['schema', '-o', link]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('already exists (a symbolic link)');
+    expect(existsSync(target)).toBe(false);
+    writeFileSync(target, 'theirs\n');
+    expect((await runInProcess(['schema', '-o', link, '--force'])).code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('theirs\n');
+    expect(lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(JSON.parse(readFileSync(link, 'utf8'))).toHaveProperty('$schema');
   });
 
   it('init -o keeps an existing schema file beside the spec', async () => {

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
 import { listOffboardPlans } from '../../src/cluster/offboard.js';
+import { renderOffboardScript } from '../../src/cluster/offboard-script.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vmonboard-offboard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -113,6 +114,17 @@ describe('every attestor kind', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.calls).toEqual([]);
     }
+  });
+
+  it('quotes the agent ID form in its refusal message for the shell (shq), so nothing in it is expanded', async () => {
+    const model = await goldenModel('aws-cloudinit');
+    const p = listOffboardPlans(model)[0]!;
+    // A form the schema's patterns never produce, to prove the quoting: a double-quoted one would run the $(...).
+    const hostile = { ...p, agentIdForm: `${p.agentIdForm.slice(0, p.agentIdForm.indexOf('<'))}$(echo EXPANDED)\`echo TICKS\`<INSTANCE_ID>` };
+    const r = run(renderOffboardScript(model, hostile), ['vm-gone', 'spiffe://wrong/x', '10.0.0.1'], fakeKubectl());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('$(echo EXPANDED)`echo TICKS`<INSTANCE_ID>');
+    expect(r.stderr).not.toMatch(/EXPANDED<|TICKS</);
   });
 
   it('join-token placements delete the alias entries they are given after checking; gloo deletes the ExternalWorkload', async () => {

@@ -4,7 +4,7 @@
  * Go's crypto/x509, `openssl verify` and Node's TLS (OpenSSL) clients. The booted scenarios
  * (trust.test.ts, every checkFirstBoot) then drive the same servers from the container.
  */
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,10 +97,10 @@ describe('mesh PKI', () => {
 
   it('chains the server SVID and a workload SVID to the mesh root, for Go and openssl', async () => {
     const server = await goVerify(id.pki.serverSvid.chainPem, id.pki.root.certPem, 'server');
-    expect(server).toEqual({ ok: true, uris: [`spiffe://${TD}/spire/server`] });
+    expect(server).toMatchObject({ ok: true, uris: [`spiffe://${TD}/spire/server`] });
     const { csrPem } = await csr();
     const svid = await id.pki.signWorkloadSvid(csrPem, WORKLOAD);
-    expect(await goVerify(svid.chain.join(''), id.pki.root.certPem, 'client')).toEqual({ ok: true, uris: [WORKLOAD] });
+    expect(await goVerify(svid.chain.join(''), id.pki.root.certPem, 'client')).toMatchObject({ ok: true, uris: [WORKLOAD] });
     expect((await opensslVerify(svid.chain.join(''), id.pki.root.certPem, 'sslclient')).ok).toBe(true);
     // Against another root: the verifiers' own reasons.
     expect((await goVerify(svid.chain.join(''), id.pki.unrelatedRoot.certPem, 'client')).error).toMatch(/x509: certificate signed by unknown authority/);
@@ -113,6 +113,20 @@ describe('SPIRE server stand-in', () => {
     const [att] = await exchange('spire', { ca: id.pki.root.certPem }, [attestAs()]);
     expect(att).toMatchObject({ aliases: [`spiffe://${TD}/vmonboard/node/aws/bookinfo/ratings`], entries: [{ spiffe_id: WORKLOAD, selectors: ['unix:user:istio-proxy'] }] });
     await expect(exchange('spire', { ca: id.pki.unrelatedRoot.certPem }, [{ op: 'attest' }])).rejects.toThrow(/unable to get local issuer certificate/);
+  });
+
+  it('lets a restarted agent resume only with the agent SVID it issued (mTLS), never by naming an agent ID', async () => {
+    const { keyPem, csrPem } = await csr();
+    const [att] = await exchange('spire', { ca: id.pki.root.certPem }, [{ ...attestAs(), agent_csr: csrPem }]);
+    const agentId = att!.agent_id as string;
+    const agentSvid = att!.agent_svid as string[];
+    expect(agentSvid.length).toBe(3);
+    expect(new X509Certificate(agentSvid[0]!).subjectAltName).toBe(`URI:${agentId}`);
+    // Agent IDs are not secret (uninstall.sh prints them): naming one must not be enough.
+    const [named] = await exchange('spire', { ca: id.pki.root.certPem }, [{ op: 'attest', trust_domain: TD, resume: agentId }]);
+    expect(named!.error).toMatch(/presents no agent SVID/);
+    const [resumed] = await exchange('spire', { ca: id.pki.root.certPem, cert: agentSvid.join(''), key: keyPem }, [{ op: 'attest', trust_domain: TD, resume: agentId }]);
+    expect(resumed).toMatchObject({ agent_id: agentId, aliases: [RATINGS_NODE] });
   });
 
   it('signs only the entries the attested node may have, and only a valid CSR', async () => {

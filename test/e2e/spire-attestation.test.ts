@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../validators/upstream.js';
 import { ControlServer } from './harness/control-server.js';
 import { deriveNodeIdentity, type NodeIdentityOverrides } from './harness/node-identity.js';
 import { createOnpremPki, issueHostCertificate, type OnpremPki } from './harness/onprem-pki.js';
+import { openOpensslPki } from './harness/openssl-pki.js';
 import { loadSpecModel } from './harness/render-spec.js';
 import { AttestationJudge } from './harness/spire-attestation-judge.js';
 import type { AttestReply } from './harness/spire-server-attestation.js';
@@ -59,72 +60,86 @@ const aliases = (r: AttestReply): string[] | string => ('aliases' in r ? r.alias
 describe('SPIRE server stand-in: node attestation as the real attestors judge it', () => {
   it('aws_iid: the tagged VM gets its alias; a role selector works too; a tampered document, a foreign account or a wrong tag do not', async () => {
     as('ratings', 'aws-prod');
-    expect(aliases(judge.handle({ attestor: 'aws_iid', payload: await aws() }))).toEqual(['spiffe://example.org/vmonboard/node/aws-prod/bookinfo/ratings']);
+    expect(aliases(await judge.handle({ attestor: 'aws_iid', payload: await aws() }))).toEqual(['spiffe://example.org/vmonboard/node/aws-prod/bookinfo/ratings']);
     as('reviews', 'aws-prod');
-    expect(aliases(judge.handle({ attestor: 'aws_iid', payload: await aws() }))).toEqual(['spiffe://example.org/vmonboard/node/aws-prod/bookinfo/reviews']);
+    expect(aliases(await judge.handle({ attestor: 'aws_iid', payload: await aws() }))).toEqual(['spiffe://example.org/vmonboard/node/aws-prod/bookinfo/reviews']);
 
     as('ratings', 'aws-prod');
     const good = await aws();
     const forged = { ...good, document: good.document.replace('123456789012', '123456789013') };
-    expect(aliases(judge.handle({ attestor: 'aws_iid', payload: forged }))).toMatch(/signature does not verify/);
+    expect(aliases(await judge.handle({ attestor: 'aws_iid', payload: forged }))).toMatch(/signature does not verify/);
 
     const foreign = deriveNodeIdentity(model, 'ratings', 'aws-prod');
     foreign.aws.accountId = '999999999999';
     control.metadata.setIdentity(foreign);
-    expect(aliases(judge.handle({ attestor: 'aws_iid', payload: await aws() }))).toMatch(/account 999999999999 is not one the server can reach/);
+    expect(aliases(await judge.handle({ attestor: 'aws_iid', payload: await aws() }))).toMatch(/account 999999999999 is not one the server can reach/);
 
     as('ratings', 'aws-prod', { awsTags: { app: 'billing' } });
-    const r = judge.handle({ attestor: 'aws_iid', payload: await aws() });
+    const r = await judge.handle({ attestor: 'aws_iid', payload: await aws() });
     expect(r).toMatchObject({ aliases: [], entries: [], unmatched: expect.arrayContaining([expect.stringMatching(/aws-prod\/bookinfo\/ratings needs aws_iid:tag:app:ratings/)]) });
     expect(control.events.all().at(-1)).toMatchObject({ agent: 'spire-server', event: 'fail' });
   });
 
   it('gcp_iit: the spec service account gets its alias; a project outside the allow list or another audience is refused', async () => {
     as('ratings', 'gcp-prod');
-    const ok = judge.handle({ attestor: 'gcp_iit', payload: { token: await gcpToken() } });
+    const ok = await judge.handle({ attestor: 'gcp_iit', payload: { token: await gcpToken() } });
     expect(ok).toMatchObject({ aliases: ['spiffe://example.org/vmonboard/node/gcp-prod/bookinfo/ratings'], entries: [{ spiffe_id: 'spiffe://example.org/ns/bookinfo/sa/bookinfo-ratings', selectors: ['unix:user:istio-proxy'] }] });
-    expect(aliases(judge.handle({ attestor: 'gcp_iit', payload: { token: await gcpToken('someone-else') } }))).toMatch(/audience/);
+    expect(aliases(await judge.handle({ attestor: 'gcp_iit', payload: { token: await gcpToken('someone-else') } }))).toMatch(/audience/);
     const other = deriveNodeIdentity(model, 'ratings', 'gcp-prod');
     other.gcp.projectId = 'not-allowed';
     control.metadata.setIdentity(other);
-    expect(aliases(judge.handle({ attestor: 'gcp_iit', payload: { token: await gcpToken() } }))).toMatch(/project not-allowed is not in projectid_allow_list/);
+    expect(aliases(await judge.handle({ attestor: 'gcp_iit', payload: { token: await gcpToken() } }))).toMatch(/project not-allowed is not in projectid_allow_list/);
   });
 
   it('azure_imds: challenge and response; an unknown tenant, a stale nonce or another subscription are refused', async () => {
     as('ratings', 'azure-prod');
     const doc = async (nonce: string): Promise<string> => (JSON.parse(await md(`/metadata/attestation/document?nonce=${nonce}`, { metadata: 'true' })) as { signature: string }).signature;
-    const start = (tenant = 'contoso.onmicrosoft.com') => judge.handle({ attestor: 'azure_imds', payload: { tenant_domain: tenant } }) as { challenge: string; session: string };
-    let c = start();
-    expect(aliases(judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toEqual(['spiffe://example.org/vmonboard/node/azure-prod/bookinfo/ratings']);
-    c = start();
-    expect(aliases(judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc('stale') } }))).toMatch(/nonce/);
-    c = start('fabrikam.onmicrosoft.com');
-    expect(aliases(judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toMatch(/tenant "fabrikam.onmicrosoft.com" is not configured/);
+    const start = async (tenant = 'contoso.onmicrosoft.com') => (await judge.handle({ attestor: 'azure_imds', payload: { tenant_domain: tenant } })) as { challenge: string; session: string };
+    let c = await start();
+    expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toEqual(['spiffe://example.org/vmonboard/node/azure-prod/bookinfo/ratings']);
+    c = await start();
+    expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc('stale') } }))).toMatch(/nonce/);
+    c = await start('fabrikam.onmicrosoft.com');
+    expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toMatch(/tenant "fabrikam.onmicrosoft.com" is not configured/);
     const other = deriveNodeIdentity(model, 'ratings', 'azure-prod');
     other.azure.subscriptionId = '00000000-0000-4000-8000-000000000000';
     control.metadata.setIdentity(other);
-    c = start();
-    expect(aliases(judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toMatch(/not in restrict_to_subscriptions/);
+    c = await start();
+    expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toMatch(/not in restrict_to_subscriptions/);
   });
 
   it('x509pop: the host certificate with the spec CN gets its alias; another CA, a wrong key or another CN do not', async () => {
     const sign = (key: string, nonce: string): string => execFileSync('openssl', ['dgst', '-sha256', '-sign', key], { input: nonce }).toString('base64');
-    const attest = (certPem: string, key: string): AttestReply => {
-      const c = judge.handle({ attestor: 'x509pop', payload: { certificates: [certPem] } }) as { challenge: string; session: string };
+    const attest = async (certPem: string, key: string): Promise<AttestReply> => {
+      const c = (await judge.handle({ attestor: 'x509pop', payload: { certificates: [certPem] } })) as { challenge: string; session: string };
       return judge.handle({ attestor: 'x509pop', session: c.session, response: { signature: sign(key, c.challenge) } });
     };
     const host = await issueHostCertificate(site.dir!, 'h1', 'ratings.dc1.example.org');
-    expect(aliases(attest(host.certPem, path.join(site.dir!, 'h1.key')))).toEqual(['spiffe://example.org/vmonboard/node/dc1/bookinfo/ratings']);
-    expect(aliases(attest(host.certPem, path.join(site.dir!, 'ca.key')))).toMatch(/proof of possession/);
+    expect(aliases(await attest(host.certPem, path.join(site.dir!, 'h1.key')))).toEqual(['spiffe://example.org/vmonboard/node/dc1/bookinfo/ratings']);
+    expect(aliases(await attest(host.certPem, path.join(site.dir!, 'ca.key')))).toMatch(/proof of possession/);
     const other = await createOnpremPki(path.join(dir, 'other'), 'ratings.dc1.example.org');
-    expect(aliases(attest(other.hostCertPem, path.join(dir, 'other/host.key')))).toMatch(/does not chain to the platform's CA bundle/);
+    expect(aliases(await attest(other.hostCertPem, path.join(dir, 'other/host.key')))).toMatch(/certificate verification failed: x509: certificate signed by unknown authority/);
     await issueHostCertificate(site.dir!, 'h2', 'billing.dc1.example.org');
-    expect(aliases(attest(readFileSync(path.join(site.dir!, 'h2.pem'), 'utf8'), path.join(site.dir!, 'h2.key')))).toEqual([]);
+    expect(aliases(await attest(readFileSync(path.join(site.dir!, 'h2.pem'), 'utf8'), path.join(site.dir!, 'h2.key')))).toEqual([]);
   });
 
-  it('join_token: a minted token maps the agent to its alias once', () => {
+  it('x509pop: a chain through a certificate that is not a CA is refused, as Go crypto/x509 refuses it for the real server', async () => {
+    const sign = (key: string, nonce: string): string => execFileSync('openssl', ['dgst', '-sha256', '-sign', key], { input: nonce }).toString('base64');
+    const attest = async (certs: string[], key: string): Promise<AttestReply> => {
+      const c = (await judge.handle({ attestor: 'x509pop', payload: { certificates: certs } })) as { challenge: string; session: string };
+      return judge.handle({ attestor: 'x509pop', session: c.session, response: { signature: sign(key, c.challenge) } });
+    };
+    // h3 is an ordinary host certificate of the site CA (no basicConstraints CA:TRUE); it signs a leaf for the ratings CN.
+    const h3 = await issueHostCertificate(site.dir!, 'h3', 'h3.dc1.example.org');
+    const pki = openOpensslPki(site.dir!);
+    const child = await pki.issue('h3-child', '/CN=ratings.dc1.example.org', { certPath: pki.file('h3.pem'), keyPath: pki.file('h3.key') }, []);
+    const r = await attest([child.certPem, h3.certPem], child.keyPath);
+    expect(aliases(r)).toMatch(/certificate verification failed/);
+  });
+
+  it('join_token: a minted token maps the agent to its alias once', async () => {
     const token = judge.mintJoinToken('spiffe://example.org/vmonboard/node/metal/bookinfo/ratings');
-    expect(aliases(judge.handle({ attestor: 'join_token', payload: { token } }))).toEqual(['spiffe://example.org/vmonboard/node/metal/bookinfo/ratings']);
-    expect(aliases(judge.handle({ attestor: 'join_token', payload: { token } }))).toMatch(/never minted or was already used/);
+    expect(aliases(await judge.handle({ attestor: 'join_token', payload: { token } }))).toEqual(['spiffe://example.org/vmonboard/node/metal/bookinfo/ratings']);
+    expect(aliases(await judge.handle({ attestor: 'join_token', payload: { token } }))).toMatch(/never minted or was already used/);
   });
 });

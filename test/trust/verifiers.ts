@@ -36,8 +36,8 @@ export function mintCert(opts: { parentCert: string; parentKey: string; ca: bool
   return harnessJson<Minted>('mint', { ...opts, pathLen: opts.pathLen ?? -1, notBefore: opts.notBefore.toISOString().replace(/\.\d+Z$/, 'Z'), notAfter: opts.notAfter.toISOString().replace(/\.\d+Z$/, 'Z'), dnsNames: opts.dnsNames ?? [], uris: opts.uris ?? [] });
 }
 
-/** Go crypto/x509 Verify: ok, or Go's error text. */
-export function goVerify(leaf: string, intermediates: string, roots: string): Promise<{ ok: boolean; error?: string; chain?: string[] }> {
+/** Go crypto/x509 Verify (any extended key usage): ok, or Go's error text. */
+export function goVerify(leaf: string, intermediates: string, roots: string): Promise<{ ok: boolean; error?: string; chain?: string[]; uris: string[] }> {
   return harnessJson('x509-verify', { leaf, intermediates, roots });
 }
 

@@ -30,13 +30,13 @@ Editors: a spec written by \`vmonboard init\` starts with
   # yaml-language-server: $schema=${EDITOR_SCHEMA_FILE}
 a path relative to the spec, so write the schema beside it (vmonboard schema -o ${EDITOR_SCHEMA_FILE}).`,
     )
-    .action((opts: { for: 'spec' | 'lock'; output?: string; force: boolean }) => {
+    .action(async (opts: { for: 'spec' | 'lock'; output?: string; force: boolean }) => {
       const text = schemaText(opts.for);
       if (!opts.output) {
         io.stdout.write(text);
         return;
       }
-      writeOwnedFile(opts.output, text, opts.force);
+      await writeOwnedFile(opts.output, text, opts.force);
       io.stderr.write(`wrote ${opts.output}\n`);
     });
 }

@@ -8,6 +8,7 @@
  * signed by unknown authority").
  */
 import { X509Certificate } from 'node:crypto';
+import { listPemCertificateBlocks } from '../../ca/pem-certificates.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { TrustSource } from '../../model/model.js';
 
@@ -18,9 +19,9 @@ export type SpireBundle = TrustSource & { format: 'pem' | 'spiffe' };
 /** DER of each parseable PEM certificate of `text` (unparseable blocks are reported elsewhere). */
 function pemDers(text: string): Buffer[] {
   const out: Buffer[] = [];
-  for (const m of text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)) {
+  for (const b of listPemCertificateBlocks(text)) {
     try {
-      out.push(new X509Certificate(m[0]).raw);
+      out.push(new X509Certificate(b.pem).raw);
     } catch {
       // FILE_NOT_CERTIFICATE or the parser of the consumer reports a bad block.
     }

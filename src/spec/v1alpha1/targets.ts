@@ -37,8 +37,3 @@ export function listTargetEntries(p: Platform, index: number): TargetEntry[] {
 export function listTargetOses(p: Platform): TargetOs[] {
   return [...new Set(listTargetEntries(p, 0).map((e) => e.os))];
 }
-
-/** The distinct arches of a platform's targets, in written order. */
-export function listTargetArches(p: Platform): Arch[] {
-  return [...new Set(listTargetEntries(p, 0).flatMap((e) => e.arch))];
-}

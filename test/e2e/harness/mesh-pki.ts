@@ -1,6 +1,5 @@
 /**
- * The mesh's PKI for one e2e run, made with openssl (the harness's one X.509 tool, as in
- * test-ca.ts): a mesh root; beneath it the SPIRE intermediate (the spire chart's
+ * The mesh's PKI for one e2e run, made with openssl (openssl-pki.ts): a mesh root; beneath it the SPIRE intermediate (the spire chart's
  * `spiffe-upstream-ca`, no path-length limit) and istiod's plugged-in CA; beneath the SPIRE
  * intermediate the signing CA SPIRE mints itself under the disk UpstreamAuthority; from that the
  * SPIRE server's SVID and, on request, workload X509-SVIDs. Kept self-contained here (no src/ca)
@@ -12,19 +11,7 @@
  * KeyAgreement, ExtKeyUsage serverAuth+clientAuth, one URI SAN, subject C=US,O=SPIRE). Go marks
  * basicConstraints and keyUsage critical, so do we.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { requireHostTool } from './host-tools.js';
-import { runOk } from './run.js';
-
-/** One certificate with its key, as PEM. */
-export interface KeyPair {
-  certPem: string;
-  keyPem: string;
-  certPath: string;
-  keyPath: string;
-}
+import { openOpensslPki, randomSerial, type KeyPair } from './openssl-pki.js';
 
 /** The run's mesh PKI. */
 export interface MeshPki {
@@ -47,11 +34,8 @@ export interface MeshPki {
   issueIstiodServing(dnsNames: string[]): Promise<KeyPair & { chainPem: string }>;
 }
 
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-const DAYS = '2';
-
 /** SPIRE's X509-SVID extensions (builder.go buildX509SVIDTemplate). */
-function svidExt(spiffeId: string): string {
+function svidExt(spiffeId: string): string[] {
   return [
     'basicConstraints=critical,CA:FALSE',
     'keyUsage=critical,digitalSignature,keyEncipherment,keyAgreement',
@@ -59,42 +43,22 @@ function svidExt(spiffeId: string): string {
     `subjectAltName=URI:${spiffeId}`,
     'subjectKeyIdentifier=hash',
     'authorityKeyIdentifier=keyid',
-    '',
-  ].join('\n');
+  ];
 }
 
 /** Creates the PKI under `dir` for trust domain `td`. */
 export async function createMeshPki(dir: string, td: string): Promise<MeshPki> {
-  const openssl = requireHostTool('openssl');
-  mkdirSync(dir, { recursive: true });
-  const f = (name: string): string => path.join(dir, name);
-  const serial = (): string => `0x${randomBytes(16).toString('hex').replace(/^./, '1')}`;
-  const read = (name: string): KeyPair => ({ certPem: readFileSync(f(`${name}.pem`), 'utf8'), keyPem: readFileSync(f(`${name}.key`), 'utf8'), certPath: f(`${name}.pem`), keyPath: f(`${name}.key`) });
-
-  /** A self-signed CA. */
-  const selfSigned = async (name: string, subj: string): Promise<KeyPair> => {
-    await runOk(openssl, ['req', '-x509', ...EC, '-keyout', f(`${name}.key`), '-out', f(`${name}.pem`), '-days', DAYS, '-subj', subj, '-set_serial', serial(),
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-    return read(name);
-  };
-  /** A key and a certificate for it, signed by `issuer` with extensions `ext` (an openssl extfile). */
-  const issue = async (name: string, subj: string, issuer: KeyPair, ext: string, days = DAYS): Promise<KeyPair> => {
-    await runOk(openssl, ['req', ...EC, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', subj]);
-    writeFileSync(f(`${name}.ext`), ext);
-    await runOk(openssl, ['x509', '-req', '-in', f(`${name}.csr`), '-CA', issuer.certPath, '-CAkey', issuer.keyPath, '-set_serial', serial(),
-      '-days', days, '-extfile', f(`${name}.ext`), '-out', f(`${name}.pem`)]);
-    return read(name);
-  };
-  const caExt = (extra: string[] = []): string => ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid', ...extra, ''].join('\n');
+  const { selfSigned, issue, signCsr } = openOpensslPki(dir);
+  const caExt = (extra: string[] = []): string[] => ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid', ...extra];
 
   const root = await selfSigned('mesh-root', '/O=vmonboard e2e/CN=e2e mesh root CA');
   // What `vmonboard ca init` writes as spire/tls.crt: room for SPIRE's CA beneath it (no pathlen).
   const spireIntermediate = await issue('spire-upstream', '/O=vmonboard e2e/CN=e2e SPIRE upstream CA', root, caExt());
-  const signingSerial = serial();
+  const signingSerial = randomSerial();
   const spireSigningCa = await issue('spire-signing', `/C=US/O=SPIFFE/serialNumber=${BigInt(signingSerial).toString()}`, spireIntermediate, caExt([`subjectAltName=URI:spiffe://${td}`]));
   const server = await issue('spire-server-svid', '/C=US/O=SPIRE', spireSigningCa, svidExt(`spiffe://${td}/spire/server`));
   // istiod's cacerts intermediate as Istio's tools/certs/common.mk writes it (pathlen:0): it signs leaves only.
-  const istiodCa = await issue('istiod-ca', '/O=Istio/CN=Intermediate CA/L=cluster1', root, caExt().replace('CA:TRUE', 'CA:TRUE,pathlen:0'));
+  const istiodCa = await issue('istiod-ca', '/O=Istio/CN=Intermediate CA/L=cluster1', root, caExt().map((l) => l.replace('CA:TRUE', 'CA:TRUE,pathlen:0')));
   const unrelatedRoot = await selfSigned('unrelated-root', '/O=somewhere else/CN=unrelated root CA');
   const intermediates = [spireSigningCa.certPem, spireIntermediate.certPem];
 
@@ -108,18 +72,14 @@ export async function createMeshPki(dir: string, td: string): Promise<MeshPki> {
     istiodCa,
     unrelatedRoot,
     async signWorkloadSvid(csrPem, spiffeId) {
-      const name = `workload-${++n}`;
-      writeFileSync(f(`${name}.csr`), csrPem);
-      writeFileSync(f(`${name}.ext`), svidExt(spiffeId));
       // `x509 -req` checks the request's self-signature: a CSR for a key the agent does not hold fails here.
-      await runOk(openssl, ['x509', '-req', '-in', f(`${name}.csr`), '-CA', spireSigningCa.certPath, '-CAkey', spireSigningCa.keyPath, '-set_serial', serial(),
-        '-days', '1', '-extfile', f(`${name}.ext`), '-out', f(`${name}.pem`)]);
-      return { chain: [readFileSync(f(`${name}.pem`), 'utf8'), ...intermediates], bundle: root.certPem };
+      const leaf = await signCsr(`workload-${++n}`, csrPem, spireSigningCa, svidExt(spiffeId), '1');
+      return { chain: [leaf, ...intermediates], bundle: root.certPem };
     },
     async issueIstiodServing(dnsNames) {
       const name = `istiod-serving-${++n}`;
       const ext = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth,clientAuth',
-        `subjectAltName=${dnsNames.map((d) => `DNS:${d}`).join(',')}`, 'authorityKeyIdentifier=keyid', ''].join('\n');
+        `subjectAltName=${dnsNames.map((d) => `DNS:${d}`).join(',')}`, 'authorityKeyIdentifier=keyid'];
       const kp = await issue(name, '/O=Istio', istiodCa, ext);
       return { ...kp, chainPem: kp.certPem + istiodCa.certPem };
     },

@@ -16,13 +16,6 @@ import { defaultNodeIdentity, type NodeIdentity } from './node-identity.js';
  */
 export const GCP_IIT_AUDIENCE = 'spire-gcp-node-attestor';
 
-/** The identity the stubs reported before they followed the spec (kept for callers that name it). */
-export const STUB_INSTANCE = {
-  aws: { instanceId: 'i-0e2e0000000000001', region: 'us-east-1', zone: 'us-east-1a', accountId: '123456789012', privateIp: '10.0.0.5', imageId: 'ami-0e2e0000000000001', instanceType: 't3.small' },
-  gcp: { id: '4242424242424242', projectId: 'e2e-project', zone: 'projects/1234567890/zones/us-central1-a', hostname: 'e2e-vm.us-central1-a.c.e2e-project.internal' },
-  azure: { vmId: 'e2e00000-0000-4000-8000-000000000001', location: 'eastus', name: 'e2e-vm', resourceGroupName: 'e2e-rg', subscriptionId: '5f3b1d2c-2222-4a4b-8c8d-9e0f1a2b3c4d' },
-} as const;
-
 /** One request a stub answered (or refused). */
 export interface MetadataRequest {
   cloud: 'aws' | 'gcp' | 'azure';

@@ -42,7 +42,7 @@ export class AttestationJudge {
   }
 
   /** Handles one attestation message from the stand-in agent (or a restarted agent's `resume` with its SVID's ID). */
-  handle(req: AttestRequest & { resume?: string }): AttestReply {
+  async handle(req: AttestRequest & { resume?: string }): Promise<AttestReply> {
     if (req.resume !== undefined) {
       // The real agent keeps its SVID in data_dir and re-uses it after a restart (no new attestation).
       const known = this.issued.get(req.resume);
@@ -56,7 +56,7 @@ export class AttestationJudge {
       this.events.record({ agent: 'spire-server', event: 'fail', detail: { errors: [reply.error] } });
       return reply;
     }
-    const reply = attestNode({ model: this.model, cloudKey: this.metadata.verifyKey, cloud: () => this.metadata.identity, joinTokens: this.joinTokens }, req, this.sessions);
+    const reply = await attestNode({ model: this.model, cloudKey: this.metadata.verifyKey, cloud: () => this.metadata.identity, joinTokens: this.joinTokens }, req, this.sessions);
     if ('challenge' in reply) return reply;
     const attestor = req.session ? 'challenge-response' : req.attestor;
     this.attestations.push({ attestor, reply });

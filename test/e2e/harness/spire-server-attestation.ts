@@ -16,8 +16,9 @@
  * - azure_imds: challenge (nonce) and response; the tenant domain must be configured, the
  *   document's signature and nonce must verify, its subscription must be in restrict_to_subscriptions;
  *   VM tags become selectors only for allowed_vm_tags (those the selectors use).
- * - x509pop: the leaf must chain to the platform's CA bundle and be valid now; the agent proves
- *   possession of its key by signing the server's nonce.
+ * - x509pop: Go's crypto/x509 must verify the leaf, through the intermediates the agent sent (at
+ *   most 4), to the platform's CA bundle (go-x509.ts); the agent proves possession of its key by
+ *   signing the server's nonce.
  * - join_token: the token must have been minted (`spire-server token generate -spiffeID <alias>`)
  *   and is single use.
  * A node alias applies when ALL its selectors are among the node's (SPIRE entry matching). An
@@ -30,6 +31,7 @@
 import { X509Certificate, createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { listSpireEntries, type SpireEntry } from '../../../src/cluster/registration.js';
 import type { Model } from '../../../src/model/model.js';
+import { goVerify } from './go-x509.js';
 import { GCP_IIT_AUDIENCE } from './metadata-stub.js';
 import type { NodeIdentity } from './node-identity.js';
 
@@ -120,42 +122,29 @@ function azureSelectors(c: AttestationConfig, nonce: string, first: Record<strin
   return { id: `azure_imds/${az[0]!.tenantId}/${d.subscriptionId}/${d.vmId}`, selectors: s };
 }
 
-function x509Selectors(c: AttestationConfig, nonce: string, first: Record<string, unknown>, r: Record<string, unknown>): { id: string; selectors: string[] } | string {
+/** max_intermediates default (spiffe/spire v1.15.3 pkg/server/plugin/nodeattestor/x509pop/x509pop.go defaultMaxIntermediates). */
+const X509POP_MAX_INTERMEDIATES = 4;
+
+async function x509Selectors(c: AttestationConfig, nonce: string, first: Record<string, unknown>, r: Record<string, unknown>): Promise<{ id: string; selectors: string[] } | string> {
   const pems = Array.isArray(first.certificates) ? first.certificates.map(String) : [];
   if (pems.length === 0) return 'x509pop: the agent sent no certificate';
-  const chain = pems.map((pem) => new X509Certificate(pem));
-  const leaf = chain[0]!;
-  const now = Date.now();
-  if (Date.parse(leaf.validFrom) > now || Date.parse(leaf.validTo) < now) return `x509pop: certificate ${leaf.subject} is not valid now (${leaf.validFrom} .. ${leaf.validTo})`;
-  const roots = c.model.platforms.flatMap((x) => (x.attestation.type === 'x509pop' && x.attestation.caBundle.kind === 'inline' ? splitPem(x.attestation.caBundle.content) : [])).map((p) => new X509Certificate(p));
-  // Walk leaf → intermediates → a trusted root (max_intermediates 4).
-  let cur = leaf;
-  const path: X509Certificate[] = [];
-  for (let depth = 0; depth <= 5; depth++) {
-    const root = roots.find((ca) => cur.checkIssued(ca) && cur.verify(ca.publicKey));
-    if (root) {
-      path.push(root);
-      break;
-    }
-    const next = chain.slice(1).find((ca) => cur.checkIssued(ca) && cur.verify(ca.publicKey));
-    if (!next || depth === 5) return `x509pop: certificate "${leaf.subject}" does not chain to the platform's CA bundle`;
-    path.push(next);
-    cur = next;
-  }
+  if (pems.length - 1 > X509POP_MAX_INTERMEDIATES) return 'x509pop: too many intermediate certificates';
+  const leaf = new X509Certificate(pems[0]!);
+  // The real server verifies with Go's crypto/x509 (leaf.Verify with the sent intermediates, the
+  // ca_bundle_path roots and ExtKeyUsageAny: x509pop.go), so the stand-in asks Go too: validity,
+  // CA flags, path lengths and signatures are judged by the verifier, not by hand.
+  const roots = c.model.platforms.flatMap((x) => (x.attestation.type === 'x509pop' && x.attestation.caBundle.kind === 'inline' ? [x.attestation.caBundle.content] : [])).join('\n');
+  const verdict = await goVerify(pems.map((p) => `${p.trim()}\n`).join(''), roots, 'any');
+  if (!verdict.ok) return `x509pop: certificate verification failed: ${verdict.error}`;
   if (!verify('sha256', Buffer.from(nonce), leaf.publicKey, Buffer.from(strings(r.signature), 'base64'))) return 'x509pop: the proof of possession (signature over the challenge) does not verify with the certificate\'s key';
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(leaf.subject)?.[1] ?? '';
-  const fp = (x: X509Certificate): string => createHash('sha1').update(x.raw).digest('hex');
-  const s = [`x509pop:subject:cn:${cn}`, `x509pop:serialnumber:${leaf.serialNumber.toLowerCase().replace(/^0+(?=.)/, '')}`, ...path.map((x) => `x509pop:ca:fingerprint:${fp(x)}`)];
+  const s = [`x509pop:subject:cn:${cn}`, `x509pop:serialnumber:${leaf.serialNumber.toLowerCase().replace(/^0+(?=.)/, '')}`, ...(verdict.caSha1 ?? []).map((fp) => `x509pop:ca:fingerprint:${fp}`)];
   const td = c.model.mesh.trustDomain;
   for (const san of (leaf.subjectAltName ?? '').split(/,\s*/)) {
     const m = new RegExp(`^URI:x509pop://${td.replace(/\./g, '\\.')}/([^/]+)/(.+)$`).exec(san);
     if (m) s.push(`x509pop:san:${m[1]}:${m[2]}`);
   }
-  return { id: `x509pop/${fp(leaf)}`, selectors: s };
-}
-
-function splitPem(text: string): string[] {
-  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return { id: `x509pop/${createHash('sha1').update(leaf.raw).digest('hex')}`, selectors: s };
 }
 
 /** Node alias entries whose selectors are all among the node's; and, per alias, what is missing. */
@@ -171,7 +160,7 @@ export function matchAliases(entries: SpireEntry[], nodeSelectors: string[]): { 
  * Attests one node. Challenge-response attestors (azure_imds, x509pop) answer the first message
  * with a nonce; `sessions` keeps it until the response arrives.
  */
-export function attestNode(c: AttestationConfig, req: AttestRequest, sessions: Map<string, { nonce: string; first: AttestRequest }>): AttestReply {
+export async function attestNode(c: AttestationConfig, req: AttestRequest, sessions: Map<string, { nonce: string; first: AttestRequest }>): Promise<AttestReply> {
   let result: { id: string; selectors: string[] } | string;
   const first = req.session ? sessions.get(req.session)?.first : req;
   if (!first) return { error: 'unknown attestation session' };
@@ -196,7 +185,7 @@ export function attestNode(c: AttestationConfig, req: AttestRequest, sessions: M
         result = azureSelectors(c, nonce, payload, req.response ?? {});
         break;
       case 'x509pop':
-        result = x509Selectors(c, nonce, payload, req.response ?? {});
+        result = await x509Selectors(c, nonce, payload, req.response ?? {});
         break;
       case 'join_token': {
         const token = strings(payload.token).trim();

@@ -10,8 +10,9 @@
  * Registration entries are the ones the cluster side installs: the spire chart values'
  * `spire-server.controllerManager.identities.clusterStaticEntries` of the rendered bundle.
  * Node attestation (`op: attest`) carries the evidence of the agent's NodeAttestor plugin (the
- * IID document, GCE token, Azure attested document, x509pop chain and proof, join token), or a
- * restarted agent's `resume` with its agent ID; the AttestationJudge (spire-attestation-judge.ts,
+ * IID document, GCE token, Azure attested document, x509pop chain and proof, join token) and the
+ * agent's CSR, answered with its agent SVID; a restarted agent sends `resume` with its agent ID
+ * over mTLS with that SVID (an ID alone is refused); the AttestationJudge (spire-attestation-judge.ts,
  * attestNode) judges it against the spec the server is configured from, with a challenge and
  * response on the same connection for azure_imds and x509pop. The node aliases it grants select
  * the registration entries parented by them; the agent sends one CSR per entry and receives an X509-SVID
@@ -19,6 +20,7 @@
  * the trust bundle (the mesh root: with the disk UpstreamAuthority and `bundle_file_path`, the
  * bundle is the upstream root).
  */
+import type { TLSSocket } from 'node:tls';
 import type { Model } from '../../../src/model/model.js';
 import type { StandinEvents } from './standin-events.js';
 import { JsonLineTlsServer } from './json-line-server.js';
@@ -70,8 +72,10 @@ export class SpireServerStandin {
    */
   static async start(pki: MeshPki, events: StandinEvents, metadata: MetadataStub): Promise<SpireServerStandin> {
     let self: SpireServerStandin | undefined;
-    const tls = await JsonLineTlsServer.start({ key: pki.serverSvid.keyPem, cert: pki.serverSvid.chainPem }, async (req, _socket, session) => {
-      const reply = await self!.handle(req, session);
+    // A client certificate is asked for, not required: attestation is server-authenticated only;
+    // a restarted agent authenticates with the agent SVID it was issued (verified against the root).
+    const tls = await JsonLineTlsServer.start({ key: pki.serverSvid.keyPem, cert: pki.serverSvid.chainPem, ca: pki.root.certPem, requestCert: true, rejectUnauthorized: false }, async (req, socket, session) => {
+      const reply = await self!.handle(req, socket, session);
       // The judge records attestation verdicts itself; a challenge is no verdict.
       if (reply.judged || reply.challenge !== undefined) return strip(reply);
       events.record({ agent: 'spire-server', event: reply.error ? 'fail' : 'did', detail: { action: req.op, ...(reply.error ? { errors: [reply.error] } : { spiffe_ids: reply.spiffe_ids ?? [] }) } });
@@ -86,12 +90,20 @@ export class SpireServerStandin {
     for (const [name, e] of Object.entries(entries)) this.entries.set(name, e);
   }
 
-  private async handle(req: Record<string, unknown>, session: Map<string, unknown>): Promise<Record<string, unknown>> {
+  private async handle(req: Record<string, unknown>, socket: TLSSocket, session: Map<string, unknown>): Promise<Record<string, unknown>> {
     const td = this.pki.trustDomain;
     const serverId = `spiffe://${td}/spire/server`;
     if (req.op === 'attest') {
       if (req.trust_domain !== td) return { error: `agent trust domain ${JSON.stringify(req.trust_domain)} is not the server's ${td}` };
-      const verdict = this.judge.handle(req as unknown as AttestRequest & { resume?: string });
+      if (req.resume !== undefined) {
+        // The real agent re-uses its agent SVID from data_dir over mTLS; an agent ID alone proves nothing.
+        const peer = socket.getPeerX509Certificate();
+        const uris = (peer?.subjectAltName ?? '').split(', ').filter((u) => u.startsWith('URI:')).map((u) => u.slice(4));
+        if (!peer || !socket.authorized || !uris.includes(String(req.resume))) {
+          return { error: `failed to attest: agent ${String(req.resume)} presents no agent SVID issued by this server (${!peer ? 'no client certificate' : !socket.authorized ? String(socket.authorizationError) : `its certificate is ${uris.join(', ') || 'without a URI SAN'}`})` };
+        }
+      }
+      const verdict = await this.judge.handle(req as unknown as AttestRequest & { resume?: string });
       if ('challenge' in verdict) return { challenge: verdict.challenge, session: verdict.session };
       if ('error' in verdict) return { error: `failed to attest: ${verdict.error}`, judged: true };
       const all = [...this.entries.values()];
@@ -100,8 +112,10 @@ export class SpireServerStandin {
       // Two aliases may parent the same workload ID (one workload on two platforms): one SVID each.
       const issuable = [...new Map(all.filter((e) => aliases.includes(e.parentID)).map((e) => [e.spiffeID, e])).values()];
       session.set('issuable', issuable);
+      // A fresh attestation issues the agent SVID (the agent's CSR, SPIFFE ID = its agent ID), which a restart presents.
+      const agentSvid = req.resume === undefined && typeof req.agent_csr === 'string' ? { agent_svid: (await this.pki.signWorkloadSvid(req.agent_csr, verdict.agent_id)).chain } : {};
       // A node with no alias still attests, it just gets no entries (the judge records why).
-      return { agent_id: verdict.agent_id, aliases, entries: issuable.map((e) => ({ spiffe_id: e.spiffeID, selectors: e.selectors })), spiffe_ids: issuable.map((e) => e.spiffeID), judged: aliases.length === 0 };
+      return { ...agentSvid, agent_id: verdict.agent_id, aliases, entries: issuable.map((e) => ({ spiffe_id: e.spiffeID, selectors: e.selectors })), spiffe_ids: issuable.map((e) => e.spiffeID), judged: aliases.length === 0 };
     }
     if (req.op === 'sign') {
       const issuable = (session.get('issuable') as StaticEntry[] | undefined) ?? [];

@@ -3,10 +3,7 @@
  * mirror's certificate, and the rendered spec trusts it as `artifacts.mirrorCA`, so the payload
  * downloads over real, verified HTTPS and never needs an insecure opt-in.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { requireHostTool } from './host-tools.js';
-import { runOk } from './run.js';
+import { openOpensslPki } from './openssl-pki.js';
 
 /** PEM material of the test CA and the loopback server certificate. */
 export interface TestCA {
@@ -16,22 +13,10 @@ export interface TestCA {
   serverKeyPem: string;
 }
 
-/** Creates a CA and a server certificate for 127.0.0.1 and localhost in `dir` (P-256 keys: fast to make). */
+/** Creates a CA and a server certificate for 127.0.0.1 and localhost in `dir` (openssl-pki.ts). */
 export async function createTestCA(dir: string): Promise<TestCA> {
-  const openssl = requireHostTool('openssl');
-  mkdirSync(dir, { recursive: true });
-  const f = (name: string): string => path.join(dir, name);
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  await runOk(openssl, ['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=vmonboard e2e test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  await runOk(openssl, ['req', ...ec, '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
-  writeFileSync(f('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  await runOk(openssl, ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2',
-    '-out', f('server.pem'), '-extfile', f('server.ext')]);
-  return {
-    caCertPem: readFileSync(f('ca.pem'), 'utf8'),
-    caCertPath: f('ca.pem'),
-    serverCertPem: readFileSync(f('server.pem'), 'utf8'),
-    serverKeyPem: readFileSync(f('server.key'), 'utf8'),
-  };
+  const pki = openOpensslPki(dir);
+  const ca = await pki.selfSigned('ca', '/CN=vmonboard e2e test CA');
+  const server = await pki.issue('server', '/CN=127.0.0.1', ca, ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth', 'basicConstraints=CA:FALSE']);
+  return { caCertPem: ca.certPem, caCertPath: ca.certPath, serverCertPem: server.certPem, serverKeyPem: server.keyPem };
 }

@@ -10,7 +10,8 @@ package main
 //     keyCertSign|cRLSign, the trust domain's URI), then mint X509-SVIDs beneath it with
 //     buildX509SVIDTemplate (the server's spiffe://<td>/spire/server and workload IDs).
 //   - mint: one certificate signed by a given CA (an istiod-issued leaf, or an expired CA).
-//   - x509-verify: x509.Certificate.Verify with roots and intermediates; the error is Go's own.
+//   - x509-verify: x509.Certificate.Verify with roots, intermediates and the peer's extended key
+//     usage (client, server or any); the error is Go's own.
 //   - mtls: a real mutual-TLS handshake on loopback; the server requires and verifies the client
 //     certificate against its roots and reports the client's SPIFFE ID.
 
@@ -23,6 +24,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -290,12 +292,21 @@ type verifyIn struct {
 	Leaf          string `json:"leaf"`
 	Intermediates string `json:"intermediates"`
 	Roots         string `json:"roots"`
+	// Usage is the peer's extended key usage: "client" or "server" (what crypto/tls asks of a
+	// TLS peer), or "" / "any" (the path alone, as SPIRE's x509pop attestor verifies it).
+	Usage string `json:"usage"`
 }
 
 type verifyOut struct {
 	OK    bool     `json:"ok"`
 	Error string   `json:"error,omitempty"`
 	Chain []string `json:"chain,omitempty"`
+	// URIs are the leaf's URI SANs (SPIFFE IDs), read whatever the verdict.
+	URIs []string `json:"uris"`
+	// CASHA1 are the SHA-1 fingerprints of every certificate above the leaf in every verified
+	// chain, deduplicated in order: the x509pop ca:fingerprint selectors (spiffe/spire v1.15.3
+	// pkg/server/plugin/nodeattestor/x509pop/x509pop.go buildSelectorValues, x509pop.Fingerprint).
+	CASHA1 []string `json:"caSha1,omitempty"`
 }
 
 func pool(text string) (*x509.CertPool, error) {
@@ -324,14 +335,40 @@ func x509Verify(r io.Reader, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// ExtKeyUsageAny: SVIDs carry serverAuth and clientAuth; the path is what is judged here.
-	chains, err := leaves[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-	if err != nil {
-		return json.NewEncoder(w).Encode(verifyOut{Error: err.Error()})
+	// ExtKeyUsageAny by default: SVIDs carry serverAuth and clientAuth; the path is what is judged.
+	usage := x509.ExtKeyUsageAny
+	switch in.Usage {
+	case "", "any":
+	case "client":
+		usage = x509.ExtKeyUsageClientAuth
+	case "server":
+		usage = x509.ExtKeyUsageServerAuth
+	default:
+		return fmt.Errorf("usage %q is neither client, server nor any", in.Usage)
 	}
-	out := verifyOut{OK: true}
+	out := verifyOut{URIs: []string{}}
+	for _, u := range leaves[0].URIs {
+		out.URIs = append(out.URIs, u.String())
+	}
+	chains, err := leaves[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{usage}})
+	if err != nil {
+		out.Error = err.Error()
+		return json.NewEncoder(w).Encode(out)
+	}
+	out.OK = true
 	for _, c := range chains[0] {
 		out.Chain = append(out.Chain, c.Subject.String())
+	}
+	seen := map[string]bool{}
+	for _, chain := range chains {
+		for _, c := range chain[1:] {
+			sum := sha1.Sum(c.Raw)
+			fp := hex.EncodeToString(sum[:])
+			if !seen[fp] {
+				seen[fp] = true
+				out.CASHA1 = append(out.CASHA1, fp)
+			}
+		}
 	}
 	return json.NewEncoder(w).Encode(out)
 }

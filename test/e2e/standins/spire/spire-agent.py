@@ -92,8 +92,8 @@ def attest_to_server(cfg, agent, flags, data_dir):
     does not verify is fatal, as for the real agent ("failed to attest"); there is no
     insecure_bootstrap. The attest request carries the NodeAttestor's evidence (node-attestation.py
     attest_request; azure_imds and x509pop answer the server's challenge on the same connection);
-    an agent whose data_dir keeps the agent SVID of an earlier attestation presents its ID
-    instead of attesting again, as the real agent does after a restart.
+    an agent whose data_dir keeps the agent SVID of an earlier attestation presents it (mTLS)
+    with its ID instead of attesting again, as the real agent does after a restart.
     Returns ({spiffe_id: {"selectors", "chain", "key", "bundle"}}, the attest reply).
     """
     import ssl
@@ -111,6 +111,15 @@ def attest_to_server(cfg, agent, flags, data_dir):
         ctx.load_verify_locations(cafile=bundle_cafile(agent))
     except ssl.SSLError as e:
         fail("bootstrap bundle %s is unusable as trust roots: %s" % (bundle, e), path=bundle)
+    # After a restart the agent authenticates with the agent SVID of its first attestation (mTLS).
+    svid_file = os.path.join(data_dir, "agent_svid.der")
+    svid_pem, svid_key = os.path.join(data_dir, "agent_svid.pem"), os.path.join(data_dir, "agent_svid.key")
+    resume = previous_agent_id(svid_file)
+    if resume:
+        try:
+            ctx.load_cert_chain(svid_pem, svid_key)
+        except (OSError, ssl.SSLError) as e:
+            fail("cannot load the agent SVID kept in %s: %s" % (data_dir, e), path=svid_pem)
     try:
         raw = socket.create_connection((host, port), timeout=30)
     except OSError as e:
@@ -139,19 +148,22 @@ def attest_to_server(cfg, agent, flags, data_dir):
             fail("SPIRE server at %s: %s" % (where, reply["error"]), **why)
         return reply
 
-    svid_file = os.path.join(data_dir, "agent_svid.der")
-    resume = previous_agent_id(svid_file)
     if resume:
         att = call({"op": "attest", "trust_domain": td, "resume": resume})
     else:
         name, data, first = attest_request(cfg, agent, flags)
-        att = call(dict(first, op="attest", trust_domain=td), attestor=name)
+        agent_key, agent_csr = new_key_and_csr()
+        att = call(dict(first, op="attest", trust_domain=td, agent_csr=agent_csr), attestor=name)
         if "challenge" in att:
             att = call({"op": "attest", "trust_domain": td, "attestor": name, "session": att["session"],
-                        "response": challenge_response(name, data, att["challenge"])}, attestor=name)
-        # The agent SVID the real agent keeps in data_dir (the stand-in keeps its agent ID).
+                        "response": challenge_response(name, data, att["challenge"]), "agent_csr": agent_csr}, attestor=name)
+        # The agent SVID and its key, kept in data_dir as the real agent keeps them (key 0600).
+        with open(os.open(svid_key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "w") as kf:
+            kf.write(agent_key)
+        with open(svid_pem, "w") as pf:
+            pf.write("".join(att.get("agent_svid", [])))
         with open(svid_file, "w") as sf:
-            json.dump({"agent_id": att["agent_id"], "stand-in": "agent SVID"}, sf)
+            json.dump({"agent_id": att["agent_id"], "stand-in": "agent SVID in agent_svid.pem"}, sf)
     issued = {}
     for entry in att.get("entries", []):
         key, csr = new_key_and_csr()

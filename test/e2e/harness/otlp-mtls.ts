@@ -1,7 +1,8 @@
 /**
  * The OTel gateway's OTLP port as the VM sees it when the receiver sets client_ca_file: a TLS
  * listener on loopback that requires a client certificate and verifies it against a trust bundle
- * with `openssl verify -purpose sslclient` (the chain checker the project uses for every chain).
+ * with `openssl verify -purpose sslclient` and with Go's crypto/x509 for a client (the gateway
+ * is a Go program); both must accept.
  * A connection whose certificate is missing or does not verify is closed without an answer,
  * as a Go server with RequireAndVerifyClientCert aborts the handshake; an accepted one gets
  * "ok <SPIFFE ID>\n". Kept apart from gateway-stub.ts (whose roles stay plain TCP): a scenario
@@ -11,11 +12,12 @@
  * the VM's own and changes when the SVID is fetched again.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
+import { goVerify } from './go-x509.js';
 import { requireHostTool } from './host-tools.js';
 import { run } from './run.js';
 
@@ -65,6 +67,10 @@ export async function startOtlpMtls(opts: { cert: string; key: string; clientCa:
     writeFileSync(untrusted, intermediates.join(''));
     const r = await run(openssl, ['verify', '-purpose', 'sslclient', '-CAfile', ca, ...(intermediates.length > 0 ? ['-untrusted', untrusted] : []), leaf]);
     if (r.code !== 0) return { accepted: false, ...(spiffeId ? { spiffeId } : {}), reason: `openssl verify (leaf + ${intermediates.length} intermediates sent): ${(r.stdout + r.stderr).trim()}` };
+    // The in-cluster OTel gateway is a Go server (configtls client_ca_file → RequireAndVerifyClientCert):
+    // crypto/x509 with the client-auth usage must accept the same chain.
+    const go = await goVerify(peer.toString() + intermediates.join(''), readFileSync(ca, 'utf8'), 'client');
+    if (!go.ok) return { accepted: false, ...(spiffeId ? { spiffeId } : {}), reason: `go crypto/x509: ${go.error ?? 'refused'}` };
     if (!spiffeId) return { accepted: false, reason: 'client certificate has no spiffe:// URI SAN' };
     return { accepted: true, spiffeId, reason: 'verified' };
   };

@@ -91,7 +91,7 @@ describe('SPIRE server stand-in: node attestation as the real attestors judge it
     expect(aliases(await judge.handle({ attestor: 'gcp_iit', payload: { token: await gcpToken() } }))).toMatch(/project not-allowed is not in projectid_allow_list/);
   });
 
-  it('azure_imds: challenge and response; an unknown tenant, a stale nonce or another subscription are refused', async () => {
+  it('azure_imds: challenge and response; an unknown tenant, a stale nonce, a response on another connection or another subscription are refused', async () => {
     as('ratings', 'azure-prod');
     const doc = async (nonce: string): Promise<string> => (JSON.parse(await md(`/metadata/attestation/document?nonce=${nonce}`, { metadata: 'true' })) as { signature: string }).signature;
     const start = async (tenant = 'contoso.onmicrosoft.com') => (await judge.handle({ attestor: 'azure_imds', payload: { tenant_domain: tenant } })) as { challenge: string; session: string };
@@ -99,6 +99,9 @@ describe('SPIRE server stand-in: node attestation as the real attestors judge it
     expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toEqual(['spiffe://example.org/vmonboard/node/azure-prod/bookinfo/ratings']);
     c = await start();
     expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc('stale') } }))).toMatch(/nonce/);
+    // The response must come on the connection that got the challenge (one AttestAgent stream).
+    c = await start();
+    expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }, new Map()))).toMatch(/unknown attestation session/);
     c = await start('fabrikam.onmicrosoft.com');
     expect(aliases(await judge.handle({ attestor: 'azure_imds', session: c.session, response: { document: await doc(c.challenge) } }))).toMatch(/tenant "fabrikam.onmicrosoft.com" is not configured/);
     const other = deriveNodeIdentity(model, 'ratings', 'azure-prod');

@@ -12,6 +12,9 @@ import type { MetadataStub } from './metadata-stub.js';
 import { attestNode, type AttestReply, type AttestRequest } from './spire-server-attestation.js';
 import type { StandinEvents } from './standin-events.js';
 
+/** Outstanding challenges by session, with the request that started each. */
+export type Challenges = Map<string, { nonce: string; first: AttestRequest }>;
+
 /** One attestation the server decided. */
 export interface AttestationRecord {
   attestor: string;
@@ -23,7 +26,8 @@ export class AttestationJudge {
   readonly attestations: AttestationRecord[] = [];
   private model: Model | undefined;
   private readonly joinTokens = new Map<string, string>();
-  private readonly sessions = new Map<string, { nonce: string; first: AttestRequest }>();
+  /** Challenges of callers that pass no connection of their own (the judge's unit tests). */
+  private readonly ownChallenges: Challenges = new Map();
   /** Agents this server issued an SVID to: a restarted agent presents it instead of attesting again. */
   private readonly issued = new Map<string, AttestReply>();
 
@@ -41,8 +45,12 @@ export class AttestationJudge {
     return token;
   }
 
-  /** Handles one attestation message from the stand-in agent (or a restarted agent's `resume` with its SVID's ID). */
-  async handle(req: AttestRequest & { resume?: string }): Promise<AttestReply> {
+  /**
+   * Handles one attestation message from the stand-in agent (or a restarted agent's `resume` with
+   * its SVID's ID). `challenges` belongs to the connection: as in SPIRE, where the challenge and
+   * its response travel on the one AttestAgent stream, a response on another connection is refused.
+   */
+  async handle(req: AttestRequest & { resume?: string }, challenges: Challenges = this.ownChallenges): Promise<AttestReply> {
     if (req.resume !== undefined) {
       // The real agent keeps its SVID in data_dir and re-uses it after a restart (no new attestation).
       const known = this.issued.get(req.resume);
@@ -56,9 +64,10 @@ export class AttestationJudge {
       this.events.record({ agent: 'spire-server', event: 'fail', detail: { errors: [reply.error] } });
       return reply;
     }
-    const reply = await attestNode({ model: this.model, cloudKey: this.metadata.verifyKey, cloud: () => this.metadata.identity, joinTokens: this.joinTokens }, req, this.sessions);
+    // A response names its attestor through the challenge it answers.
+    const attestor = req.session ? (challenges.get(req.session)?.first.attestor ?? req.attestor) : req.attestor;
+    const reply = await attestNode({ model: this.model, cloudKey: this.metadata.verifyKey, cloud: () => this.metadata.identity, joinTokens: this.joinTokens }, req, challenges);
     if ('challenge' in reply) return reply;
-    const attestor = req.session ? 'challenge-response' : req.attestor;
     this.attestations.push({ attestor, reply });
     if ('error' in reply) {
       this.events.record({ agent: 'spire-server', event: 'fail', detail: { errors: [`node attestation refused: ${reply.error}`] } });

@@ -26,7 +26,7 @@ import type { StandinEvents } from './standin-events.js';
 import { JsonLineTlsServer } from './json-line-server.js';
 import type { MeshPki } from './mesh-pki.js';
 import type { MetadataStub } from './metadata-stub.js';
-import { AttestationJudge, type AttestationRecord } from './spire-attestation-judge.js';
+import { AttestationJudge, type AttestationRecord, type Challenges } from './spire-attestation-judge.js';
 import type { AttestRequest } from './spire-server-attestation.js';
 
 /** One ClusterStaticEntry as the spire chart values carry it. */
@@ -103,7 +103,10 @@ export class SpireServerStandin {
           return { error: `failed to attest: agent ${String(req.resume)} presents no agent SVID issued by this server (${!peer ? 'no client certificate' : !socket.authorized ? String(socket.authorizationError) : `its certificate is ${uris.join(', ') || 'without a URI SAN'}`})` };
         }
       }
-      const verdict = await this.judge.handle(req as unknown as AttestRequest & { resume?: string });
+      // Challenges live with the connection (one AttestAgent stream in SPIRE).
+      const challenges = (session.get('challenges') as Challenges | undefined) ?? new Map();
+      session.set('challenges', challenges);
+      const verdict = await this.judge.handle(req as unknown as AttestRequest & { resume?: string }, challenges);
       if ('challenge' in verdict) return { challenge: verdict.challenge, session: verdict.session };
       if ('error' in verdict) return { error: `failed to attest: ${verdict.error}`, judged: true };
       const all = [...this.entries.values()];

@@ -205,6 +205,7 @@ export function buildReadmeContext(model: Model, payloads: PayloadLookup = rawPa
   const gloo = model.flavor === 'gloo';
   return {
     name: model.name,
+    gloo,
     specFile: model.sourceName,
     description: model.description ?? '',
     flavorLabel: gloo ? 'Gloo Mesh Enterprise' : 'Istio + SPIRE + OpenTelemetry',

@@ -16,7 +16,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PlatformModel } from '../model/model.js';
 import { encodeUserData, UserDataError } from '../userdata/encode.js';
-import { formatBytes } from '../userdata/budget.js';
+import { budgetFor, formatBytes } from '../userdata/budget.js';
 import { PAYLOAD_FILE, payloadFileName } from './layout.js';
 
 /** The payload file as the bundle stores it, and the finding that explains it (if any). */
@@ -34,6 +34,10 @@ export interface FittedPayload {
 export function fitPayload(payload: string, platform: PlatformModel, pointer: string, workload: string): FittedPayload {
   const raw = PAYLOAD_FILE[platform.delivery];
   const label = `${workload}/${platform.name}`;
+  // The common case, without copying the text: raw bytes within the limit (or no limit at all)
+  // are what encodeUserData would choose too.
+  const budget = budgetFor(platform.kind, platform.delivery);
+  if (!budget || Buffer.byteLength(payload, 'utf8') <= budget.limit) return { name: raw, content: payload, diagnostics: [] };
   try {
     const fitted = encodeUserData({ payload: Buffer.from(payload, 'utf8'), payloadName: raw, target: `${workload} on ${platform.name}`, kind: platform.kind, delivery: platform.delivery });
     if (fitted.encoding === 'raw') return { name: raw, content: payload, diagnostics: [] };

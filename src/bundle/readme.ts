@@ -231,12 +231,16 @@ export function buildReadmeContext(model: Model, payloads: PayloadLookup = rawPa
   };
 }
 
-/** Translator: adds README.md (0644) to the bundle, naming the payload file each VM directory holds. */
-export function translateBundleReadme(model: Model, out: BundleBuilder): [] {
-  const payloads: PayloadLookup = (workload, p) => {
-    const found = locatePayload((path) => out.has(path), workload, p.name, p.delivery);
+/** The payload lookup of a bundle (or one being built): the file each VM directory holds. */
+export function payloadsIn(has: (path: string) => boolean): PayloadLookup {
+  return (workload, p) => {
+    const found = locatePayload(has, workload, p.name, p.delivery);
     return found ? { path: found.path, encoding: found.encoding } : rawPayloads(workload, p);
   };
-  out.add(README_FILE, renderMarkdownTemplate('bundle/README.md.hbs', buildReadmeContext(model, payloads)), { mode: 0o644, source: '' });
+}
+
+/** Translator: adds README.md (0644) to the bundle, naming the payload file each VM directory holds. */
+export function translateBundleReadme(model: Model, out: BundleBuilder): [] {
+  out.add(README_FILE, renderMarkdownTemplate('bundle/README.md.hbs', buildReadmeContext(model, payloadsIn((path) => out.has(path)))), { mode: 0o644, source: '' });
   return [];
 }

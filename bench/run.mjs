@@ -165,13 +165,17 @@ try {
   };
   const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
   for (let i = 1; i < 7; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  const labelsSpec = (n) => `apiVersion: vmonboard/v1alpha1\nkind: OnboardingSpec\nmetadata:\n  name: h\n  labels:\n${Array.from({ length: n }, (_, i) => `    k${i}: v${i}\n`).join('')}`;
   const hostileMs = Math.max(
     reject('50 MB spec', 'a: ' + 'x'.repeat(50 * 1024 * 1024) + '\n'),
     reject('one-million-alias YAML bomb', bomb.join('\n') + '\n'),
     reject('100k-item list', `a:\n${'  - 1\n'.repeat(100_000)}`),
     // Issue 15 §5: one mapping of 60,000 keys (about 1 MB) took 20-26 s while the yaml library
     // checked each key against every earlier one; now the duplicate check is one pass.
-    reject('60,000 keys in one mapping (metadata.labels)', `apiVersion: vmonboard/v1alpha1\nkind: OnboardingSpec\nmetadata:\n  name: h\n  labels:\n${Array.from({ length: 60_000 }, (_, i) => `    k${i}: v${i}\n`).join('')}`),
+    // Refused by the line pre-scan (LIMITS.maxMappingKeys) before the parser sees it.
+    reject('60,000 keys in one mapping (metadata.labels)', labelsSpec(60_000)),
+    // The most keys the pre-scan lets through: parsed in full, then refused by the schema.
+    reject('10,000 keys in one mapping (at the pre-scan limit, parsed)', labelsSpec(10_000)),
   );
   ratios.hostileWorst = hostileMs / floor;
 } finally {

@@ -49,7 +49,15 @@ function specBytes(specPath: string, opts: ReadSpecOptions): number {
 }
 
 /** How to render: where the spec's files are, and how many worker threads a large fleet may use. */
-export type RenderOptions = ReadSpecOptions & ParallelOptions;
+export type RenderOptions = ReadSpecOptions &
+  ParallelOptions & {
+    /**
+     * Return the in-memory bundle even when a translator's finding is fatal (never when the spec
+     * did not validate). For commands that judge one VM's files themselves (`vmonboard userdata`),
+     * so another VM's oversize payload does not stop them; nothing is ever written from it.
+     */
+    keepBundle?: boolean;
+  };
 
 /**
  * Validates a spec file and, when valid, renders its bundle in memory (no files written). A
@@ -75,5 +83,5 @@ export async function renderSpecFile(specPath: string, opts: RenderOptions = {})
   }
   const { bundle, diagnostics } = await buildBundleParallel(v.model, { ...opts, ...(pool ? { pool } : {}) });
   const all = sortDiagnostics([...v.diagnostics, ...v.locate(diagnostics)]);
-  return { ...v, diagnostics: all, ...(isFatal(all) ? {} : { bundle }) };
+  return { ...v, diagnostics: all, ...(isFatal(all) && !opts.keepBundle ? {} : { bundle }) };
 }

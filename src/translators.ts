@@ -33,9 +33,6 @@ export interface TranslatorEntry {
 
 /** Registered translators (cluster side, VM agent configs, payloads, bundle README/manifest). */
 export const translators: TranslatorEntry[] = [
-  // Bundle README (issue 6). It reads only the model, so its place in this list does not matter;
-  // MANIFEST.json is added by buildBundle after every translator ran.
-  { name: 'bundle-readme', run: translateBundleReadme },
   // VM agent configs, flavor istio (issue 4): vms/<workload>/<platform>/{istio,spire,systemd,otel}/.
   { name: 'vm-agent-files', run: translateAgentFiles, perVm: agentFilesPerVm },
   // First-boot payloads, flavor istio (issue 5): vms/<workload>/<platform>/ payload, bake.sh, verify.sh, uninstall.sh.
@@ -49,4 +46,8 @@ export const translators: TranslatorEntry[] = [
   { name: 'cluster-gloo', run: translateGlooCluster },
   // First-boot payloads, flavor gloo (issue 10): vms/<workload>/<platform>/ payload (meshctl ew onboard), verify.sh, uninstall.sh.
   { name: 'vm-payloads-gloo', run: translateGlooPayloads, perVm: glooPayloadsPerVm },
+  // Bundle README (issue 6), after the payload translators on purpose: it names the payload file
+  // each VM directory holds, which is compressed when the raw payload is over its platform's
+  // limit (issue 15 §11). MANIFEST.json is added by buildBundle after every translator ran.
+  { name: 'bundle-readme', run: translateBundleReadme, readsVmFiles: true },
 ];

@@ -1,12 +1,14 @@
 /**
  * The bundle README.md translator: instructions for the person applying the bundle, built from
- * the model only (never from other translators' output), so it does not depend on translator
- * order. Prose lives in templates/bundle/README.md.hbs; this file builds its context.
+ * the model and from one fact of the per-VM translators' output: which payload file each VM
+ * directory holds (raw, or compressed to fit its platform: src/delivery/fit-payload.ts), so the
+ * README names the file to attach. It runs after them (translators.ts, readsVmFiles). Prose
+ * lives in templates/bundle/README.md.hbs; this file builds its context.
  */
 import { listOffboardPlans } from '../cluster/offboard.js';
 import type { Delivery, Model, PlatformKind, PlatformModel, PortRole } from '../model/model.js';
 import type { BundleBuilder } from './bundle.js';
-import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../delivery/layout.js';
+import { locatePayload, PAYLOAD_FILE, VM_SCRIPTS, vmDir, type PayloadEncoding } from '../delivery/layout.js';
 import { listFirewallRules } from './firewall.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { renderMarkdownTemplate } from './markdown-template.js';
@@ -25,10 +27,43 @@ function deliveryHow(kind: PlatformKind, delivery: Delivery): string {
   return 'cloud-init user data (NoCloud seed)';
 }
 
+/** Which payload file a VM directory holds: its bundle path and encoding. */
+export type PayloadLookup = (workload: string, p: PlatformModel) => { path: string; encoding: PayloadEncoding };
+
+/** The lookup of a model alone: every payload raw (what a bundle holds unless a payload was over its limit). */
+const rawPayloads: PayloadLookup = (workload, p) => ({ path: `${vmDir(workload, p.name)}/${PAYLOAD_FILE[p.delivery]}`, encoding: 'raw' });
+
+/**
+ * How to attach a compressed payload, per platform (cloud-init.md §1.1–§1.3): the EC2 API and the
+ * AWS CLI take the bytes (`fileb://` sends them unchanged and the CLI base64s them; cloud-init
+ * decompresses gzip by its magic bytes); Azure's customData is the base64 of the bytes; GCE's
+ * user-data value is the base64 text itself, beside `user-data-encoding: base64`. Empty for a raw payload.
+ */
+function attachCompressed(kind: PlatformKind, payload: string, encoding: PayloadEncoding): { note: string; argv: string[] } | '' {
+  if (encoding === 'raw') return '';
+  const over = 'The raw payload is over the platform\'s user-data limit, so this bundle holds it';
+  if (encoding === 'gzip+base64') {
+    return {
+      note: `${over} gzipped and base64-encoded. Set it as the metadata value user-data with the key user-data-encoding set to base64 beside it, or cloud-init reads it as plain text; cloud-init then decodes and decompresses it`,
+      argv: ['gcloud', 'compute', 'instances', 'create', '<instance>', `--metadata-from-file=user-data=${payload}`, '--metadata=user-data-encoding=base64'],
+    };
+  }
+  if (kind === 'azure') {
+    return {
+      note: `${over} gzipped; cloud-init decompresses it on boot. osProfile.customData takes the base64 of these bytes`,
+      argv: ['base64', '-w0', payload],
+    };
+  }
+  return {
+    note: `${over} gzipped; cloud-init decompresses it on boot. Pass the bytes as they are: with the AWS CLI, fileb:// (not file://) reads them unchanged and base64-encodes them itself`,
+    argv: ['aws', 'ec2', 'run-instances', '--launch-template', 'LaunchTemplateId=<launch-template-id>', '--user-data', `fileb://${payload}`],
+  };
+}
+
 /** One VM kind (workload × platform) row, with the commands the README shows. */
-function vmRow(model: Model, workload: string, p: PlatformModel) {
+function vmRow(model: Model, workload: string, p: PlatformModel, payloads: PayloadLookup) {
   const dir = vmDir(workload, p.name);
-  const payload = `${dir}/${PAYLOAD_FILE[p.delivery]}`;
+  const { path: payload, encoding } = payloads(workload, p);
   const cloud = p.delivery !== 'shell';
   return {
     workload,
@@ -38,6 +73,7 @@ function vmRow(model: Model, workload: string, p: PlatformModel) {
     dir,
     payload,
     how: deliveryHow(p.kind, p.delivery),
+    compressed: attachCompressed(p.kind, payload, encoding),
     cloud,
     bake: p.bake,
     bakeScript: `${dir}/${VM_SCRIPTS.bake}`,
@@ -159,13 +195,17 @@ function buildTopology(model: Model) {
   return { vmNodes, clusterNodes, edges, targets, clusterName: model.mesh.clusterName };
 }
 
-/** Builds the template context: every field the template reads, nothing optional. */
-export function buildReadmeContext(model: Model) {
+/**
+ * Builds the template context: every field the template reads, nothing optional. `payloads` says
+ * which payload file each VM directory holds; without it, every payload is taken to be raw.
+ */
+export function buildReadmeContext(model: Model, payloads: PayloadLookup = rawPayloads) {
   const byName = new Map(model.platforms.map((p) => [p.name, p]));
-  const vms = model.workloads.flatMap((w) => w.placements.map((pl) => vmRow(model, w.name, byName.get(pl.platform)!)));
+  const vms = model.workloads.flatMap((w) => w.placements.map((pl) => vmRow(model, w.name, byName.get(pl.platform)!, payloads)));
   const gloo = model.flavor === 'gloo';
   return {
     name: model.name,
+    gloo,
     specFile: model.sourceName,
     description: model.description ?? '',
     flavorLabel: gloo ? 'Gloo Mesh Enterprise' : 'Istio + SPIRE + OpenTelemetry',
@@ -191,8 +231,16 @@ export function buildReadmeContext(model: Model) {
   };
 }
 
-/** Translator: adds README.md (0644) to the bundle. */
+/** The payload lookup of a bundle (or one being built): the file each VM directory holds. */
+export function payloadsIn(has: (path: string) => boolean): PayloadLookup {
+  return (workload, p) => {
+    const found = locatePayload(has, workload, p.name, p.delivery);
+    return found ? { path: found.path, encoding: found.encoding } : rawPayloads(workload, p);
+  };
+}
+
+/** Translator: adds README.md (0644) to the bundle, naming the payload file each VM directory holds. */
 export function translateBundleReadme(model: Model, out: BundleBuilder): [] {
-  out.add(README_FILE, renderMarkdownTemplate('bundle/README.md.hbs', buildReadmeContext(model)), { mode: 0o644, source: '' });
+  out.add(README_FILE, renderMarkdownTemplate('bundle/README.md.hbs', buildReadmeContext(model, payloadsIn((path) => out.has(path)))), { mode: 0o644, source: '' });
   return [];
 }

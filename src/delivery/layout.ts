@@ -23,3 +23,39 @@ export const VM_SCRIPTS = {
   verify: 'verify.sh',
   uninstall: 'uninstall.sh',
 } as const;
+
+/**
+ * How a payload file is encoded in the bundle. A payload over its platform's user-data limit is
+ * stored compressed when the platform's consumer can decompress it (issue 15 §11): gzip for EC2
+ * and Azure (cloud-init recognises gzip by its magic bytes), gzip+base64 for GCE user-data (a
+ * metadata value is text; cloud-init decodes it with `user-data-encoding: base64`).
+ */
+export type PayloadEncoding = 'raw' | 'gzip' | 'gzip+base64';
+
+/** File-name suffix of each payload encoding. */
+const ENCODING_SUFFIX: Record<PayloadEncoding, string> = { raw: '', gzip: '.gz', 'gzip+base64': '.gz.b64' };
+
+/** The payload's file name for a delivery and encoding ("user-data.yaml.gz"). */
+export function payloadFileName(delivery: Delivery, encoding: PayloadEncoding): string {
+  return `${PAYLOAD_FILE[delivery]}${ENCODING_SUFFIX[encoding]}`;
+}
+
+/** The payload file a VM directory of a bundle holds, and its encoding. */
+export interface PayloadLocation {
+  path: string;
+  fileName: string;
+  encoding: PayloadEncoding;
+}
+
+/**
+ * Finds the payload file of one VM in a bundle (or a bundle being built): the raw file, or the
+ * compressed one the renderer stored instead. Undefined when there is none.
+ */
+export function locatePayload(has: (path: string) => boolean, workload: string, platform: string, delivery: Delivery): PayloadLocation | undefined {
+  for (const encoding of Object.keys(ENCODING_SUFFIX) as PayloadEncoding[]) {
+    const fileName = payloadFileName(delivery, encoding);
+    const path = `${vmDir(workload, platform)}/${fileName}`;
+    if (has(path)) return { path, fileName, encoding };
+  }
+  return undefined;
+}

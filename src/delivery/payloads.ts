@@ -7,15 +7,14 @@
  * - shell (on-prem, bare metal, Packer): install.sh, the same self-contained script;
  * - bake: true adds bake.sh, and the payload above becomes the first-boot form that downloads nothing;
  * - always verify.sh and uninstall.sh.
- * The payload's bytes are checked against the platform's user-data budget here, before anything
- * is written (architecture guide §5).
+ * The payload is fitted to the platform's user-data budget here, before anything is written
+ * (fit-payload.ts: raw, compressed where the platform allows it, or a USERDATA_TOO_LARGE error).
  */
-import { gzipSync } from 'node:zlib';
 import type { PlatformModel } from '../model/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FileMode } from '../bundle/bundle.js';
 import { safeHeader } from '../vm/safe-header.js';
-import { userDataBudget } from '../platforms/facts.js';
+import { fitPayload } from './fit-payload.js';
 import { PAYLOAD_FILE, VM_SCRIPTS } from './layout.js';
 import { renderBake, renderBootstrap, vmPayloadFiles, type VmInputs } from './bootstrap.js';
 import { buildCloudConfig, renderCloudConfig } from './cloud-config.js';
@@ -25,7 +24,8 @@ import { VERIFY_VM_PATH } from './vm-paths.js';
 /** One payload file, named relative to the VM's bundle directory. */
 export interface PayloadFile {
   name: string;
-  content: string;
+  /** Text, or bytes for a payload stored compressed (fit-payload.ts). */
+  content: string | Uint8Array;
   mode: FileMode;
 }
 
@@ -36,39 +36,21 @@ export interface VmPayload {
   diagnostics: Diagnostic[];
 }
 
-/** Checks the payload against its platform's budget: an error when even gzip cannot fit, a note when only gzip fits. */
-export function checkBudget(payload: string, platform: PlatformModel, pointer: string, label: string): Diagnostic[] {
-  const budget = userDataBudget(platform.kind, platform.delivery);
-  const raw = Buffer.byteLength(payload, 'utf8');
-  if (!budget || raw <= budget.bytes) return [];
-  const gz = gzipSync(Buffer.from(payload, 'utf8'), { level: 9 }).length;
-  if (budget.gzipAllowed && gz <= budget.bytes) {
-    return [{ severity: 'warning', code: 'PAYLOAD_GZIP_REQUIRED', pointer, message: `the ${label} payload is ${raw} bytes, over the ${budget.field} limit of ${budget.bytes}, so the bundle's file cannot be attached as it is; it fits gzipped (${gz} bytes): attach it gzipped (gzip -9), or use vmonboard userdata, which gzips it` }];
-  }
-  return [{ severity: 'error', code: 'USERDATA_TOO_LARGE', pointer, message: `the ${label} payload is ${raw} bytes (${gz} gzipped), over the ${budget.field} limit of ${budget.bytes}; serve large trust material by URL or shorten the configuration` }];
-}
-
 /** Renders every payload file of one workload on one platform (flavor istio). */
 export function renderVmPayload(vm: VmInputs): VmPayload {
   const { model, workload, placement, platform } = vm;
   const vmFiles = vmPayloadFiles(vm);
   const boot = renderBootstrap(vm, platform.bake ? 'firstboot' : 'full', vmFiles);
   const files: PayloadFile[] = [];
-  let payload: string;
-  if (platform.delivery === 'cloud-init') {
-    payload = renderCloudConfig(buildCloudConfig(boot.script), safeHeader(model));
-    files.push({ name: PAYLOAD_FILE['cloud-init'], content: payload, mode: 0o644 });
-    files.push({ name: VM_SCRIPTS.bootstrap, content: boot.script, mode: 0o755 });
-  } else {
-    payload = boot.script;
-    files.push({ name: PAYLOAD_FILE[platform.delivery], content: payload, mode: 0o755 });
-  }
+  const cloudInit = platform.delivery === 'cloud-init';
+  const fitted = fitPayload(cloudInit ? renderCloudConfig(buildCloudConfig(boot.script), safeHeader(model)) : boot.script, platform, placement.pointer, workload.name);
+  files.push({ name: fitted.name, content: fitted.content, mode: cloudInit ? 0o644 : 0o755 });
+  if (cloudInit) files.push({ name: VM_SCRIPTS.bootstrap, content: boot.script, mode: 0o755 });
   if (platform.bake) files.push({ name: VM_SCRIPTS.bake, content: renderBake(vm, vmFiles), mode: 0o755 });
   // The bundle's verify.sh is the script the payload installs as vmonboard-verify (payloadFiles always stages it): render it once.
   const verify = vmFiles.ownStaged.find((f) => f.vmPath === VERIFY_VM_PATH)?.content;
   if (verify === undefined) throw new Error(`internal error: no ${VERIFY_VM_PATH} among the staged payload files`);
   files.push({ name: VM_SCRIPTS.verify, content: verify, mode: 0o755 });
   files.push({ name: VM_SCRIPTS.uninstall, content: renderUninstall(vm, boot.files), mode: 0o755 });
-  const label = `${workload.name}/${platform.name}`;
-  return { files: files.sort((a, b) => (a.name < b.name ? -1 : 1)), payloadHash: boot.payloadHash, diagnostics: checkBudget(payload, platform, placement.pointer, label) };
+  return { files: files.sort((a, b) => (a.name < b.name ? -1 : 1)), payloadHash: boot.payloadHash, diagnostics: fitted.diagnostics };
 }

@@ -100,7 +100,7 @@ const catalog = {
   LOCK_PIN_STALE: { severity: 'error', stage: 'lock', summary: 'A lock entry was pinned from a different URL than the spec now resolves; run vmonboard pin.' },
   ARTIFACT_URL_UNKNOWN: { severity: 'error', stage: 'rules', summary: 'No sourced download URL exists for this component, format and arch; set artifacts.components.<name>.urls.' },
   // Delivering bundles: user-data budgets and artifact pinning (bundles issue).
-  USERDATA_TOO_LARGE: { severity: 'error', stage: 'render', summary: 'The first-boot payload exceeds the platform user-data limit (EC2 16,384, Azure 65,535, GCE 262,144 bytes), even gzipped where the platform allows it; reference files by URL or use bake: true.' },
+  USERDATA_TOO_LARGE: { severity: 'error', stage: 'render', summary: 'The first-boot payload exceeds the platform user-data limit (EC2 16,384, Azure 65,535, GCE 262,144 bytes), even compressed where the platform allows it; render writes nothing and the message gives both sizes and the limit. Reference files by URL or use bake: true.' },
   ARTIFACT_DOWNLOAD_FAILED: { severity: 'error', stage: 'lock', summary: 'vmonboard pin could not download an artifact (HTTP status, TLS or network error); the message names the URL.' },
   ARTIFACT_FILE_MISSING: { severity: 'error', stage: 'lock', summary: 'pin --from-dir found no local copy of an artifact (DIR/<component>/<version>/<file> or DIR/<file>); copy it there.' },
   ARTIFACT_CHECKSUM_MISMATCH: { severity: 'error', stage: 'lock', summary: 'pin --verify downloaded an artifact whose sha256 differs from the lock file: it changed upstream or was tampered with.' },
@@ -123,7 +123,7 @@ const catalog = {
   GLOO_VM_UNSUPPORTED: { severity: 'error', stage: 'render', summary: 'A VM of flavor gloo would need an onboarding step no public source documents (for example a cloud --attestor); use a join-token platform or flavor istio.' },
   // First-boot payloads (src/delivery): per-platform user-data byte budgets (cloud-init.md §1.7);
   // a payload that cannot fit even gzipped is USERDATA_TOO_LARGE (above).
-  PAYLOAD_GZIP_REQUIRED: { severity: 'warning', stage: 'render', summary: 'A VM payload in the bundle exceeds its platform\'s raw user-data limit but fits gzipped: attach it gzipped (gzip -9), or use vmonboard userdata, which gzips it. A warning (fatal with --strict) so render and userdata agree that the raw file does not fit.' },
+  PAYLOAD_GZIP_REQUIRED: { severity: 'info', stage: 'render', summary: 'A VM payload exceeds its platform\'s raw user-data limit but fits compressed, so the bundle holds it compressed (user-data.yaml.gz for EC2 and Azure, user-data.yaml.gz.b64 for GCE user-data), which cloud-init decompresses; the bundle README names that file and how to attach it, and vmonboard userdata sends the same bytes.' },
   // CA tooling (src/ca): `vmonboard ca init` and `vmonboard ca check <spec> --ca-dir <dir>`.
   CA_FILE_EXISTS: { severity: 'error', stage: 'ca', summary: 'ca init found a file it would write (or a bundle in the directory); CA keys are never overwritten, so move the old CA away or choose another directory.' },
   CA_FILE_MISSING: { severity: 'error', stage: 'ca', summary: 'A file of the CA directory layout is missing (istiod/{ca-cert,ca-key,cert-chain,root-cert}.pem, spire/{tls.crt,tls.key,bundle.crt}).' },

@@ -6,7 +6,7 @@
  */
 import type { Model } from '../model/model.js';
 import { buildBundle } from '../build-bundle.js';
-import { PAYLOAD_FILE, vmDir } from '../delivery/layout.js';
+import { locatePayload } from '../delivery/layout.js';
 
 /** VMs (as namespace/workload@platform) whose payload is new, gone or different. */
 export interface PayloadChanges {
@@ -21,7 +21,9 @@ function payloads(model: Model): Map<string, string> {
   for (const w of model.workloads) {
     for (const pl of w.placements) {
       const platform = model.platforms.find((p) => p.name === pl.platform)!;
-      const f = bundle.get(`${vmDir(w.name, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`);
+      // Raw or stored compressed (fit-payload.ts): either way its bytes identify the payload.
+      const found = locatePayload((p) => bundle.has(p), w.name, platform.name, platform.delivery);
+      const f = found && bundle.get(found.path);
       if (!f) continue;
       out.set(`${w.namespace}/${w.name}@${platform.name}`, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64'));
     }

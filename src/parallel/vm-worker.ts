@@ -12,7 +12,7 @@ import { BundleBuilder } from '../bundle/bundle.js';
 import { BuildCache } from '../build-cache.js';
 import { listVms, type VmRef } from '../per-vm.js';
 import { translators } from '../translators.js';
-import { TextScanner } from '../security/scan-bundle.js';
+import { scannableText, TextScanner } from '../security/scan-bundle.js';
 import { MAX_CONTENT_HASHED_CHARS } from '../text-memo.js';
 import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ChunkResult, FindingsRecord, ModelMessage, NewContent, UsageRecord, WorkerFailure } from './protocol.js';
@@ -61,10 +61,18 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   }
 
   const local = new Map<string, { id: number; hits: number }>();
-  const fresh: Array<{ id: number; text: string }> = [];
+  const fresh: Array<{ id: number; text: string; bytes?: Uint8Array }> = [];
   const files: ChunkResult['files'] = [];
   for (const [path, f] of out.build()) {
-    const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
+    if (typeof f.content !== 'string') {
+      // Bytes (a payload stored gzipped, fit-payload.ts) cross as they are: a UTF-8 round trip
+      // would corrupt them. They are never interned; the scanner judges their decompressed text.
+      const id = nextId++;
+      fresh.push({ id, text: scannableText(f.content), bytes: f.content });
+      files.push([path, f.mode, f.source, id]);
+      continue;
+    }
+    const text = f.content;
     let id = text.length <= INTERN_MAX_CHARS ? shared.get(text) : undefined;
     if (id === undefined) {
       const seen = text.length <= INTERN_MAX_CHARS ? local.get(text) : undefined;
@@ -84,13 +92,13 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   // One buffer for the chunk's new contents, transferred to the main thread without a copy.
   const scanner = new TextScanner();
   let size = 0;
-  const lengths = fresh.map((c) => Buffer.byteLength(c.text, 'utf8'));
+  const lengths = fresh.map((c) => c.bytes?.length ?? Buffer.byteLength(c.text, 'utf8'));
   for (const n of lengths) size += n;
   const buffer = Buffer.allocUnsafeSlow(size);
   const contents: NewContent[] = [];
   let offset = 0;
   fresh.forEach((c, k) => {
-    const length = buffer.write(c.text, offset, 'utf8');
+    const length = c.bytes ? (buffer.set(c.bytes, offset), c.bytes.length) : buffer.write(c.text, offset, 'utf8');
     if (length !== lengths[k]) throw new Error('internal error: UTF-8 length mismatch');
     const bytes = buffer.subarray(offset, offset + length);
     contents.push({

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Bundle } from '../bundle/bundle.js';
 import { SECRET_PATTERNS } from './secret-patterns.js';
 import { TextMemo } from '../text-memo.js';
+import { isGzip } from '../bundle/gzip.js';
 
 /** One secret found in one file. */
 export interface SecretFinding {
@@ -94,17 +95,34 @@ function scanPlain(text: string): TextFinding[] {
 
 /**
  * Scans every text file of a bundle, in path order; binary content (archives, gzip) is decoded as
- * UTF-8 best effort. `known` holds findings already made for some byte contents (a parallel build
+ * UTF-8 best effort, gzip by its decompressed text. `known` holds findings already made for some byte contents (a parallel build
  * scans in its workers); those are not scanned again.
  */
 export function scanBundle(bundle: Bundle, known?: ReadonlyMap<Uint8Array, readonly TextFinding[]>): SecretFinding[] {
   const out: SecretFinding[] = [];
   const scanner = new TextScanner();
   for (const [path, f] of bundle) {
-    const found = (typeof f.content === 'string' ? undefined : known?.get(f.content)) ?? scanner.scan(typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8'));
+    const found = (typeof f.content === 'string' ? undefined : known?.get(f.content)) ?? scanner.scan(scannableText(f.content));
     for (const x of found) out.push({ path, pattern: x.pattern, what: x.what, line: x.line });
   }
   return out;
+}
+
+/**
+ * The text the scanner judges for one file's content: a gzip member (a payload stored compressed
+ * to fit its platform, fit-payload.ts) is judged by what cloud-init will decompress, other bytes
+ * as UTF-8 best effort.
+ */
+export function scannableText(content: string | Uint8Array): string {
+  if (typeof content === 'string') return content;
+  if (isGzip(content)) {
+    try {
+      return gunzipSync(content).toString('utf8');
+    } catch {
+      // not a whole gzip member: judged as the bytes it is
+    }
+  }
+  return Buffer.from(content).toString('utf8');
 }
 
 /** Converts findings into error diagnostics pointing at the spec part each file came from. */

@@ -5,6 +5,7 @@
  * when the payload does not fit and the platform's consumer can decompress it.
  */
 import type { Delivery, PlatformKind } from '../model/model.js';
+import { gunzipSync } from 'node:zlib';
 import { gzipDeterministic } from '../bundle/gzip.js';
 import { budgetFor, formatBytes, type UserDataBudget } from './budget.js';
 import { wrapMimePart } from './mime.js';
@@ -56,6 +57,12 @@ export class UserDataError extends Error {
 export function applyEncoding(data: Buffer, encoding: UserDataEncoding): Buffer {
   const gz = encoding === 'gzip' || encoding === 'gzip+base64' ? gzipDeterministic(data) : data;
   return encoding === 'base64' || encoding === 'gzip+base64' ? Buffer.from(gz.toString('base64'), 'latin1') : gz;
+}
+
+/** Undoes an encoding: the raw bytes of a payload stored compressed (user-data.yaml.gz, .gz.b64). */
+export function removeEncoding(data: Buffer, encoding: UserDataEncoding): Buffer {
+  const decoded = encoding === 'base64' || encoding === 'gzip+base64' ? Buffer.from(data.toString('latin1'), 'base64') : data;
+  return encoding === 'gzip' || encoding === 'gzip+base64' ? gunzipSync(decoded) : decoded;
 }
 
 /** The size a budget counts: base64 is the API's transport for 'decoded' budgets, so it is not counted there. */

@@ -1,20 +1,22 @@
 /**
  * File-level API behind `vmonboard userdata` and `vmonboard aws launch-template`: render the spec,
  * pick the VM's payload, encode it for its platform. The platform's delivery decides which
- * bundle file is the payload (layout.ts PAYLOAD_FILE), so these commands always send exactly
- * what `render` writes. An over-budget payload is a located finding (USERDATA_TOO_LARGE at the
- * platform in the spec), like any other render failure.
+ * bundle file is the payload (layout.ts), raw or stored compressed by render, and both commands
+ * fit it with the same code (encodeUserData, as src/delivery/fit-payload.ts does), so without
+ * --encoding they send exactly the bytes `render` writes. An over-budget payload is a located
+ * finding (USERDATA_TOO_LARGE at the VM's placement in the spec), as in render; other VMs'
+ * payload sizes are not reported (issue 15 §11).
  */
 import { renderSpecFile } from '../api.js';
 import type { Bundle } from '../bundle/bundle.js';
-import { PAYLOAD_FILE, vmDir } from '../delivery/layout.js';
+import { locatePayload, PAYLOAD_FILE } from '../delivery/layout.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Model, PlatformModel } from '../model/model.js';
 import type { ReadSpecOptions } from '../spec/read-spec.js';
 import type { ValidationResult } from '../spec/validate-spec.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { encodeUserData, UserDataError, type EncodedUserData, type UserDataEncoding } from './encode.js';
+import { encodeUserData, removeEncoding, UserDataError, type EncodedUserData, type UserDataEncoding } from './encode.js';
 
 /** A workload or platform name that does not fit the spec (a command-line mistake). */
 export class PayloadLookupError extends Error {}
@@ -23,8 +25,9 @@ export class PayloadLookupError extends Error {}
 export interface VmPayload {
   /** Bundle path of the payload file. */
   path: string;
-  /** File name (user-data.yaml, startup-script.sh, install.sh). */
+  /** File name of the raw payload (user-data.yaml, startup-script.sh, install.sh). */
   fileName: string;
+  /** The raw payload: a compressed bundle file is decompressed here. */
   content: Buffer;
   platform: PlatformModel;
   /** JSON pointer of the placement (`/workloads/i/platforms/j`): where its budget findings point. */
@@ -51,11 +54,10 @@ export function findVmPayload(model: Model, bundle: Bundle, workload: string, pl
   if (!placement) {
     throw new PayloadLookupError(`workload ${workload} does not run on platform ${platform}; it runs on: ${w.placements.map((pl) => pl.platform).join(', ')}`);
   }
-  const fileName = PAYLOAD_FILE[p.delivery];
-  const path = `${vmDir(workload, platform)}/${fileName}`;
-  const f = bundle.get(path);
-  if (!f) throw new Error(`the rendered bundle has no ${path} for delivery ${p.delivery}`);
-  return { path, fileName, content: Buffer.from(f.content), platform: p, placementPointer: placement.pointer };
+  const found = locatePayload((path) => bundle.has(path), workload, platform, p.delivery);
+  if (!found) throw new Error(`the rendered bundle has no payload for ${workload} on ${platform} (delivery ${p.delivery})`);
+  const content = removeEncoding(Buffer.from(bundle.get(found.path)!.content), found.encoding);
+  return { path: found.path, fileName: PAYLOAD_FILE[p.delivery], content, platform: p, placementPointer: placement.pointer };
 }
 
 /** Which VM, and how to encode its user data. */
@@ -81,13 +83,17 @@ export interface UserDataResult extends Pick<ValidationResult, 'diagnostics' | '
  * Renders the spec and returns one VM's encoded user data. Throws PayloadLookupError for an
  * unknown workload/platform/placement and UserDataError('unsupported') for an encoding the
  * platform cannot consume (both command-line mistakes); reports an over-budget payload as a
- * USERDATA_TOO_LARGE error.
+ * USERDATA_TOO_LARGE error at the VM's placement.
  */
 export async function renderUserData(specPath: string, opts: UserDataOptions): Promise<UserDataResult> {
   const { workload, platform, encoding, mime, ...readOpts } = opts;
-  const r = await renderSpecFile(specPath, readOpts);
+  // keepBundle: another VM's oversize payload makes render fail, but not this command.
+  const r = await renderSpecFile(specPath, { ...readOpts, keepBundle: true });
   if (!r.bundle || !r.model) return { diagnostics: r.diagnostics, sources: r.sources };
   const payload = findVmPayload(r.model, r.bundle, workload, platform);
+  // Render's size findings each name one VM; this VM's payload is fitted again below with the
+  // same code (and the encoding asked for), so none of them is this command's business.
+  const others = r.diagnostics.filter((d) => !BUDGET_CODES.has(d.code));
   try {
     const userData = encodeUserData({
       payload: payload.content,
@@ -98,16 +104,10 @@ export async function renderUserData(specPath: string, opts: UserDataOptions): P
       ...(encoding ? { encoding } : {}),
       ...(mime ? { mime } : {}),
     });
-    // The renderer's note that the payload needs gzip is answered by doing it; our own note says so.
-    // Budget findings of other VMs are not this command's business (issue 15 §11): only this
-    // VM's payload is printed, so only its size is reported.
-    const thisVm = r.diagnostics.filter((d) => !BUDGET_CODES.has(d.code) || d.pointer === payload.placementPointer);
-    const diagnostics = userData.automatic ? thisVm.filter((d) => d.code !== 'PAYLOAD_GZIP_REQUIRED') : thisVm;
-    return { diagnostics, sources: r.sources, locate: r.locate, payload, userData };
+    return { diagnostics: others, sources: r.sources, locate: r.locate, payload, userData };
   } catch (err) {
     if (!(err instanceof UserDataError) || err.reason !== 'too-large') throw err;
-    const d: Diagnostic & { atKey?: boolean } = { severity: 'error', code: 'USERDATA_TOO_LARGE', message: err.message, pointer: `${payload.platform.pointer}/delivery`, atKey: true };
-    const thisVm = r.diagnostics.filter((x) => !BUDGET_CODES.has(x.code) || x.pointer === payload.placementPointer);
-    return { diagnostics: sortDiagnostics([...thisVm, ...r.locate([d])]), sources: r.sources, payload };
+    const d: Diagnostic = { severity: 'error', code: 'USERDATA_TOO_LARGE', message: err.message, pointer: payload.placementPointer };
+    return { diagnostics: sortDiagnostics([...others, ...r.locate([d])]), sources: r.sources, locate: r.locate, payload };
   }
 }

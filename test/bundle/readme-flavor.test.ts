@@ -44,3 +44,18 @@ describe.each(goldenCases())('bundle README of golden case %s', (name) => {
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 });
+
+describe.each(goldenCases())('offboarding in the bundle README of golden case %s', (name) => {
+  // Issue 15 §8: uninstall.sh removes only what the payload recorded as installed by it, in both
+  // flavors; flavor gloo also records meshctl and puts back an operator's own.
+  it('lists each VM\'s uninstall.sh and says it removes only what the payload installed', async () => {
+    const model = await goldenModel(name);
+    const bundle = await goldenBundle(name);
+    const readme = text(bundle, README_FILE);
+    const offboard = readme.slice(readme.indexOf('## 6. Offboard a VM'));
+    expect(offboard).toMatch(/removes only the packages(?: and the `meshctl`)?\s+that the payload recorded\s+as installed by it/);
+    expect(offboard).toContain('sudo bash uninstall.sh');
+    expect(/an operator's own `meshctl` is put back/.test(offboard), name).toBe(model.flavor === 'gloo');
+    for (const w of model.workloads) for (const pl of w.placements) expect(bundle.has(`vms/${w.name}/${pl.platform}/uninstall.sh`), `${w.name}/${pl.platform}`).toBe(true);
+  });
+});

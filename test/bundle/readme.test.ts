@@ -201,3 +201,34 @@ describe('bundle README', () => {
     expect(escapeMermaid('say "hi" <b>')).toBe('say #quot;hi#quot; #lt;b#gt;');
   });
 });
+
+describe('a payload stored compressed (issue 15 §11)', () => {
+  it('is the file each VM section names, with how its platform takes it', async () => {
+    const m = await model('quickstart.yaml');
+    // The README names what the VM directory holds: put compressed payloads there, as render does
+    // for payloads over their platform's raw limit.
+    const out = new BundleBuilder();
+    out.add('vms/ratings/aws-prod/user-data.yaml.gz', new Uint8Array([0x1f, 0x8b]));
+    out.add('vms/ratings/azure-prod/user-data.yaml.gz', new Uint8Array([0x1f, 0x8b]));
+    out.add('vms/ratings/gcp-prod/startup-script.sh', '#!/bin/bash\n');
+    out.add('vms/reviews/aws-prod/user-data.yaml', '#cloud-config\n');
+    translateBundleReadme(m, out);
+    const text = String(out.get(README_FILE)!.content);
+    const section = (title: string): string => {
+      const from = text.indexOf(`### ${title}`);
+      return text.slice(from, text.indexOf('\n### ', from + 1));
+    };
+    const aws = section('ratings on aws-prod');
+    expect(aws).toContain('Attach `vms/ratings/aws-prod/user-data.yaml.gz` as EC2 user data');
+    expect(fenced(aws, 'sh')).toEqual(["aws ec2 run-instances --launch-template 'LaunchTemplateId=<launch-template-id>' --user-data fileb://vms/ratings/aws-prod/user-data.yaml.gz"]);
+    const azure = section('ratings on azure-prod');
+    expect(azure).toContain('Attach `vms/ratings/azure-prod/user-data.yaml.gz` as Azure custom data');
+    expect(azure).toContain('osProfile.customData takes the base64 of these bytes');
+    expect(fenced(azure, 'sh')).toEqual(['base64 -w0 vms/ratings/azure-prod/user-data.yaml.gz']);
+    // Raw payloads keep their name and get no compression note.
+    const reviews = section('reviews on aws-prod');
+    expect(reviews).toContain('Attach `vms/reviews/aws-prod/user-data.yaml` as EC2 user data');
+    expect(reviews).not.toContain('gzipped');
+    expect(section('ratings on gcp-prod')).toContain('vms/ratings/gcp-prod/startup-script.sh');
+  });
+});

@@ -123,12 +123,13 @@ describe('payloads over the raw budget', () => {
     expect((await runCloudInitSchema(parts[0]!.payload.toString('utf8'))).exitCode).toBe(0);
   });
 
-  it('fails an explicit encoding that is over budget, with the sizes, located at the platform', async () => {
+  it('fails an explicit encoding that is over budget, with the sizes, located at the VM', async () => {
     const r = await runBinary(['userdata', bigSpec(20), '--workload', 'ratings', '--platform', 'aws-prod', '--encoding', 'raw']);
     expect(r.code).toBe(1);
     expect(r.stdout.length).toBe(0);
     expect(r.stderr).toMatch(/error\[USERDATA_TOO_LARGE\]: user data for ratings on aws-prod \(user-data\.yaml\) is [\d,]{6} bytes with --encoding raw; EC2 UserData \(counted before base64\) allows at most 16,384 bytes\. Drop --encoding/);
-    expect(r.stderr).toMatch(/--> .*spec-20\.yaml:\d+:\d+ \(\/platforms\/0\/delivery\)/);
+    // Located at the VM (the workload's placement on the platform), where render reports it too.
+    expect(r.stderr).toMatch(/--> .*spec-20\.yaml:\d+:\d+ \(\/workloads\/0\/platforms\/0\)/);
   });
 
   it('fails with the raw and gzipped sizes and the limit when nothing fits, and prints nothing', async () => {

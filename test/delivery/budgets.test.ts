@@ -5,9 +5,9 @@
  * EC2's 16 KiB raw (the bootstrap travels gzipped inside write_files: docs/payload.md, "Size").
  */
 import { describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { userDataBudget, METADATA } from '../../src/platforms/facts.js';
-import { checkBudget } from '../../src/delivery/payloads.js';
+import { fitPayload } from '../../src/delivery/fit-payload.js';
 import { PAYLOAD_FILE } from '../../src/delivery/layout.js';
 import type { PlatformModel } from '../../src/model/model.js';
 import { corpus } from './helpers/corpus.js';
@@ -34,19 +34,30 @@ describe('platform facts', () => {
   });
 });
 
-describe('checkBudget', () => {
-  it('says nothing within the limit, notes gzip when only gzip fits, errors when nothing fits', () => {
+describe('fitPayload', () => {
+  it('keeps a payload within the limit raw, stores it compressed when only that fits, errors when nothing fits', () => {
     const p = platform('aws', 'cloud-init');
-    expect(checkBudget('x'.repeat(16384), p, '/w', 'w/p')).toEqual([]);
-    const compressible = checkBudget('a line of shell\n'.repeat(2000), p, '/w', 'w/p');
-    expect(compressible.map((d) => [d.severity, d.code])).toEqual([['warning', 'PAYLOAD_GZIP_REQUIRED']]);
+    const exact = 'x'.repeat(16384);
+    expect(fitPayload(exact, p, '/w', 'w')).toEqual({ name: 'user-data.yaml', content: exact, diagnostics: [] });
+    const text = 'a line of shell\n'.repeat(2000);
+    const compressible = fitPayload(text, p, '/w', 'w');
+    expect(compressible.name).toBe('user-data.yaml.gz');
+    expect(compressible.content.length).toBeLessThanOrEqual(16384);
+    expect(gunzipSync(compressible.content).toString('utf8')).toBe(text);
+    expect(compressible.diagnostics.map((d) => [d.severity, d.code, d.pointer])).toEqual([['info', 'PAYLOAD_GZIP_REQUIRED', '/w']]);
+    expect(compressible.diagnostics[0]!.message).toMatch(/^the w\/p payload is 32,000 bytes raw, over the 16,384 bytes limit of EC2 UserData \(counted before base64\), so the bundle holds it as user-data\.yaml\.gz \(\d+ bytes\), which cloud-init decompresses/);
     let seed = 1;
     const noise = Array.from({ length: 40000 }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join('');
-    const tooBig = checkBudget(noise, p, '/w', 'w/p');
-    expect(tooBig.map((d) => [d.severity, d.code, d.pointer])).toEqual([['error', 'USERDATA_TOO_LARGE', '/w']]);
+    const tooBig = fitPayload(noise, p, '/w', 'w');
+    expect(tooBig.diagnostics.map((d) => [d.severity, d.code, d.pointer])).toEqual([['error', 'USERDATA_TOO_LARGE', '/w']]);
+    expect(tooBig.diagnostics[0]!.message).toMatch(/is 40,000 bytes raw and [\d,]+ bytes gzipped; EC2 UserData \(counted before base64\) allows at most 16,384 bytes\. Make the payload smaller/);
+    // GCE user-data is text: compressed means gzip+base64 (with user-data-encoding: base64).
+    const gce = fitPayload('a line of shell\n'.repeat(20000), platform('gcp', 'cloud-init'), '/w', 'w');
+    expect(gce.name).toBe('user-data.yaml.gz.b64');
+    expect(gunzipSync(Buffer.from(Buffer.from(gce.content).toString('latin1'), 'base64')).length).toBe(320000);
     // A startup-script is run as is: gzip cannot help there.
-    expect(checkBudget('a line of shell\n'.repeat(20000), platform('gcp', 'startup-script'), '/w', 'w/p').map((d) => d.code)).toEqual(['USERDATA_TOO_LARGE']);
-    expect(checkBudget('x'.repeat(300000), platform('onprem', 'shell'), '/w', 'w/p')).toEqual([]);
+    expect(fitPayload('a line of shell\n'.repeat(20000), platform('gcp', 'startup-script'), '/w', 'w').diagnostics.map((d) => d.code)).toEqual(['USERDATA_TOO_LARGE']);
+    expect(fitPayload('x'.repeat(300000), platform('onprem', 'shell'), '/w', 'w').diagnostics).toEqual([]);
   });
 });
 

@@ -46,7 +46,8 @@ beforeAll(async () => {
     const f = c.payload.files.find((x) => x.name === 'user-data.yaml');
     if (!f) continue;
     const boot = renderBootstrap(c.vm, c.vm.platform.bake ? 'firstboot' : 'full');
-    docs.push({ vm: c, text: f.content, intended: buildCloudConfig(boot.script) });
+    // user-data.yaml is text; only a compressed payload (user-data.yaml.gz) is bytes.
+    docs.push({ vm: c, text: f.content as string, intended: buildCloudConfig(boot.script) });
   }
 }, 120_000);
 

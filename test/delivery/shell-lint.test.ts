@@ -21,8 +21,8 @@ let scripts: Script[] = [];
 
 beforeAll(async () => {
   for (const c of await corpus()) {
-    for (const f of c.payload.files.filter((x) => x.name.endsWith('.sh'))) scripts.push({ id: `${c.id}/${f.name}`, content: f.content });
-    for (const h of c.helpers) scripts.push({ id: `${c.id}/(on the VM) ${h.name}`, content: h.content });
+    for (const f of c.payload.files.filter((x) => x.name.endsWith('.sh'))) scripts.push({ id: `${c.id}/${f.name}`, content: f.content as string }); // .sh files are text
+    for (const h of c.helpers) scripts.push({ id: `${c.id}/(on the VM) ${h.name}`, content: h.content as string });
   }
 }, 120_000);
 

@@ -85,6 +85,9 @@ async function renderGlooSpec(): Promise<{ installSh: string; uninstallSh: strin
   return { installSh: text('vms/vm1/dc1/install.sh'), uninstallSh: text('vms/vm1/dc1/uninstall.sh'), model, warnings: r.diagnostics.filter((d) => d.severity !== 'error').map((d) => d.code) };
 }
 
+/** An operator's own meshctl, on the VM before vmonboard. */
+const OPERATOR_MESHCTL = '#!/bin/sh\necho "the operator\'s own meshctl"\n';
+
 describe('flavor gloo: on-prem install.sh with a stand-in meshctl', () => {
   it('verifies the downloads, onboards with exactly the workshop flags, removes the token, and a re-run is a no-op', async () => {
     const spec = await renderGlooSpec();
@@ -97,6 +100,10 @@ describe('flavor gloo: on-prem install.sh with a stand-in meshctl', () => {
         // The stand-in meshctl trusts the mirror's test CA from here (the real one's TLS settings are not public).
         mkdirSync(path.join(root, 'etc/vmonboard-e2e'), { recursive: true });
         writeFileSync(path.join(root, 'etc/vmonboard-e2e/mirror-ca.pem'), env.ca.caCertPem);
+        // The operator's own meshctl (issue 15 §8): the pinned one replaces it for the onboarding,
+        // uninstall.sh puts it back.
+        mkdirSync(path.join(root, 'usr/local/bin'), { recursive: true });
+        writeFileSync(path.join(root, 'usr/local/bin/meshctl'), OPERATOR_MESHCTL, { mode: 0o750 });
       },
     });
     try {
@@ -127,6 +134,12 @@ describe('flavor gloo: on-prem install.sh with a stand-in meshctl', () => {
       // Installed and checked against the verified copies; the token file is gone; status and marker recorded.
       expect(await m.container.sh("dpkg-query -W -f='${Package} ${Version}\\n' gloo-workload-agent istio-sidecar")).toBe(`gloo-workload-agent ${GLOO_VERSION}\nistio-sidecar ${DEFAULT_STANDIN_VERSIONS.istio}\n`);
       expect(await m.container.sh('cat /var/lib/vmonboard/gloo/packages')).toBe('gloo-workload-agent\nistio-sidecar\n');
+      // What this payload installed, for uninstall.sh: both packages (none was there before), and
+      // the pinned meshctl in place of the operator's, whose copy is kept.
+      expect(await m.container.sh('cd /var/lib/vmonboard/installed && ls && cat gloo-workload-agent istio-sidecar')).toBe(
+        `gloo-workload-agent\nistio-sidecar\nmeshctl\nmeshctl.preexisting\n${GLOO_VERSION}\n${DEFAULT_STANDIN_VERSIONS.istio}\n`,
+      );
+      expect(await m.container.sh('cat /var/lib/vmonboard/installed/meshctl.preexisting')).toBe(OPERATOR_MESHCTL);
       expect(await m.container.shResult(`test -e ${TOKEN_PATH}`)).toMatchObject({ code: 1 });
       expect(JSON.parse(await m.container.sh('cat /var/lib/vmonboard/status.json'))).toMatchObject({ state: 'ok', step: 'check' });
       const logs = await m.container.sh('cat /var/log/vmonboard/bootstrap.log /var/lib/vmonboard/gloo/onboard.log');
@@ -141,12 +154,16 @@ describe('flavor gloo: on-prem install.sh with a stand-in meshctl', () => {
       expect(env.mirror.downloads(again)).toEqual([]);
       expect(await m.container.sh('cat /var/lib/meshctl-standin/count')).toBe('1\n');
 
-      // Offboarding: meshctl's uninstall, then the packages, meshctl and the state are gone.
+      // Offboarding: meshctl's uninstall, then the packages and the state are gone; meshctl is the operator's again.
       const u = await m.container.exec(['bash', '-c', 'cd /root && ./uninstall.sh'], { env: { HOME: '/root' }, timeoutMs: 300_000 });
       expect(u.code, u.stdout + u.stderr).toBe(0);
       expect(await m.container.sh('cat /var/lib/meshctl-standin/argv.2')).toBe('external-workload\nuninstall\n');
       expect((await m.container.shResult('dpkg-query -W gloo-workload-agent istio-sidecar')).code).not.toBe(0);
-      expect((await m.container.shResult('test -e /usr/local/bin/meshctl || test -e /var/lib/vmonboard')).code).toBe(1);
+      expect((await m.container.shResult('test -e /var/lib/vmonboard')).code).toBe(1);
+      // The operator's meshctl is back, with its mode.
+      expect(await m.container.sh('cat /usr/local/bin/meshctl; stat -c %a /usr/local/bin/meshctl')).toBe(`${OPERATOR_MESHCTL}750\n`);
+      expect(u.stdout).toContain('vmonboard: put back the meshctl that was at /usr/local/bin/meshctl before vmonboard');
+      expect(u.stdout).not.toContain('vmonboard: left');
       expect(u.stdout).toContain('kubectl -n virtualmachines delete externalworkload vm1');
     } finally {
       await m.dispose();

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +163,7 @@ const DPKG_SHIMS: Record<string, string> = {
     'if [[ $1 == --control-path ]]; then exit 1; fi',
     '[[ -f "$SHIM_DIR/dpkg/$pkg" ]] || exit 1',
     'if [[ "$*" == *Version* ]]; then printf "%s" "$(<"$SHIM_DIR/dpkg/$pkg")"; fi',
+    'if [[ "$*" == *Status* ]]; then printf "install ok installed"; fi',
   ].join('\n'),
   dpkg: '[[ $1 == --verify && -f "$SHIM_DIR/dpkg/$2" ]]',
   timeout: 'shift; exec "$@"',
@@ -264,6 +265,11 @@ describe('the Gloo bootstrap in a sandbox', () => {
     expect(logs).not.toContain(TOKEN);
     expect(JSON.parse(g.sb.read('/var/lib/vmonboard/status.json')!)).toMatchObject({ state: 'ok', step: 'check' });
     expect(g.sb.read('/var/lib/vmonboard/gloo/packages')).toBe('gloo-workload-agent\nistio-sidecar\n');
+    // What this payload installed, for uninstall.sh (issue 15 §8): both packages and meshctl, nothing preexisting.
+    expect(g.sb.read('/var/lib/vmonboard/installed/gloo-workload-agent')).toBe('2.9.1');
+    expect(g.sb.read('/var/lib/vmonboard/installed/istio-sidecar')).toBe('1.25.3');
+    expect(g.sb.read('/var/lib/vmonboard/installed/meshctl')).toBe(`${glooPin(g.model, 'meshctl', 'bin').sha256}\n`);
+    expect(readdirSync(join(g.sb.root, 'var/lib/vmonboard/installed')).filter((f) => f.endsWith('.preexisting'))).toEqual([]);
     expect(g.sb.read('/var/lib/vmonboard/payload')).toMatch(/^[0-9a-f]{64}\n$/);
   });
 
@@ -337,5 +343,50 @@ describe('the Gloo bootstrap in a sandbox', () => {
     expect(g.sb.read('/usr/local/bin/meshctl')).toBeUndefined();
     expect(existsSync(join(g.sb.root, 'var/lib/vmonboard'))).toBe(false);
     expect(r.stdout).toContain('kubectl -n virtualmachines delete externalworkload vm1');
+    expect(r.stdout).not.toContain('vmonboard: left');
+  });
+
+  // Issue 15 §8 for flavor gloo: uninstall.sh purged every recorded package and deleted meshctl,
+  // even when the operator had installed them before vmonboard.
+  it('uninstall.sh leaves what was on the VM before (a package, the operator\'s meshctl), skips meshctl\'s uninstall then, and says so', async () => {
+    g = await setup();
+    const operatorMeshctl = '#!/bin/bash\necho "the operator\'s own meshctl"\n';
+    g.sb.write('/usr/local/bin/meshctl', operatorMeshctl, 0o755);
+    writeFileSync(join(g.sb.dir, 'dpkg/istio-sidecar'), '1.25.3\n');
+    const boot = await g.run();
+    expect(boot.code, boot.stdout + boot.stderr).toBe(0);
+    expect(g.sb.read('/var/lib/vmonboard/installed/istio-sidecar.preexisting')).toBe('');
+    expect(g.sb.read('/var/lib/vmonboard/installed/istio-sidecar')).toBeUndefined();
+    expect(g.sb.read('/var/lib/vmonboard/installed/gloo-workload-agent')).toBe('2.9.1');
+    expect(g.sb.read('/var/lib/vmonboard/installed/meshctl.preexisting')).toBe(operatorMeshctl);
+    // The pinned meshctl ran the onboarding.
+    expect(g.sb.read('/usr/local/bin/meshctl')).toBe(STANDIN_MESHCTL);
+    g.sb.resetCalls();
+    const onboardCalls = g.meshctlCalls().length;
+    const r = await runBash([g.uninstall], { ...g.sb.env, SHIM_DIR: g.sb.dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const purges = g.sb.calls().filter((c) => c[0] === 'apt-get' && c.includes('purge')).map((c) => c.at(-1));
+    expect(purges).toEqual(['gloo-workload-agent']);
+    // meshctl's uninstall may remove what it finds (its effects are NOT FOUND): not run; the sidecar keeps running.
+    expect(g.meshctlCalls()).toHaveLength(onboardCalls);
+    expect(g.sb.calls().filter((c) => c[0] === 'systemctl' && c.includes('istio.service'))).toEqual([]);
+    expect(g.sb.read('/usr/local/bin/meshctl')).toBe(operatorMeshctl);
+    expect(statSync(join(g.sb.root, 'usr/local/bin/meshctl')).mode & 0o777).toBe(0o755);
+    expect(r.stdout).toContain('vmonboard: left the package istio-sidecar installed: it was on this VM before vmonboard');
+    expect(r.stdout).toContain('vmonboard: put back the meshctl that was at');
+    expect(r.stdout).toMatch(/did not run meshctl external-workload uninstall or stop istio\.service: istio-sidecar may not be vmonboard's/);
+    expect(existsSync(join(g.sb.root, 'var/lib/vmonboard'))).toBe(false);
+  });
+
+  it('uninstall.sh of a VM onboarded before the markers existed removes nothing it cannot prove it installed', async () => {
+    g = await setup();
+    expect((await g.run()).code).toBe(0);
+    rmSync(join(g.sb.root, 'var/lib/vmonboard/installed'), { recursive: true });
+    g.sb.resetCalls();
+    const r = await runBash([g.uninstall], { ...g.sb.env, SHIM_DIR: g.sb.dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(g.sb.calls().filter((c) => c[0] === 'apt-get')).toEqual([]);
+    expect(g.sb.read('/usr/local/bin/meshctl')).toBe(STANDIN_MESHCTL);
+    expect(r.stdout).toContain('an older payload onboarded it), so it left the packages gloo-workload-agent istio-sidecar and');
   });
 });

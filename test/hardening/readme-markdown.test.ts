@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildReadmeContext, README_FILE } from '../../src/bundle/readme.js';
+import { buildReadmeContext, payloadsIn, README_FILE } from '../../src/bundle/readme.js';
 import { renderMarkdownTemplate } from '../../src/bundle/markdown-template.js';
 import { FUZZ_RUNS, FUZZ_SEED, announceSeed, timeoutFor } from './fuzz-settings.js';
 import { hostileCase } from './hostile-spec.js';
@@ -37,7 +37,7 @@ describe('a hostile description in the bundle README', () => {
           if (!r.bundle || c.values.description.trim() === '') return;
           checked++;
           const readme = commonMarkLines(bundleText(r.bundle, README_FILE));
-          const plain = commonMarkLines(renderMarkdownTemplate('bundle/README.md.hbs', { ...buildReadmeContext(r.model!), description: '' }));
+          const plain = commonMarkLines(renderMarkdownTemplate('bundle/README.md.hbs', { ...buildReadmeContext(r.model!, payloadsIn((p) => r.bundle!.has(p))), description: '' }));
           // The template puts the description paragraph and a blank line after the title (line 2).
           expect(readme.length, 'the description added more than one line').toBe(plain.length + 2);
           expect([...readme.slice(0, 3), ...readme.slice(5)]).toEqual(plain);

@@ -65,7 +65,8 @@ beforeAll(async () => {
   };
 
   // The benchmark's fleet, with a mesh root CA of 20 distinct certificates: every AWS payload is
-  // then over 16 KiB raw, so every AWS VM has a finding (PAYLOAD_GZIP_REQUIRED) whose order counts.
+  // then over 16 KiB raw, so every AWS VM has a finding (PAYLOAD_GZIP_REQUIRED) whose order counts,
+  // and a gzipped payload (user-data.yaml.gz): bytes that must cross from the workers unchanged.
   const { writeFleetSpec } = (await import(join(PROJECT_ROOT, 'bench/fleet-spec.mjs'))) as { writeFleetSpec(dir: string, n: number, o: { api: string }): Promise<string> };
   specPath = await writeFleetSpec(join(pkg, 'fleet'), WORKLOADS, { api: join(pkg, 'dist/src/api.js') });
   const openssl = requireExecutable('openssl', 'openssl');
@@ -93,7 +94,9 @@ describe('the parallel renderer', () => {
     expect(differences(buildBundle(v.model!).bundle, reference.bundle)).toEqual([]);
     const parallel = await compiled.buildBundleParallel(v.model!, { workers: 2 });
     // The workers really ran: their files come back as bytes.
-    expect(typeof parallel.bundle.get('vms/app-0/aws-prod/user-data.yaml')!.content).not.toBe('string');
+    expect(typeof parallel.bundle.get('vms/app-0/aws-prod/bootstrap.sh')!.content).not.toBe('string');
+    expect(parallel.bundle.has('vms/app-0/aws-prod/user-data.yaml')).toBe(false);
+    expect([...bytes(parallel.bundle.get('vms/app-0/aws-prod/user-data.yaml.gz')!.content).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
     expect(reference.bundle.size).toBeGreaterThan(WORKLOADS * 4 * 10);
     expect(differences(reference.bundle, parallel.bundle)).toEqual([]);
     expect(reference.diagnostics.filter((d) => d.code === 'PAYLOAD_GZIP_REQUIRED')).toHaveLength(WORKLOADS);
@@ -152,7 +155,7 @@ describe('from the TypeScript sources', () => {
     expect(parallelAvailable()).toBe(false);
     const v = await api.validateSpecFile(specPath);
     const r = await buildBundleParallel(v.model!, { workers: 2, minVms: 1 });
-    expect(typeof r.bundle.get('vms/app-0/aws-prod/user-data.yaml')!.content).toBe('string');
+    expect(typeof r.bundle.get('vms/app-0/aws-prod/bootstrap.sh')!.content).toBe('string');
     expect(differences(buildBundle(v.model!).bundle, r.bundle)).toEqual([]);
   }, 300_000);
 });

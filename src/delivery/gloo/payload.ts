@@ -1,6 +1,6 @@
 /**
  * Every payload file of one Gloo VM (workload × platform), in its delivery's form, reusing the
- * delivery wrappers and budget check of issue 5 (src/delivery/payloads.ts, cloud-config.ts):
+ * delivery wrappers and payload fitting of issue 5 (src/delivery/payloads.ts, cloud-config.ts):
  * - cloud-init: user-data.yaml (`#cloud-config` with the bootstrap in write_files and one runcmd)
  *   plus bootstrap.sh, the readable copy;
  * - startup-script: startup-script.sh; shell (on-prem, bare metal): install.sh;
@@ -13,9 +13,10 @@ import { createHash } from 'node:crypto';
 import type { Model, Placement, PlatformModel, WorkloadModel } from '../../model/model.js';
 import { safeHeader } from '../../vm/safe-header.js';
 import { renderShell } from '../shell-helpers.js';
-import { PAYLOAD_FILE, VM_SCRIPTS } from '../layout.js';
+import { VM_SCRIPTS } from '../layout.js';
 import { buildCloudConfig, renderCloudConfig } from '../cloud-config.js';
-import { checkBudget, type VmPayload, type PayloadFile } from '../payloads.js';
+import type { VmPayload, PayloadFile } from '../payloads.js';
+import { fitPayload } from '../fit-payload.js';
 import { buildGlooContext } from './context.js';
 import { renderHashed } from '../hashed-render.js';
 
@@ -37,20 +38,15 @@ export function renderGlooBootstrap(model: Model, workload: WorkloadModel, platf
 export function renderGlooVmPayload(model: Model, workload: WorkloadModel, placement: Placement, platform: PlatformModel): VmPayload {
   const boot = renderGlooBootstrap(model, workload, platform);
   const files: PayloadFile[] = [];
-  let payload: string;
-  if (platform.delivery === 'cloud-init') {
-    payload = renderCloudConfig(buildCloudConfig(boot.script), safeHeader(model));
-    files.push({ name: PAYLOAD_FILE['cloud-init'], content: payload, mode: 0o644 });
-    files.push({ name: VM_SCRIPTS.bootstrap, content: boot.script, mode: 0o755 });
-  } else {
-    payload = boot.script;
-    files.push({ name: PAYLOAD_FILE[platform.delivery], content: payload, mode: 0o755 });
-  }
+  const cloudInit = platform.delivery === 'cloud-init';
+  const fitted = fitPayload(cloudInit ? renderCloudConfig(buildCloudConfig(boot.script), safeHeader(model)) : boot.script, platform, placement.pointer, workload.name);
+  files.push({ name: fitted.name, content: fitted.content, mode: cloudInit ? 0o644 : 0o755 });
+  if (cloudInit) files.push({ name: VM_SCRIPTS.bootstrap, content: boot.script, mode: 0o755 });
   files.push({ name: VM_SCRIPTS.verify, content: renderShell(GLOO_TEMPLATES.verify, buildGlooContext(model, workload, platform, 'verify')), mode: 0o755 });
   files.push({ name: VM_SCRIPTS.uninstall, content: renderShell(GLOO_TEMPLATES.uninstall, buildGlooContext(model, workload, platform, 'uninstall')), mode: 0o755 });
   return {
     files: files.sort((a, b) => (a.name < b.name ? -1 : 1)),
     payloadHash: boot.payloadHash,
-    diagnostics: checkBudget(payload, platform, placement.pointer, `${workload.name}/${platform.name}`),
+    diagnostics: fitted.diagnostics,
   };
 }

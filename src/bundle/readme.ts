@@ -4,11 +4,12 @@
  * order. Prose lives in templates/bundle/README.md.hbs; this file builds its context.
  */
 import { listOffboardPlans } from '../cluster/offboard.js';
-import type { Delivery, Model, PlatformKind, PlatformModel, PortRole } from '../model/model.js';
+import type { Delivery, Model, PlatformKind, PlatformModel, PortRole, WorkloadModel } from '../model/model.js';
 import type { BundleBuilder } from './bundle.js';
 import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../delivery/layout.js';
 import { listFirewallRules } from './firewall.js';
 import { MANIFEST_FILE } from './manifest.js';
+import { shortWorkloadName } from '../model/find-workload.js';
 import { renderMarkdownTemplate } from './markdown-template.js';
 import { GLOO_NAMESPACE, GLOO_SPIRE_DEPLOYMENT, OTLP_RELAY_PIPELINE } from '../gloo/facts.js';
 
@@ -25,9 +26,14 @@ function deliveryHow(kind: PlatformKind, delivery: Delivery): string {
   return 'cloud-init user data (NoCloud seed)';
 }
 
-/** One VM kind (workload × platform) row, with the commands the README shows. */
-function vmRow(model: Model, workload: string, p: PlatformModel) {
-  const dir = vmDir(workload, p.name);
+/**
+ * One VM kind (workload × platform) row, with the commands the README shows. Names are unique per
+ * namespace only (issue 16): a workload whose name another namespace also has is shown, and passed
+ * to `--workload`, as `<namespace>/<name>`; a unique name stays plain, as the commands accept it.
+ */
+function vmRow(model: Model, w: WorkloadModel, p: PlatformModel) {
+  const dir = vmDir(w, p.name);
+  const workload = shortWorkloadName(w, model.workloads);
   const payload = `${dir}/${PAYLOAD_FILE[p.delivery]}`;
   const cloud = p.delivery !== 'shell';
   return {
@@ -46,7 +52,7 @@ function vmRow(model: Model, workload: string, p: PlatformModel) {
     aws: p.kind === 'aws' && p.delivery === 'cloud-init',
     installArgv: ['sudo', 'bash', PAYLOAD_FILE[p.delivery]],
     joinToken: p.attestation.type === 'join_token',
-    nodeAliasId: model.workloads.find((w) => w.name === workload)?.placements.find((pl) => pl.platform === p.name)?.nodeAliasId ?? '',
+    nodeAliasId: w.placements.find((pl) => pl.platform === p.name)?.nodeAliasId ?? '',
   };
 }
 
@@ -162,7 +168,7 @@ function buildTopology(model: Model) {
 /** Builds the template context: every field the template reads, nothing optional. */
 export function buildReadmeContext(model: Model) {
   const byName = new Map(model.platforms.map((p) => [p.name, p]));
-  const vms = model.workloads.flatMap((w) => w.placements.map((pl) => vmRow(model, w.name, byName.get(pl.platform)!)));
+  const vms = model.workloads.flatMap((w) => w.placements.map((pl) => vmRow(model, w, byName.get(pl.platform)!)));
   const gloo = model.flavor === 'gloo';
   return {
     name: model.name,
@@ -181,7 +187,7 @@ export function buildReadmeContext(model: Model) {
     vms,
     anyBake: vms.some((v) => v.bake),
     anyJoinToken: vms.some((v) => v.joinToken),
-    offboard: listOffboardPlans(model).map((p) => ({ workload: p.workload, platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
+    offboard: listOffboardPlans(model).map((p) => ({ workload: shortWorkloadName({ namespace: p.namespace, name: p.workload }, model.workloads), platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
     manifestFile: MANIFEST_FILE,
     verifyScript: VM_SCRIPTS.verify,
     uninstallScript: VM_SCRIPTS.uninstall,

@@ -143,6 +143,7 @@ const catalog = {
   BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },
   RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },
   USAGE: { severity: 'error', stage: 'cli', summary: 'The command line is wrong.' },
+  WORKLOAD_AMBIGUOUS: { severity: 'error', stage: 'cli', summary: 'A --workload argument names a workload that more than one namespace has; pass it as <namespace>/<name> (the message lists the choices). Exit code 2.' },
   INTERNAL_ERROR: { severity: 'error', stage: 'cli', summary: 'A bug in vmonboard; please report it with the spec that triggers it.' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -21,7 +21,7 @@ function payloads(model: Model): Map<string, string> {
   for (const w of model.workloads) {
     for (const pl of w.placements) {
       const platform = model.platforms.find((p) => p.name === pl.platform)!;
-      const f = bundle.get(`${vmDir(w.name, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`);
+      const f = bundle.get(`${vmDir(w, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`);
       if (!f) continue;
       out.set(`${w.namespace}/${w.name}@${platform.name}`, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64'));
     }

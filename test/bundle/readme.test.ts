@@ -161,7 +161,7 @@ describe('bundle README', () => {
     for (const w of m.workloads) for (const pl of w.placements) expect(text).toContain(`### ${w.name} on ${pl.platform}`);
     expect(text).toContain('vmonboard userdata quickstart.yaml --workload ratings --platform aws-prod > user-data');
     expect(text).toContain("vmonboard aws launch-template quickstart.yaml --workload ratings --platform aws-prod --template '<launch-template-id>'");
-    expect(text).toContain('[vms/ratings/gcp-prod/startup-script.sh](vms/ratings/gcp-prod/startup-script.sh)');
+    expect(text).toContain('[vms/bookinfo/ratings/gcp-prod/startup-script.sh](vms/bookinfo/ratings/gcp-prod/startup-script.sh)');
     expect(fenced(text.slice(text.indexOf('## 5.')), 'sh')).toEqual(['sudo bash verify.sh']);
     expect(fenced(text.slice(text.indexOf('## 6.')), 'sh')).toEqual(['sudo bash uninstall.sh']);
     expect(text).toContain('vmonboard render --check quickstart.yaml -o');
@@ -181,8 +181,8 @@ describe('bundle README', () => {
       }
       for (const w of m.workloads) {
         for (const pl of w.placements) {
-          for (const f of ['verify.sh', 'uninstall.sh']) expect(bundle.get(`vms/${w.name}/${pl.platform}/${f}`)?.mode, `${c} ${f}`).toBe(0o755);
-          if (m.platforms.find((p) => p.name === pl.platform)!.bake) expect(bundle.has(`vms/${w.name}/${pl.platform}/bake.sh`)).toBe(true);
+          for (const f of ['verify.sh', 'uninstall.sh']) expect(bundle.get(`vms/${w.namespace}/${w.name}/${pl.platform}/${f}`)?.mode, `${c} ${f}`).toBe(0o755);
+          if (m.platforms.find((p) => p.name === pl.platform)!.bake) expect(bundle.has(`vms/${w.namespace}/${w.name}/${pl.platform}/bake.sh`)).toBe(true);
         }
       }
     }

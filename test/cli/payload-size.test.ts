@@ -36,7 +36,7 @@ describe('render and userdata agree on payload sizes', () => {
     const r = await runInProcess(['render', spec, '-o', out]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning\[PAYLOAD_GZIP_REQUIRED\]: the ratings\/aws-prod payload is (\d{5}) bytes, over the EC2 UserData limit of 16384, so the bundle's file cannot be attached as it is; it fits gzipped \((\d+) bytes\): attach it gzipped \(gzip -9\), or use vmonboard userdata/);
-    const raw = readFileSync(join(out, 'vms/ratings/aws-prod/user-data.yaml'));
+    const raw = readFileSync(join(out, 'vms/bookinfo/ratings/aws-prod/user-data.yaml'));
     expect(raw.length).toBeGreaterThan(16_384);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('attach it gzipped (`gzip -9`)');
     expect((await runInProcess(['render', spec, '-o', join(w, 'strict'), '--strict'])).code).toBe(1);

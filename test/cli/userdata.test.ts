@@ -27,7 +27,7 @@ async function placements() {
   for (const c of goldenCases()) {
     const m = await goldenModel(c);
     if (m.flavor !== 'istio') continue;
-    for (const w of m.workloads) for (const pl of w.placements) out.push({ c, workload: w.name, platform: m.platforms.find((p) => p.name === pl.platform)! });
+    for (const w of m.workloads) for (const pl of w.placements) out.push({ c, workload: w.name, w, platform: m.platforms.find((p) => p.name === pl.platform)! });
   }
   return out;
 }
@@ -37,11 +37,11 @@ describe('vmonboard userdata on the golden cases', () => {
     const all = await placements();
     expect(all.length).toBeGreaterThanOrEqual(8);
     let gzipped = 0;
-    for (const { c, workload, platform } of all) {
+    for (const { c, workload, w, platform } of all) {
       const r = await userdata(c, '--workload', workload, '--platform', platform.name);
       const label = `${c} ${workload}/${platform.name}`;
       expect(r.code, `${label}\n${r.stderr}`).toBe(0);
-      const file = (await goldenBundle(c)).get(`${vmDir(workload, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`)!;
+      const file = (await goldenBundle(c)).get(`${vmDir(w, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`)!;
       expect(unzipIfGzip(r.stdout).equals(Buffer.from(file.content)), label).toBe(true);
       const budget = budgetFor(platform.kind, platform.delivery);
       if (budget) expect(r.stdout.length, label).toBeLessThanOrEqual(budget.limit);
@@ -64,7 +64,7 @@ describe('vmonboard userdata on the golden cases', () => {
 
   it('wraps as MIME, gzips and base64s on request; cloud-init recovers the exact payload', async () => {
     const bundle = await goldenBundle('aws-cloudinit');
-    const payload = Buffer.from(bundle.get('vms/ratings/aws-prod/user-data.yaml')!.content);
+    const payload = Buffer.from(bundle.get('vms/bookinfo/ratings/aws-prod/user-data.yaml')!.content);
     const r = await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'aws-prod', '--mime', '--encoding', 'gzip+base64');
     expect(r.code, r.stderr).toBe(0);
     const blob = Buffer.from(r.stdout.toString('latin1'), 'base64');

@@ -66,7 +66,7 @@ describe('explain on the quickstart', () => {
     expect(aws.needs.firewall.some((f: { port: number }) => f.port === 8081)).toBe(true);
     expect(aws.needs.iam.map((d: { permissions: string[] }) => d.permissions).flat()).toContain('ec2:DescribeInstances');
     expect(aws.needs.downloads.every((d: { url: string; sha256: string }) => d.url.startsWith('https://') && /^[0-9a-f]{64}$/.test(d.sha256))).toBe(true);
-    expect(aws.offboard.script).toBe('cluster/offboard/ratings/aws-prod.sh');
+    expect(aws.offboard.script).toBe('cluster/offboard/bookinfo/ratings/aws-prod.sh');
   });
 
   it('the schema oracle rejects an unknown key and a wrong risk code', async () => {

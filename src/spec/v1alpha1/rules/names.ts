@@ -12,18 +12,20 @@ function firstSeen<T>(items: T[], key: (t: T) => string, onDup: (index: number, 
   });
 }
 
-/** Platform names, workload names and port names/numbers are unique. */
+/** Platform names, workload names (per namespace) and port names/numbers are unique. */
 export const uniqueNames: Rule = {
   name: 'unique-names',
   check({ spec, report }) {
     firstSeen(spec.platforms, (p) => p.name, (i, first) =>
       report('DUPLICATE_NAME', `/platforms/${i}/name`, `platform name "${spec.platforms[i]!.name}" is already used by platforms[${first}]; platform names must be unique`),
     );
-    // Workload names are unique across namespaces: they name bundle directories (vms/<workload>/)
-    // and the --workload flag.
-    firstSeen(spec.workloads, (w) => w.name, (i, first) =>
-      report('DUPLICATE_NAME', `/workloads/${i}/name`, `workload name "${spec.workloads[i]!.name}" is already used by workloads[${first}]; workload names must be unique (they name bundle directories)`),
-    );
+    // A workload is named by (namespace, name), as in Kubernetes (issue 16): two teams' `api` in
+    // `payments` and `search` are two workloads, under vms/<namespace>/<workload>/. The same name
+    // twice in one namespace would be one WorkloadGroup, one ServiceAccount and one bundle directory.
+    firstSeen(spec.workloads, (w) => JSON.stringify([w.namespace, w.name]), (i, first) => {
+      const w = spec.workloads[i]!;
+      report('DUPLICATE_NAME', `/workloads/${i}/name`, `workload "${w.name}" in namespace "${w.namespace}" is already defined by workloads[${first}]; a workload is named by its namespace and name, so rename one or move it to another namespace`);
+    });
     spec.workloads.forEach((w, wi) => {
       const ports = w.ports ?? [];
       firstSeen(ports, (p) => p.name, (i, first) =>

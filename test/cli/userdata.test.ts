@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYLOAD_FILE, vmDir } from '../../src/delivery/layout.js';
+import { renderSpecFile } from '../../src/api.js';
 import { budgetFor } from '../../src/userdata/budget.js';
 import { GOLDEN_DIR, GOLDEN_FILES, goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
@@ -84,6 +85,28 @@ describe('vmonboard userdata on the golden cases', () => {
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('platforms: aws-prod');
     expect((await runBinary(['userdata', spec('aws-cloudinit')])).code).toBe(2); // --workload and --platform are required
+  });
+
+  it('takes --workload as <namespace>/<name>, or a plain name only one namespace has (issue 16 §2)', async () => {
+    const fleet = join(GOLDEN_DIR, '..', '..', '..', 'examples', 'fleet.yaml');
+    const run = (...args: string[]) => runBinary(['userdata', fleet, ...args]);
+    // `api` is in namespaces payments and search: the plain name is a usage error with a stable code.
+    const plain = await run('--workload', 'api', '--platform', 'aws-prod');
+    expect(plain.code).toBe(2);
+    expect(plain.stdout.length).toBe(0);
+    expect(plain.stderr).toContain('error[WORKLOAD_AMBIGUOUS]: workload "api" is in 2 namespaces (did you mean "payments/api" or "search/api"?); name one as <namespace>/<name>');
+    const [payments, search] = await Promise.all([run('--workload', 'payments/api', '--platform', 'aws-prod'), run('--workload', 'search/api', '--platform', 'aws-prod')]);
+    expect([payments.code, search.code], payments.stderr + search.stderr).toEqual([0, 0]);
+    // Each prints its own VM's payload, from its own bundle directory.
+    const bundle = (await renderSpecFile(fleet)).bundle!;
+    expect(unzipIfGzip(payments.stdout).equals(Buffer.from(bundle.get('vms/payments/api/aws-prod/user-data.yaml')!.content))).toBe(true);
+    expect(unzipIfGzip(search.stdout).equals(Buffer.from(bundle.get('vms/search/api/aws-prod/user-data.yaml')!.content))).toBe(true);
+    expect(payments.stdout.equals(search.stdout)).toBe(false);
+    // A unique name stays plain; a misspelled one is suggested in the form that works.
+    expect((await run('--workload', 'payments-db', '--platform', 'rack1')).code).toBe(0);
+    const typo = await run('--workload', 'apu', '--platform', 'aws-prod');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('error: the spec has no workload "apu" (did you mean "payments/api" or "search/api"?); workloads: payments/api, search/api, payments-db, batch-worker');
   });
 });
 

@@ -41,7 +41,7 @@ const catalog = {
   SCHEMA_INVALID: { severity: 'error', stage: 'schema', summary: 'Another JSON Schema violation; the message says which.' },
   // Cross-field rules.
   NAME_NOT_DNS1123: { severity: 'error', stage: 'rules', summary: 'A name must be a DNS-1123 label: lowercase letters, digits and -, at most 63 characters, starting and ending alphanumeric.' },
-  DUPLICATE_NAME: { severity: 'error', stage: 'rules', summary: 'Two platforms, two workloads (in one namespace) or two ports of a workload share a name.' },
+  DUPLICATE_NAME: { severity: 'error', stage: 'rules', summary: 'Two platforms, two workloads in one namespace or two ports of a workload share a name, or two workloads\' SPIRE entry names (<namespace>-<name>-<platform>) would be the same.' },
   DUPLICATE_PORT_NUMBER: { severity: 'error', stage: 'rules', summary: 'Two ports of a workload share a number.' },
   PORT_OUT_OF_RANGE: { severity: 'error', stage: 'rules', summary: 'A port number must be between 1 and 65535.' },
   PORT_ROLE_CONFLICT: { severity: 'error', stage: 'rules', summary: 'Two east-west gateway port roles use the same port number.' },

@@ -99,6 +99,20 @@ describe('explain on the quickstart', () => {
     expect((await runInProcess(['explain', QUICKSTART, '--platform', 'nope'])).code).toBe(2);
   });
 
+  it('--workload takes <namespace>/<name>; a plain name two namespaces have is WORKLOAD_AMBIGUOUS (exit 2)', async () => {
+    const fleet = join(PROJECT_ROOT, 'examples', 'fleet.yaml');
+    const plain = await runInProcess(['explain', fleet, '--workload', 'api']);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toContain('error[WORKLOAD_AMBIGUOUS]: workload "api" is in 2 namespaces (did you mean "payments/api" or "search/api"?)');
+    const r = await runInProcess(['explain', fleet, '--workload', 'search/api', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { identities: Array<{ namespace: string; workload: string; platform: string; needs: { firewall: Array<{ appliesTo: string; direction: string }> } }> }).identities;
+    expect(ids.map((i) => `${i.namespace}/${i.workload}@${i.platform}`)).toEqual(['search/api@aws-prod']);
+    // Its inbound rows are its own, not payments/api's.
+    expect(ids[0]!.needs.firewall.filter((f) => f.direction === 'inbound').map((f) => f.appliesTo)).toEqual(['search/api VMs', 'search/api VMs']);
+  });
+
   it('an invalid spec exits 1 with the report on stderr and nothing on stdout', async () => {
     const r = await runInProcess(['explain', '--format', 'json', '-'], 'apiVersion: vmonboard/v1alpha1\nkind: OnboardingSpec\n');
     expect(r.code).toBe(1);

@@ -40,7 +40,22 @@ export function qualifiedWorkloadName(w: WorkloadKey): string {
  * namespace has it, else `<namespace>/<name>`.
  */
 export function shortWorkloadName(w: WorkloadKey, all: readonly WorkloadKey[]): string {
-  return all.filter((x) => x.name === w.name).length > 1 ? qualifiedWorkloadName(w) : w.name;
+  return (countNames(all).get(w.name) ?? 0) > 1 ? qualifiedWorkloadName(w) : w.name;
+}
+
+/**
+ * How many workloads have each name, computed once per workload list: the README and firewall
+ * translators ask for every workload, and a spec may hold 20,000 (a scan each would be quadratic).
+ */
+const nameCounts = new WeakMap<readonly WorkloadKey[], Map<string, number>>();
+function countNames(all: readonly WorkloadKey[]): Map<string, number> {
+  let counts = nameCounts.get(all);
+  if (!counts) {
+    counts = new Map();
+    for (const x of all) counts.set(x.name, (counts.get(x.name) ?? 0) + 1);
+    nameCounts.set(all, counts);
+  }
+  return counts;
 }
 
 /** `"a"` or `"a" or "b"` or `"a", "b" or "c"`. */

@@ -27,7 +27,7 @@ export async function goldenPayloadSizes() {
       for (const pl of w.placements) {
         const p = r.model.platforms.find((x) => x.name === pl.platform);
         // A payload over its platform's raw limit is stored compressed (user-data.yaml.gz): measure the raw bytes.
-        const found = locatePayload((path) => r.bundle.has(path), w.name, p.name, p.delivery);
+        const found = locatePayload((path) => r.bundle.has(path), w, p.name, p.delivery);
         if (!found) throw new Error(`${c.name}: no payload for ${w.name}/${p.name}`);
         const bytes = removeEncoding(Buffer.from(r.bundle.get(found.path).content), found.encoding);
         out.push({ case: c.name, vm: `${w.name}/${p.name}`, delivery: p.delivery, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, budget: BUDGET[p.kind] ?? 'none' });

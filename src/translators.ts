@@ -33,9 +33,9 @@ export interface TranslatorEntry {
 
 /** Registered translators (cluster side, VM agent configs, payloads, bundle README/manifest). */
 export const translators: TranslatorEntry[] = [
-  // VM agent configs, flavor istio (issue 4): vms/<workload>/<platform>/{istio,spire,systemd,otel}/.
+  // VM agent configs, flavor istio (issue 4): vms/<namespace>/<workload>/<platform>/{istio,spire,systemd,otel}/.
   { name: 'vm-agent-files', run: translateAgentFiles, perVm: agentFilesPerVm },
-  // First-boot payloads, flavor istio (issue 5): vms/<workload>/<platform>/ payload, bake.sh, verify.sh, uninstall.sh.
+  // First-boot payloads, flavor istio (issue 5): vms/<namespace>/<workload>/<platform>/ payload, bake.sh, verify.sh, uninstall.sh.
   { name: 'vm-payloads', run: translatePayloads, perVm: payloadsPerVm },
   // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart.
   { name: 'cluster', run: translateClusterValues },
@@ -44,7 +44,7 @@ export const translators: TranslatorEntry[] = [
   // Cluster side, flavor gloo (issue 10): cluster/ gloo-platform values, istiod and gateway values,
   // ExternalWorkloads and the east-west Service through our chart, README. Flavor istio renders nothing here.
   { name: 'cluster-gloo', run: translateGlooCluster },
-  // First-boot payloads, flavor gloo (issue 10): vms/<workload>/<platform>/ payload (meshctl ew onboard), verify.sh, uninstall.sh.
+  // First-boot payloads, flavor gloo (issue 10): vms/<namespace>/<workload>/<platform>/ payload (meshctl ew onboard), verify.sh, uninstall.sh.
   { name: 'vm-payloads-gloo', run: translateGlooPayloads, perVm: glooPayloadsPerVm },
   // Bundle README (issue 6), after the payload translators on purpose: it names the payload file
   // each VM directory holds, which is compressed when the raw payload is over its platform's

@@ -12,6 +12,7 @@
  * node ranges for CNIs that masquerade pod traffic, and the other VMs of the VM network.
  * Flavor gloo: see {@link GLOO_INBOUND_NOTE}.
  */
+import { shortWorkloadName } from '../model/find-workload.js';
 import type { Model, PlatformKind, PortRole, SecretRef } from '../model/model.js';
 
 /** One rule of the table. */
@@ -128,10 +129,13 @@ export function listFirewallRules(model: Model): FirewallRule[] {
     if (md) addOnce({ appliesTo: p.name, direction: 'outbound', destination: md, port: 80, protocol: 'TCP', why: 'instance identity for SPIRE node attestation and metadata for telemetry (link-local: only host firewalls filter it)' });
   }
   for (const w of model.workloads) {
+    // `<namespace>/<name>` when another namespace has a workload of this name (issue 16): their
+    // rows must neither merge nor read alike. A unique name stays plain, as `--workload` takes it.
+    const id = shortWorkloadName(w, model.workloads);
     for (const port of w.ports) {
-      const why = `mesh traffic to ${w.name} port ${port.name} (${port.protocol}), mTLS terminated by the sidecar`;
+      const why = `mesh traffic to ${id} port ${port.name} (${port.protocol}), mTLS terminated by the sidecar`;
       for (const source of listInboundSources(model)) {
-        addOnce({ appliesTo: `${w.name} VMs`, direction: 'inbound', destination: source.peer, port: port.number, protocol: 'TCP', why: `${why}; ${source.why}` });
+        addOnce({ appliesTo: `${id} VMs`, direction: 'inbound', destination: source.peer, port: port.number, protocol: 'TCP', why: `${why}; ${source.why}` });
       }
     }
   }

@@ -6,11 +6,12 @@
  * lives in templates/bundle/README.md.hbs; this file builds its context.
  */
 import { listOffboardPlans } from '../cluster/offboard.js';
-import type { Delivery, Model, PlatformKind, PlatformModel, PortRole } from '../model/model.js';
+import type { Delivery, Model, PlatformKind, PlatformModel, PortRole, WorkloadKey, WorkloadModel } from '../model/model.js';
 import type { BundleBuilder } from './bundle.js';
 import { locatePayload, PAYLOAD_FILE, VM_SCRIPTS, vmDir, type PayloadEncoding } from '../delivery/layout.js';
 import { listFirewallRules } from './firewall.js';
 import { MANIFEST_FILE } from './manifest.js';
+import { shortWorkloadName } from '../model/find-workload.js';
 import { renderMarkdownTemplate } from './markdown-template.js';
 import { GLOO_NAMESPACE, GLOO_SPIRE_DEPLOYMENT, OTLP_RELAY_PIPELINE } from '../gloo/facts.js';
 
@@ -28,7 +29,7 @@ function deliveryHow(kind: PlatformKind, delivery: Delivery): string {
 }
 
 /** Which payload file a VM directory holds: its bundle path and encoding. */
-export type PayloadLookup = (workload: string, p: PlatformModel) => { path: string; encoding: PayloadEncoding };
+export type PayloadLookup = (workload: WorkloadKey, p: PlatformModel) => { path: string; encoding: PayloadEncoding };
 
 /** The lookup of a model alone: every payload raw (what a bundle holds unless a payload was over its limit). */
 const rawPayloads: PayloadLookup = (workload, p) => ({ path: `${vmDir(workload, p.name)}/${PAYLOAD_FILE[p.delivery]}`, encoding: 'raw' });
@@ -60,10 +61,15 @@ function attachCompressed(kind: PlatformKind, payload: string, encoding: Payload
   };
 }
 
-/** One VM kind (workload × platform) row, with the commands the README shows. */
-function vmRow(model: Model, workload: string, p: PlatformModel, payloads: PayloadLookup) {
-  const dir = vmDir(workload, p.name);
-  const { path: payload, encoding } = payloads(workload, p);
+/**
+ * One VM kind (workload × platform) row, with the commands the README shows. Names are unique per
+ * namespace only (issue 16): a workload whose name another namespace also has is shown, and passed
+ * to `--workload`, as `<namespace>/<name>`; a unique name stays plain, as the commands accept it.
+ */
+function vmRow(model: Model, w: WorkloadModel, p: PlatformModel, payloads: PayloadLookup) {
+  const dir = vmDir(w, p.name);
+  const workload = shortWorkloadName(w, model.workloads);
+  const { path: payload, encoding } = payloads(w, p);
   const cloud = p.delivery !== 'shell';
   return {
     workload,
@@ -82,7 +88,7 @@ function vmRow(model: Model, workload: string, p: PlatformModel, payloads: Paylo
     aws: p.kind === 'aws' && p.delivery === 'cloud-init',
     installArgv: ['sudo', 'bash', PAYLOAD_FILE[p.delivery]],
     joinToken: p.attestation.type === 'join_token',
-    nodeAliasId: model.workloads.find((w) => w.name === workload)?.placements.find((pl) => pl.platform === p.name)?.nodeAliasId ?? '',
+    nodeAliasId: w.placements.find((pl) => pl.platform === p.name)?.nodeAliasId ?? '',
   };
 }
 
@@ -201,7 +207,7 @@ function buildTopology(model: Model) {
  */
 export function buildReadmeContext(model: Model, payloads: PayloadLookup = rawPayloads) {
   const byName = new Map(model.platforms.map((p) => [p.name, p]));
-  const vms = model.workloads.flatMap((w) => w.placements.map((pl) => vmRow(model, w.name, byName.get(pl.platform)!, payloads)));
+  const vms = model.workloads.flatMap((w) => w.placements.map((pl) => vmRow(model, w, byName.get(pl.platform)!, payloads)));
   const gloo = model.flavor === 'gloo';
   return {
     name: model.name,
@@ -221,7 +227,7 @@ export function buildReadmeContext(model: Model, payloads: PayloadLookup = rawPa
     vms,
     anyBake: vms.some((v) => v.bake),
     anyJoinToken: vms.some((v) => v.joinToken),
-    offboard: listOffboardPlans(model).map((p) => ({ workload: p.workload, platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
+    offboard: listOffboardPlans(model).map((p) => ({ workload: shortWorkloadName({ namespace: p.namespace, name: p.workload }, model.workloads), platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
     manifestFile: MANIFEST_FILE,
     verifyScript: VM_SCRIPTS.verify,
     uninstallScript: VM_SCRIPTS.uninstall,

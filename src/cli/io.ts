@@ -29,5 +29,15 @@ export class CliExit extends Error {
   }
 }
 
-/** A command-line mistake (exit 2), printed with the usage hint. */
-export class UsageError extends Error {}
+/**
+ * A command-line mistake (exit 2), printed with the usage hint. A mistake with a catalog code
+ * (WORKLOAD_AMBIGUOUS) is printed as `error[CODE]: ...`, like a diagnostic, so scripts can match it.
+ */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}

@@ -53,7 +53,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`error: ${err.message}\n`);
+      io.stderr.write(`error${err.code ? `[${err.code}]` : ''}: ${err.message}\n`);
       return EXIT.usage;
     }
     const e = err as Error;

@@ -77,3 +77,14 @@ export function eastWestReleaseName(model: Pick<Model, 'gateway'>): string {
 export function istiodReleaseName(model: Pick<Model, 'mesh'>): string {
   return model.mesh.istiod.service;
 }
+
+/**
+ * Start of the SPIRE registration entry keys of one placement (`<key>-node`, `<key>-sidecar`):
+ * the ClusterStaticEntry names and the spire chart's clusterStaticEntries keys. Namespace, name
+ * and platform are all DNS labels that may hold '-', so two placements can meet here
+ * (`a-b`/`c` and `a`/`b-c` on one platform); the unique-names rule refuses that spec, since one
+ * VM's entries would silently replace the other's.
+ */
+export function spireEntryKeyBase(namespace: string, workload: string, platform: string): string {
+  return `${namespace}-${workload}-${platform}`;
+}

@@ -147,7 +147,7 @@ export function listOffboardPlans(model: Model): OffboardPlan[] {
         namespace: w.namespace,
         platform: pl.platform,
         attestor: platform.attestation.type,
-        file: `${OFFBOARD_DIR}/${w.name}/${pl.platform}.sh`,
+        file: `${OFFBOARD_DIR}/${w.namespace}/${w.name}/${pl.platform}.sh`,
         agentIdForm: agentIdForm(model, platform),
         steps: steps(model, w, pl, platform),
       };

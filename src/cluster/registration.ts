@@ -13,6 +13,7 @@
  * `spire-server token generate -spiffeID <nodeAliasId>` creates the alias when the operator mints
  * the token (spire-otel.md §1.3 join_token; doc/spire_server.md `token generate`).
  */
+import { spireEntryKeyBase } from './names.js';
 import type { Model } from '../model/model.js';
 import { spireServerId } from './names.js';
 
@@ -50,7 +51,7 @@ export function listSpireEntries(model: Model): SpireEntry[] {
   for (const w of model.workloads) {
     for (const pl of w.placements) {
       const joinToken = byName.get(pl.platform)?.attestation.type === 'join_token';
-      const base = `${w.namespace}-${w.name}-${pl.platform}`;
+      const base = spireEntryKeyBase(w.namespace, w.name, pl.platform);
       if (!joinToken) {
         out.push({ key: `${base}-node`, kind: 'node-alias', parentID: spireServerId(model), spiffeID: pl.nodeAliasId, selectors: [...pl.spireSelectors], pointer: pl.pointer });
       }

@@ -92,7 +92,7 @@ export function memoizedYamlLoad(): YamlLoad {
 
 /** One placement's usage, from its VM files where they exist (a parallel build reads each VM's in its worker). */
 export function readVmUsageOf(model: Model, w: WorkloadModel, pl: Placement, text: BundleText, load: YamlLoad = jsYaml.load): VmUsage {
-  const dir = vmDir(w.name, pl.platform);
+  const dir = vmDir(w, pl.platform);
   const agent = text(`${dir}/spire/agent.conf`);
   const mesh = text(`${dir}/istio/mesh.yaml`);
   const env = text(`${dir}/istio/cluster.env`);

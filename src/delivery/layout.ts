@@ -2,11 +2,15 @@
  * Where each VM's files live in the bundle. Shared by the payload renderers, the bundle
  * README, `vmonboard userdata` and the EC2 command, so they never disagree on a path.
  */
-import type { Delivery } from '../model/model.js';
+import type { Delivery, WorkloadKey } from '../model/model.js';
 
-/** Bundle directory of one workload on one platform. */
-export function vmDir(workload: string, platform: string): string {
-  return `vms/${workload}/${platform}`;
+/**
+ * Bundle directory of one workload on one platform: vms/<namespace>/<workload>/<platform>.
+ * The namespace is part of the path because a workload's identity is (namespace, name): two
+ * teams' `api` workloads in `payments` and `search` are two directories.
+ */
+export function vmDir(workload: WorkloadKey, platform: string): string {
+  return `vms/${workload.namespace}/${workload.name}/${platform}`;
 }
 
 /** File name of the first-boot payload for each delivery, inside vmDir(). */
@@ -51,7 +55,7 @@ export interface PayloadLocation {
  * Finds the payload file of one VM in a bundle (or a bundle being built): the raw file, or the
  * compressed one the renderer stored instead. Undefined when there is none.
  */
-export function locatePayload(has: (path: string) => boolean, workload: string, platform: string, delivery: Delivery): PayloadLocation | undefined {
+export function locatePayload(has: (path: string) => boolean, workload: WorkloadKey, platform: string, delivery: Delivery): PayloadLocation | undefined {
   for (const encoding of Object.keys(ENCODING_SUFFIX) as PayloadEncoding[]) {
     const fileName = payloadFileName(delivery, encoding);
     const path = `${vmDir(workload, platform)}/${fileName}`;

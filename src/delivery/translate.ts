@@ -1,7 +1,7 @@
 /**
  * The payload translator (issue 5): for every workload × placement of a flavor-istio model, the
  * first-boot payload in its platform's delivery form plus bake.sh, verify.sh and uninstall.sh go
- * into vms/<workload>/<platform>/ (layout.ts). The agent files themselves are added by the VM
+ * into vms/<namespace>/<workload>/<platform>/ (layout.ts). The agent files themselves are added by the VM
  * agent-config translator (src/vm/translate-agent-files.ts); the payload carries the same bytes.
  * Flavor gloo is a later issue and emits nothing.
  */
@@ -26,7 +26,7 @@ export const payloadsPerVm: PerVmTranslator = {
       agentFiles: cache.agentFiles(model, workload, placement),
       fetches: cache.agentFetches(model, workload, placement),
     });
-    const dir = vmDir(workload.name, placement.platform);
+    const dir = vmDir(workload, placement.platform);
     for (const f of payload.files) out.add(`${dir}/${f.name}`, f.content, { mode: f.mode, source: placement.pointer });
     return payload.diagnostics;
   },

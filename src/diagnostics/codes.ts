@@ -41,7 +41,7 @@ const catalog = {
   SCHEMA_INVALID: { severity: 'error', stage: 'schema', summary: 'Another JSON Schema violation; the message says which.' },
   // Cross-field rules.
   NAME_NOT_DNS1123: { severity: 'error', stage: 'rules', summary: 'A name must be a DNS-1123 label: lowercase letters, digits and -, at most 63 characters, starting and ending alphanumeric.' },
-  DUPLICATE_NAME: { severity: 'error', stage: 'rules', summary: 'Two platforms, two workloads (in one namespace) or two ports of a workload share a name.' },
+  DUPLICATE_NAME: { severity: 'error', stage: 'rules', summary: 'Two platforms, two workloads in one namespace or two ports of a workload share a name, or two workloads\' SPIRE entry names (<namespace>-<name>-<platform>) would be the same.' },
   DUPLICATE_PORT_NUMBER: { severity: 'error', stage: 'rules', summary: 'Two ports of a workload share a number.' },
   PORT_OUT_OF_RANGE: { severity: 'error', stage: 'rules', summary: 'A port number must be between 1 and 65535.' },
   PORT_ROLE_CONFLICT: { severity: 'error', stage: 'rules', summary: 'Two east-west gateway port roles use the same port number.' },
@@ -143,6 +143,7 @@ const catalog = {
   BUNDLE_SECRET: { severity: 'error', stage: 'render', summary: 'A rendered file would contain secret material (private key, JWT, cloud credential); nothing is written. Reference the secret instead.' },
   RENDER_FAILED: { severity: 'error', stage: 'render', summary: 'The bundle could not be rendered or written; the message says why.' },
   USAGE: { severity: 'error', stage: 'cli', summary: 'The command line is wrong.' },
+  WORKLOAD_AMBIGUOUS: { severity: 'error', stage: 'cli', summary: 'A --workload argument names a workload that more than one namespace has; pass it as <namespace>/<name> (the message lists the choices). Exit code 2.' },
   INTERNAL_ERROR: { severity: 'error', stage: 'cli', summary: 'A bug in vmonboard; please report it with the spec that triggers it.' },
 } as const satisfies Record<string, CodeInfo>;
 

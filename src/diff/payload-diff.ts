@@ -22,7 +22,7 @@ function payloads(model: Model): Map<string, string> {
     for (const pl of w.placements) {
       const platform = model.platforms.find((p) => p.name === pl.platform)!;
       // Raw or stored compressed (fit-payload.ts): either way its bytes identify the payload.
-      const found = locatePayload((p) => bundle.has(p), w.name, platform.name, platform.delivery);
+      const found = locatePayload((p) => bundle.has(p), w, platform.name, platform.delivery);
       const f = found && bundle.get(found.path);
       if (!f) continue;
       out.set(`${w.namespace}/${w.name}@${platform.name}`, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64'));

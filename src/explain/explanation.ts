@@ -4,12 +4,13 @@
  * exactly what render writes. Its JSON form is stable and documented by
  * schemas/explain-v1/explain.schema.json.
  */
-import type { Model, PlatformModel, WorkloadModel, Placement } from '../model/model.js';
+import type { Model, PlatformModel, WorkloadKey, WorkloadModel, Placement } from '../model/model.js';
 import { listFirewallRules, type FirewallRule } from '../bundle/firewall.js';
 import { buildIamDocuments, type IamDocument } from '../cluster/iam.js';
 import { listOffboardPlans } from '../cluster/offboard.js';
 import { describeGatewayExposure } from '../cluster/gateway-exposure.js';
 import { PAYLOAD_FILE, vmDir } from '../delivery/layout.js';
+import { shortWorkloadName } from '../model/find-workload.js';
 import { describeAdmission } from './admission.js';
 import { placementRisks, specRisks, type Risk } from './risks.js';
 
@@ -80,9 +81,9 @@ function permissionsOf(doc: IamDocument): string[] {
 }
 
 /** The firewall rows one VM of `platform` / `workload` needs (rows for all VMs, its platform, or its workload). */
-function firewallFor(rules: FirewallRule[], w: WorkloadModel, platform: PlatformModel): FirewallRule[] {
+function firewallFor(rules: FirewallRule[], model: Model, w: WorkloadModel, platform: PlatformModel): FirewallRule[] {
   return rules.filter((r) => {
-    if (r.appliesTo === 'all VMs' || r.appliesTo === `${w.name} VMs`) return true;
+    if (r.appliesTo === 'all VMs' || r.appliesTo === `${shortWorkloadName(w, model.workloads)} VMs`) return true;
     const names = r.appliesTo.replace(/^image builds of /, '').split(', ');
     return names.includes(platform.name);
   });
@@ -118,22 +119,22 @@ function explainPlacement(model: Model, w: WorkloadModel, pl: Placement, ctx: { 
     admission: describeAdmission(model, platform, pl),
     risks: placementRisks(model, w, pl, platform),
     needs: {
-      firewall: firewallFor(ctx.rules, w, platform),
+      firewall: firewallFor(ctx.rules, model, w, platform),
       iam: iamFor(ctx.iam, model, platform),
       downloads: model.artifacts.pins
         .filter((p) => platform.targets.arch.includes(p.arch) && formats.has(p.format))
         .map((p) => ({ component: p.component, version: p.version, format: p.format, arch: p.arch, url: p.url, sha256: p.sha256 })),
     },
-    payload: `${vmDir(w.name, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`,
+    payload: `${vmDir(w, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`,
     offboard: { script: plan.file, agentIdForm: plan.agentIdForm, commands: plan.steps.filter((s) => s.when === 'vm-gone' && s.id === 'evict-agent').flatMap((s) => s.commands) },
   };
 }
 
 /** Builds the explanation, optionally narrowed to one workload and/or platform. */
-export function buildExplanation(model: Model, filter: { workload?: string; platform?: string } = {}): Explanation {
+export function buildExplanation(model: Model, filter: { workload?: WorkloadKey; platform?: string } = {}): Explanation {
   const ctx = { rules: listFirewallRules(model), iam: buildIamDocuments(model), offboard: listOffboardPlans(model) };
   const identities = model.workloads
-    .filter((w) => !filter.workload || w.name === filter.workload)
+    .filter((w) => !filter.workload || (w.name === filter.workload.name && w.namespace === filter.workload.namespace))
     .flatMap((w) => w.placements.filter((pl) => !filter.platform || pl.platform === filter.platform).map((pl) => explainPlacement(model, w, pl, ctx)));
   const e = model.gateway.exposure;
   return {

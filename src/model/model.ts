@@ -131,10 +131,17 @@ export interface Probe {
   failureThreshold: number;
 }
 
-/** One resolved workload. */
-export interface WorkloadModel {
-  name: string;
+/**
+ * What names a workload: (namespace, name), as in Kubernetes. Names are unique per namespace
+ * only (issue 16), so every bundle path, generated name and `--workload` lookup uses both.
+ */
+export interface WorkloadKey {
   namespace: string;
+  name: string;
+}
+
+/** One resolved workload. */
+export interface WorkloadModel extends WorkloadKey {
   serviceAccount: string;
   /** Istio SPIFFE ID: spiffe://<td>/ns/<namespace>/sa/<serviceAccount>. */
   spiffeId: string;

@@ -12,14 +12,26 @@ import type { Bundle } from '../bundle/bundle.js';
 import { locatePayload, PAYLOAD_FILE } from '../delivery/layout.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
-import type { Model, PlatformModel } from '../model/model.js';
+import type { Model, PlatformModel, WorkloadModel } from '../model/model.js';
+import { findWorkload, WorkloadLookupError } from '../model/find-workload.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { ReadSpecOptions } from '../spec/read-spec.js';
 import type { ValidationResult } from '../spec/validate-spec.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { encodeUserData, removeEncoding, UserDataError, type EncodedUserData, type UserDataEncoding } from './encode.js';
 
-/** A workload or platform name that does not fit the spec (a command-line mistake). */
-export class PayloadLookupError extends Error {}
+/**
+ * A workload or platform name that does not fit the spec (a command-line mistake). `code` is set
+ * when the mistake has a catalog code (WORKLOAD_AMBIGUOUS: a plain name two namespaces have).
+ */
+export class PayloadLookupError extends Error {
+  constructor(
+    message: string,
+    readonly code?: DiagnosticCode,
+  ) {
+    super(message);
+  }
+}
 
 /** The payload found, with its platform. */
 export interface VmPayload {
@@ -32,21 +44,28 @@ export interface VmPayload {
   platform: PlatformModel;
   /** JSON pointer of the placement (`/workloads/i/platforms/j`): where its budget findings point. */
   placementPointer: string;
+  /** The workload the argument named. */
+  workload: WorkloadModel;
 }
 
 /**
- * Returns the payload of `workload` on `platform`. Throws PayloadLookupError naming the valid
+ * Returns the payload of `workload` (`<namespace>/<name>`, or a plain name one namespace has) on
+ * `platform`. Throws PayloadLookupError naming the valid
  * choices when the workload, the platform or the placement does not exist, and a plain Error
  * when the bundle lacks the file (a translator bug).
  */
 export function findVmPayload(model: Model, bundle: Bundle, workload: string, platform: string): VmPayload {
-  const w = model.workloads.find((x) => x.name === workload);
+  let w: WorkloadModel;
+  try {
+    w = findWorkload(model.workloads, workload);
+  } catch (err) {
+    if (err instanceof WorkloadLookupError) throw new PayloadLookupError(err.message, err.code);
+    throw err;
+  }
   const mean = (given: string, names: string[]): string => {
     const hint = didYouMean(given, names);
     return hint ? ` (${hint})` : '';
   };
-  const workloadNames = model.workloads.map((x) => x.name);
-  if (!w) throw new PayloadLookupError(`the spec has no workload ${JSON.stringify(workload)}${mean(workload, workloadNames)}; workloads: ${workloadNames.join(', ')}`);
   const p = model.platforms.find((x) => x.name === platform);
   const platformNames = model.platforms.map((x) => x.name);
   if (!p) throw new PayloadLookupError(`the spec has no platform ${JSON.stringify(platform)}${mean(platform, platformNames)}; platforms: ${platformNames.join(', ')}`);
@@ -54,10 +73,10 @@ export function findVmPayload(model: Model, bundle: Bundle, workload: string, pl
   if (!placement) {
     throw new PayloadLookupError(`workload ${workload} does not run on platform ${platform}; it runs on: ${w.placements.map((pl) => pl.platform).join(', ')}`);
   }
-  const found = locatePayload((path) => bundle.has(path), workload, platform, p.delivery);
-  if (!found) throw new Error(`the rendered bundle has no payload for ${workload} on ${platform} (delivery ${p.delivery})`);
+  const found = locatePayload((path) => bundle.has(path), w, platform, p.delivery);
+  if (!found) throw new Error(`the rendered bundle has no payload for ${w.namespace}/${w.name} on ${platform} (delivery ${p.delivery})`);
   const content = removeEncoding(Buffer.from(bundle.get(found.path)!.content), found.encoding);
-  return { path: found.path, fileName: PAYLOAD_FILE[p.delivery], content, platform: p, placementPointer: placement.pointer };
+  return { path: found.path, fileName: PAYLOAD_FILE[p.delivery], content, platform: p, placementPointer: placement.pointer, workload: w };
 }
 
 /** Which VM, and how to encode its user data. */

@@ -1,7 +1,7 @@
 /**
  * The contract between the VM agent configs (src/vm/) and the payloads (src/delivery/): every
  * file an agent needs on the VM, with where it goes, who owns it and which units to restart
- * when it changes. The bundle has each file under vms/<workload>/<platform>/<bundlePath>;
+ * when it changes. The bundle has each file under vms/<namespace>/<workload>/<platform>/<bundlePath>;
  * the payload embeds the same bytes and places them after the packages are installed.
  */
 
@@ -9,7 +9,7 @@
 export interface AgentFile {
   /** Which agent it configures. */
   agent: 'istio' | 'spire' | 'otel' | 'vmonboard';
-  /** Relative path under vms/<workload>/<platform>/ in the bundle (e.g. 'spire/agent.conf'). */
+  /** Relative path under vms/<namespace>/<workload>/<platform>/ in the bundle (e.g. 'spire/agent.conf'). */
   bundlePath: string;
   /** Absolute path on the VM (e.g. '/etc/spire/agent/agent.conf'). */
   vmPath: string;

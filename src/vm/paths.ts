@@ -83,7 +83,7 @@ export const VMONBOARD_PATHS = {
 } as const;
 
 /**
- * Bundle subdirectories (under vms/<workload>/<platform>/) that hold only agent files from
+ * Bundle subdirectories (under vms/<namespace>/<workload>/<platform>/) that hold only agent files from
  * listAgentFiles; payload files stay at the top of that directory, so the two never collide.
  */
 export const AGENT_BUNDLE_DIRS = ['istio', 'spire', 'otel', 'systemd'] as const;

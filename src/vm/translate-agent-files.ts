@@ -1,6 +1,6 @@
 /**
  * The translator for the VM agent configs: for every workload × placement of a flavor-istio model,
- * each AgentFile from listAgentFiles goes into the bundle at vms/<workload>/<platform>/<bundlePath>,
+ * each AgentFile from listAgentFiles goes into the bundle at vms/<namespace>/<workload>/<platform>/<bundlePath>,
  * so `vmonboard render` shows the exact bytes the payload installs (issue 4).
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -34,7 +34,7 @@ export const agentFilesPerVm: PerVmTranslator = {
         pointer: hazard.pointer,
       });
     }
-    const dir = vmDir(workload.name, placement.platform);
+    const dir = vmDir(workload, placement.platform);
     for (const file of cache.agentFiles(model, workload, placement)) {
       out.add(`${dir}/${file.bundlePath}`, file.content, { mode: bundleModeOf(file), source: placement.pointer });
     }

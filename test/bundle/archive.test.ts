@@ -55,12 +55,12 @@ describe.each(['tar.gz', 'zip'] as const)('%s', (format) => {
         ? execFileSync(requireExecutable('tar', 'tar'), ['-tvzf', file, '--utc'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } })
         : execFileSync(requireExecutable('unzip', 'unzip'), ['-Z', '-T', file], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
     const names = listing.split('\n').filter((l) => /^[-d]r/.test(l)).map((l) => l.split(/\s+/).at(-1));
-    expect(names).toEqual(['MANIFEST.json', 'README.md', 'cluster/', 'cluster/values/', 'cluster/values/spire.yaml', 'vms/', 'vms/web/', 'vms/web/aws-prod/', 'vms/web/aws-prod/user-data.yaml', 'vms/web/aws-prod/verify.sh', 'vms/web/dc1/', 'vms/web/dc1/host-key.ref']);
+    expect(names).toEqual(['MANIFEST.json', 'README.md', 'cluster/', 'cluster/values/', 'cluster/values/spire.yaml', 'vms/', 'vms/frontend/', 'vms/frontend/web/', 'vms/frontend/web/aws-prod/', 'vms/frontend/web/aws-prod/user-data.yaml', 'vms/frontend/web/aws-prod/verify.sh', 'vms/frontend/web/dc1/', 'vms/frontend/web/dc1/host-key.ref']);
     const stamp = format === 'tar.gz' ? '0/0 +\\d+ 2000-01-01 00:00' : '.* 20000101\\.000000';
     const lines = listing.split('\n').filter((l) => /^[-d]r/.test(l));
     expect(lines.every((l) => new RegExp(stamp).test(l)), listing).toBe(true);
-    expect(listing).toMatch(new RegExp(`-rwxr-xr-x +${stamp} vms/web/aws-prod/verify\\.sh`));
-    expect(listing).toMatch(new RegExp(`-rw------- +${stamp} vms/web/dc1/host-key\\.ref`));
+    expect(listing).toMatch(new RegExp(`-rwxr-xr-x +${stamp} vms/frontend/web/aws-prod/verify\\.sh`));
+    expect(listing).toMatch(new RegExp(`-rw------- +${stamp} vms/frontend/web/dc1/host-key\\.ref`));
     expect(listing).toMatch(new RegExp(`-rw-r--r-- +${stamp} README\\.md`));
   });
 });

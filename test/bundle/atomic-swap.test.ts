@@ -24,7 +24,7 @@ const NEWER = sampleBundle('newer');
 /** Where to interrupt: a step, and for write-file which file (first, a middle one, the manifest). */
 const POINTS: Array<{ step: WriteStep; path?: string; name: string }> = [
   { step: 'write-file', path: 'README.md', name: 'before the first file' },
-  { step: 'write-file', path: 'vms/web/aws-prod/verify.sh', name: 'between files' },
+  { step: 'write-file', path: 'vms/frontend/web/aws-prod/verify.sh', name: 'between files' },
   { step: 'write-file', path: 'MANIFEST.json', name: 'before the manifest (last file)' },
   { step: 'rename-old', name: 'before renaming the old bundle away' },
   { step: 'rename-new', name: 'between the two renames' },

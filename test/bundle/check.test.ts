@@ -42,29 +42,29 @@ describe('compareBundleWithDir', () => {
 
   it('lists added and removed files', async () => {
     const dir = join(root, `case-${++n}`);
-    await writeBundleToDir(sampleBundle('v1', { 'vms/web/stray.txt': 'x' }), dir);
+    await writeBundleToDir(sampleBundle('v1', { 'vms/frontend/web/stray.txt': 'x' }), dir);
     unlinkSync(join(dir, 'README.md'));
     const drift = compareBundleWithDir(sampleBundle('v1'), dir);
     expect(drift.added).toEqual(['README.md']);
-    expect(drift.removed).toEqual(['vms/web/stray.txt']);
-    expect(formatDrift(drift, 'bundle')).toMatch(/bundle is out of date: \d+ files differ[\s\S]*added: {3}README\.md[\s\S]*removed: vms\/web\/stray\.txt/);
+    expect(drift.removed).toEqual(['vms/frontend/web/stray.txt']);
+    expect(formatDrift(drift, 'bundle')).toMatch(/bundle is out of date: \d+ files differ[\s\S]*added: {3}README\.md[\s\S]*removed: vms\/frontend\/web\/stray\.txt/);
   });
 
   it('ignores entries the committed MANIFEST.json does not list (issue 15 §2: a render keeps them)', async () => {
     const dir = await written();
     writeFileSync(join(dir, 'kustomization.yaml'), 'resources: []\n');
-    writeFileSync(join(dir, 'vms/web/notes.txt'), 'mine\n');
+    writeFileSync(join(dir, 'vms/frontend/web/notes.txt'), 'mine\n');
     expect(compareBundleWithDir(sampleBundle('v1'), dir)).toEqual({ added: [], removed: [], changed: [] });
   });
 
   it('reports a lost executable bit but ignores other mode bits, which Git does not keep', async () => {
     const dir = await written();
-    chmodSync(join(dir, 'vms/web/dc1/host-key.ref'), 0o644); // 0600 in the bundle: a clone gives 0644
+    chmodSync(join(dir, 'vms/frontend/web/dc1/host-key.ref'), 0o644); // 0600 in the bundle: a clone gives 0644
     chmodSync(join(dir, 'cluster/values/spire.yaml'), 0o664);
     expect(isUpToDate(compareBundleWithDir(sampleBundle('v1'), dir))).toBe(true);
-    chmodSync(join(dir, 'vms/web/aws-prod/verify.sh'), 0o644);
+    chmodSync(join(dir, 'vms/frontend/web/aws-prod/verify.sh'), 0o644);
     expect(compareBundleWithDir(sampleBundle('v1'), dir).changed).toEqual([
-      { path: 'vms/web/aws-prod/verify.sh', diff: ['executable bit: not set on disk (0644), expected set (0755)'] },
+      { path: 'vms/frontend/web/aws-prod/verify.sh', diff: ['executable bit: not set on disk (0644), expected set (0755)'] },
     ]);
   });
 

@@ -13,10 +13,10 @@ import { validateSpecFile } from '../../src/api.js';
 import { PROJECT_ROOT } from '../helpers/golden-cases.js';
 
 const files: Array<[string, string, 0o755 | 0o644 | 0o600, string]> = [
-  ['vms/web/aws-prod/verify.sh', '#!/bin/bash\n', 0o755, '/workloads/0/platforms/0'],
+  ['vms/frontend/web/aws-prod/verify.sh', '#!/bin/bash\n', 0o755, '/workloads/0/platforms/0'],
   ['cluster/values/spire.yaml', 'a: "1"\n', 0o644, '/spire'],
   ['README.md', '# x\n', 0o644, ''],
-  ['vms/web/dc1/key.ref', 'file:///k\n', 0o600, '/platforms/1'],
+  ['vms/frontend/web/dc1/key.ref', 'file:///k\n', 0o600, '/platforms/1'],
 ];
 
 function built(order: typeof files) {
@@ -30,10 +30,10 @@ describe('MANIFEST.json', () => {
     const bundle = built(files);
     const m = parseManifest(String(bundle.get(MANIFEST_FILE)!.content))!;
     expect(m).toMatchObject({ apiVersion: 'vmonboard.bundle/v1', kind: 'BundleManifest', spec: 'spec.yaml' });
-    expect(Object.keys(m.files)).toEqual(['README.md', 'cluster/values/spire.yaml', 'vms/web/aws-prod/verify.sh', 'vms/web/dc1/key.ref']);
-    expect(m.files['vms/web/aws-prod/verify.sh']).toEqual({ sha256: createHash('sha256').update('#!/bin/bash\n').digest('hex'), mode: '0755', source: '/workloads/0/platforms/0' });
-    expect(m.files['vms/web/dc1/key.ref']!.mode).toBe('0600');
-    expect([...bundle.keys()]).toEqual(['MANIFEST.json', 'README.md', 'cluster/values/spire.yaml', 'vms/web/aws-prod/verify.sh', 'vms/web/dc1/key.ref']);
+    expect(Object.keys(m.files)).toEqual(['README.md', 'cluster/values/spire.yaml', 'vms/frontend/web/aws-prod/verify.sh', 'vms/frontend/web/dc1/key.ref']);
+    expect(m.files['vms/frontend/web/aws-prod/verify.sh']).toEqual({ sha256: createHash('sha256').update('#!/bin/bash\n').digest('hex'), mode: '0755', source: '/workloads/0/platforms/0' });
+    expect(m.files['vms/frontend/web/dc1/key.ref']!.mode).toBe('0600');
+    expect([...bundle.keys()]).toEqual(['MANIFEST.json', 'README.md', 'cluster/values/spire.yaml', 'vms/frontend/web/aws-prod/verify.sh', 'vms/frontend/web/dc1/key.ref']);
   });
 
   it('does not depend on the order translators added files', () => {

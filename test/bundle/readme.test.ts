@@ -161,7 +161,7 @@ describe('bundle README', () => {
     for (const w of m.workloads) for (const pl of w.placements) expect(text).toContain(`### ${w.name} on ${pl.platform}`);
     expect(text).toContain('vmonboard userdata quickstart.yaml --workload ratings --platform aws-prod > user-data');
     expect(text).toContain("vmonboard aws launch-template quickstart.yaml --workload ratings --platform aws-prod --template '<launch-template-id>'");
-    expect(text).toContain('[vms/ratings/gcp-prod/startup-script.sh](vms/ratings/gcp-prod/startup-script.sh)');
+    expect(text).toContain('[vms/bookinfo/ratings/gcp-prod/startup-script.sh](vms/bookinfo/ratings/gcp-prod/startup-script.sh)');
     expect(fenced(text.slice(text.indexOf('## 5.')), 'sh')).toEqual(['sudo bash verify.sh']);
     expect(fenced(text.slice(text.indexOf('## 6.')), 'sh')).toEqual(['sudo bash uninstall.sh']);
     expect(text).toContain('vmonboard render --check quickstart.yaml -o');
@@ -181,8 +181,8 @@ describe('bundle README', () => {
       }
       for (const w of m.workloads) {
         for (const pl of w.placements) {
-          for (const f of ['verify.sh', 'uninstall.sh']) expect(bundle.get(`vms/${w.name}/${pl.platform}/${f}`)?.mode, `${c} ${f}`).toBe(0o755);
-          if (m.platforms.find((p) => p.name === pl.platform)!.bake) expect(bundle.has(`vms/${w.name}/${pl.platform}/bake.sh`)).toBe(true);
+          for (const f of ['verify.sh', 'uninstall.sh']) expect(bundle.get(`vms/${w.namespace}/${w.name}/${pl.platform}/${f}`)?.mode, `${c} ${f}`).toBe(0o755);
+          if (m.platforms.find((p) => p.name === pl.platform)!.bake) expect(bundle.has(`vms/${w.namespace}/${w.name}/${pl.platform}/bake.sh`)).toBe(true);
         }
       }
     }
@@ -208,10 +208,10 @@ describe('a payload stored compressed (issue 15 §11)', () => {
     // The README names what the VM directory holds: put compressed payloads there, as render does
     // for payloads over their platform's raw limit.
     const out = new BundleBuilder();
-    out.add('vms/ratings/aws-prod/user-data.yaml.gz', new Uint8Array([0x1f, 0x8b]));
-    out.add('vms/ratings/azure-prod/user-data.yaml.gz', new Uint8Array([0x1f, 0x8b]));
-    out.add('vms/ratings/gcp-prod/startup-script.sh', '#!/bin/bash\n');
-    out.add('vms/reviews/aws-prod/user-data.yaml', '#cloud-config\n');
+    out.add('vms/bookinfo/ratings/aws-prod/user-data.yaml.gz', new Uint8Array([0x1f, 0x8b]));
+    out.add('vms/bookinfo/ratings/azure-prod/user-data.yaml.gz', new Uint8Array([0x1f, 0x8b]));
+    out.add('vms/bookinfo/ratings/gcp-prod/startup-script.sh', '#!/bin/bash\n');
+    out.add('vms/bookinfo/reviews/aws-prod/user-data.yaml', '#cloud-config\n');
     translateBundleReadme(m, out);
     const text = String(out.get(README_FILE)!.content);
     const section = (title: string): string => {
@@ -219,16 +219,16 @@ describe('a payload stored compressed (issue 15 §11)', () => {
       return text.slice(from, text.indexOf('\n### ', from + 1));
     };
     const aws = section('ratings on aws-prod');
-    expect(aws).toContain('Attach `vms/ratings/aws-prod/user-data.yaml.gz` as EC2 user data');
-    expect(fenced(aws, 'sh')).toEqual(["aws ec2 run-instances --launch-template 'LaunchTemplateId=<launch-template-id>' --user-data fileb://vms/ratings/aws-prod/user-data.yaml.gz"]);
+    expect(aws).toContain('Attach `vms/bookinfo/ratings/aws-prod/user-data.yaml.gz` as EC2 user data');
+    expect(fenced(aws, 'sh')).toEqual(["aws ec2 run-instances --launch-template 'LaunchTemplateId=<launch-template-id>' --user-data fileb://vms/bookinfo/ratings/aws-prod/user-data.yaml.gz"]);
     const azure = section('ratings on azure-prod');
-    expect(azure).toContain('Attach `vms/ratings/azure-prod/user-data.yaml.gz` as Azure custom data');
+    expect(azure).toContain('Attach `vms/bookinfo/ratings/azure-prod/user-data.yaml.gz` as Azure custom data');
     expect(azure).toContain('osProfile.customData takes the base64 of these bytes');
-    expect(fenced(azure, 'sh')).toEqual(['base64 -w0 vms/ratings/azure-prod/user-data.yaml.gz']);
+    expect(fenced(azure, 'sh')).toEqual(['base64 -w0 vms/bookinfo/ratings/azure-prod/user-data.yaml.gz']);
     // Raw payloads keep their name and get no compression note.
     const reviews = section('reviews on aws-prod');
-    expect(reviews).toContain('Attach `vms/reviews/aws-prod/user-data.yaml` as EC2 user data');
+    expect(reviews).toContain('Attach `vms/bookinfo/reviews/aws-prod/user-data.yaml` as EC2 user data');
     expect(reviews).not.toContain('gzipped');
-    expect(section('ratings on gcp-prod')).toContain('vms/ratings/gcp-prod/startup-script.sh');
+    expect(section('ratings on gcp-prod')).toContain('vms/bookinfo/ratings/gcp-prod/startup-script.sh');
   });
 });

@@ -12,9 +12,9 @@ export function sampleBundle(version: string, extra: Record<string, string> = {}
   const b = new BundleBuilder();
   b.add('README.md', `# sample bundle ${version}\n`, { source: '' });
   b.add('cluster/values/spire.yaml', `# ${version}\nglobal:\n  spire:\n    trustDomain: "example.org"\n`, { source: '/spire' });
-  b.add('vms/web/aws-prod/user-data.yaml', `#cloud-config\n# ${version}\nruncmd: []\n`, { source: '/workloads/0/platforms/0' });
-  b.add('vms/web/aws-prod/verify.sh', `#!/bin/bash\necho ${version}\n`, { mode: 0o755, source: '/workloads/0/platforms/0' });
-  b.add('vms/web/dc1/host-key.ref', `file:///etc/pki/${version}.key\n`, { mode: 0o600, source: '/platforms/1/x509pop/privateKey' });
+  b.add('vms/frontend/web/aws-prod/user-data.yaml', `#cloud-config\n# ${version}\nruncmd: []\n`, { source: '/workloads/0/platforms/0' });
+  b.add('vms/frontend/web/aws-prod/verify.sh', `#!/bin/bash\necho ${version}\n`, { mode: 0o755, source: '/workloads/0/platforms/0' });
+  b.add('vms/frontend/web/dc1/host-key.ref', `file:///etc/pki/${version}.key\n`, { mode: 0o600, source: '/platforms/1/x509pop/privateKey' });
   for (const [p, c] of Object.entries(extra)) b.add(p, c);
   return addManifest(b.build(), 'spec.yaml');
 }

@@ -168,7 +168,7 @@ describe('vmonboard aws launch-template (CLI, SDK default chain)', () => {
     expect(r.stderr).toMatch(/created version 4 of launch template ratings \(lt-0123456789abcdef0\) from version 3; only UserData changed/);
     const create = fake.calls.find((c) => c.action === 'CreateLaunchTemplateVersion')!;
     expect(Buffer.from(create.params['LaunchTemplateData.UserData']!, 'base64').equals(printed.stdout)).toBe(true);
-    expect(create.params.VersionDescription).toMatch(/^vmonboard ratings on aws-prod \(user data sha256 [0-9a-f]{12}\)$/);
+    expect(create.params.VersionDescription).toMatch(/^vmonboard bookinfo\/ratings on aws-prod \(user data sha256 [0-9a-f]{12}\)$/);
   });
 
   it('says how to set a region when the platform lists several and the default chain has none (usage, exit 2)', async () => {

@@ -60,6 +60,12 @@ describe('bash', () => {
     const out = bash(['_t vmonboard userdata examples/quickstart.yaml --workload ""', '_t vmonboard aws launch-template --workload ratings examples/quickstart.yaml --platform ""', '_t vmonboard userdata examples/quickstart.yaml --platform g'].join('\n')).split('\n');
     expect(out.slice(0, 3)).toEqual(['ratings reviews', 'aws-prod gcp-prod azure-prod dc1 metal', 'gcp-prod']);
   });
+
+  it('offers a workload name two namespaces have as each <namespace>/<name> (issue 16 §2)', () => {
+    // examples/fleet.yaml: `api` in payments and search; the other names are unique and stay plain.
+    const out = bash(['_t vmonboard userdata examples/fleet.yaml --workload ""', '_t vmonboard userdata examples/fleet.yaml --workload s'].join('\n')).split('\n');
+    expect(out.slice(0, 2)).toEqual(['payments/api search/api payments-db batch-worker', 'search/api']);
+  });
 });
 
 describe('zsh', () => {

@@ -45,7 +45,7 @@ describe('render --check after one port changed', () => {
     const r = await runInProcess(['render', '--check', spec, '-o', bundle]);
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
-    const env = block(r.stderr, 'vms/ratings/aws-prod/istio/cluster.env');
+    const env = block(r.stderr, 'vms/bookinfo/ratings/aws-prod/istio/cluster.env');
     expect(env.filter((l) => /^[-+]/.test(l))).toEqual([
       "-ISTIO_INBOUND_PORTS='9080'",
       "+ISTIO_INBOUND_PORTS='9081'",
@@ -54,9 +54,9 @@ describe('render --check after one port changed', () => {
     ]);
     const manifest = block(r.stderr, 'MANIFEST.json');
     expect(manifest[0]).toMatch(/^MANIFEST\.json: \d+ entries differ$/);
-    expect(manifest).toContain(manifest.find((l) => l.startsWith('entry changed: vms/ratings/aws-prod/istio/cluster.env (sha256 ')));
+    expect(manifest).toContain(manifest.find((l) => l.startsWith('entry changed: vms/bookinfo/ratings/aws-prod/istio/cluster.env (sha256 ')));
     expect(manifest.length).toBeLessThan(60);
-    const userData = block(r.stderr, 'vms/ratings/aws-prod/user-data.yaml');
+    const userData = block(r.stderr, 'vms/bookinfo/ratings/aws-prod/user-data.yaml');
     expect(userData).toContain('decoded encoded payload #1:');
     expect(userData.some((l) => l.startsWith('+') && l.includes('9081'))).toBe(true);
     for (const line of r.stderr.split('\n')) expect(line.length, line.slice(0, 80)).toBeLessThan(300);
@@ -69,8 +69,8 @@ describe('render --check after one port changed', () => {
     expect(report.upToDate).toBe(false);
     expect(report.added).toEqual([]);
     expect(report.removed).toEqual([]);
-    const env = report.changed.find((c) => c.path === 'vms/ratings/aws-prod/istio/cluster.env')!;
-    expect(env.diff).toMatch(/^--- a\/vms\/ratings\/aws-prod\/istio\/cluster\.env\n\+\+\+ b\/vms\/ratings\/aws-prod\/istio\/cluster\.env\n@@ /m);
+    const env = report.changed.find((c) => c.path === 'vms/bookinfo/ratings/aws-prod/istio/cluster.env')!;
+    expect(env.diff).toMatch(/^--- a\/vms\/bookinfo\/ratings\/aws-prod\/istio\/cluster\.env\n\+\+\+ b\/vms\/bookinfo\/ratings\/aws-prod\/istio\/cluster\.env\n@@ /m);
     expect(env.diff.split('\n').filter((l) => /^[-+][A-Z]/.test(l))).toHaveLength(4);
     expect(report.changed.map((c) => c.path)).toContain('MANIFEST.json');
   });

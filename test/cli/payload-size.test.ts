@@ -72,7 +72,7 @@ describe('render and userdata agree on payload sizes (issue 15 §11)', () => {
     // Nothing is left for the user to fix: an info, not a warning (--strict does not fail on it).
     expect(r.stderr).toMatch(/\b0 errors\b/);
     expect(r.stderr).not.toMatch(/(warning|error)\[PAYLOAD_GZIP_REQUIRED\]/);
-    const vm = join(out, 'vms/ratings/aws-prod');
+    const vm = join(out, 'vms/bookinfo/ratings/aws-prod');
     expect(existsSync(join(vm, 'user-data.yaml')), 'the oversize raw file is not in the bundle').toBe(false);
     const gz = readFileSync(join(vm, 'user-data.yaml.gz'));
     expect(gz.length).toBeLessThanOrEqual(16_384);
@@ -80,7 +80,7 @@ describe('render and userdata agree on payload sizes (issue 15 §11)', () => {
     expect([...gz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
     const again = join(w, 'out-gzip-2');
     expect((await runInProcess(['render', specOf('gzip'), '-o', again])).code).toBe(0);
-    expect(readFileSync(join(again, 'vms/ratings/aws-prod/user-data.yaml.gz')).equals(gz)).toBe(true);
+    expect(readFileSync(join(again, 'vms/bookinfo/ratings/aws-prod/user-data.yaml.gz')).equals(gz)).toBe(true);
 
     // cloud-init decompresses it (util.decomp_gzip) and types it as one #cloud-config part
     // (UserDataProcessor); the result passes `cloud-init schema` and carries bootstrap.sh.
@@ -96,13 +96,13 @@ describe('render and userdata agree on payload sizes (issue 15 §11)', () => {
     // The README tells the user to attach the compressed file, and how.
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### ratings on aws-prod'), readme.indexOf('### ratings on gcp-prod'));
-    expect(section).toContain('Attach `vms/ratings/aws-prod/user-data.yaml.gz` as EC2 user data');
-    expect(section).toContain('--user-data fileb://vms/ratings/aws-prod/user-data.yaml.gz');
+    expect(section).toContain('Attach `vms/bookinfo/ratings/aws-prod/user-data.yaml.gz` as EC2 user data');
+    expect(section).toContain('--user-data fileb://vms/bookinfo/ratings/aws-prod/user-data.yaml.gz');
     expect(section).toContain('cloud-init decompresses it on boot');
     expect(readme).not.toMatch(/ratings\/aws-prod\/user-data\.yaml(?!\.gz)/);
     // VMs that fit raw keep their raw file, named as before.
-    expect(readme).toContain('Attach `vms/ratings/azure-prod/user-data.yaml` as Azure custom data');
-    expect(Object.keys(JSON.parse(readFileSync(join(out, 'MANIFEST.json'), 'utf8')).files)).toContain('vms/ratings/aws-prod/user-data.yaml.gz');
+    expect(readme).toContain('Attach `vms/bookinfo/ratings/azure-prod/user-data.yaml` as Azure custom data');
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'MANIFEST.json'), 'utf8')).files)).toContain('vms/bookinfo/ratings/aws-prod/user-data.yaml.gz');
     expect((await runInProcess(['render', '--check', specOf('gzip'), '-o', out])).code).toBe(0);
 
     // userdata sends the bundle's bytes, and says only this VM's size.

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYLOAD_FILE, vmDir } from '../../src/delivery/layout.js';
+import { renderSpecFile } from '../../src/api.js';
 import { budgetFor } from '../../src/userdata/budget.js';
 import { GOLDEN_DIR, GOLDEN_FILES, goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
@@ -27,7 +28,7 @@ async function placements() {
   for (const c of goldenCases()) {
     const m = await goldenModel(c);
     if (m.flavor !== 'istio') continue;
-    for (const w of m.workloads) for (const pl of w.placements) out.push({ c, workload: w.name, platform: m.platforms.find((p) => p.name === pl.platform)! });
+    for (const w of m.workloads) for (const pl of w.placements) out.push({ c, workload: w.name, w, platform: m.platforms.find((p) => p.name === pl.platform)! });
   }
   return out;
 }
@@ -37,11 +38,11 @@ describe('vmonboard userdata on the golden cases', () => {
     const all = await placements();
     expect(all.length).toBeGreaterThanOrEqual(8);
     let gzipped = 0;
-    for (const { c, workload, platform } of all) {
+    for (const { c, workload, w, platform } of all) {
       const r = await userdata(c, '--workload', workload, '--platform', platform.name);
       const label = `${c} ${workload}/${platform.name}`;
       expect(r.code, `${label}\n${r.stderr}`).toBe(0);
-      const file = (await goldenBundle(c)).get(`${vmDir(workload, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`)!;
+      const file = (await goldenBundle(c)).get(`${vmDir(w, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`)!;
       expect(unzipIfGzip(r.stdout).equals(Buffer.from(file.content)), label).toBe(true);
       const budget = budgetFor(platform.kind, platform.delivery);
       if (budget) expect(r.stdout.length, label).toBeLessThanOrEqual(budget.limit);
@@ -64,7 +65,7 @@ describe('vmonboard userdata on the golden cases', () => {
 
   it('wraps as MIME, gzips and base64s on request; cloud-init recovers the exact payload', async () => {
     const bundle = await goldenBundle('aws-cloudinit');
-    const payload = Buffer.from(bundle.get('vms/ratings/aws-prod/user-data.yaml')!.content);
+    const payload = Buffer.from(bundle.get('vms/bookinfo/ratings/aws-prod/user-data.yaml')!.content);
     const r = await userdata('aws-cloudinit', '--workload', 'ratings', '--platform', 'aws-prod', '--mime', '--encoding', 'gzip+base64');
     expect(r.code, r.stderr).toBe(0);
     const blob = Buffer.from(r.stdout.toString('latin1'), 'base64');
@@ -84,6 +85,28 @@ describe('vmonboard userdata on the golden cases', () => {
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('platforms: aws-prod');
     expect((await runBinary(['userdata', spec('aws-cloudinit')])).code).toBe(2); // --workload and --platform are required
+  });
+
+  it('takes --workload as <namespace>/<name>, or a plain name only one namespace has (issue 16 §2)', async () => {
+    const fleet = join(GOLDEN_DIR, '..', '..', '..', 'examples', 'fleet.yaml');
+    const run = (...args: string[]) => runBinary(['userdata', fleet, ...args]);
+    // `api` is in namespaces payments and search: the plain name is a usage error with a stable code.
+    const plain = await run('--workload', 'api', '--platform', 'aws-prod');
+    expect(plain.code).toBe(2);
+    expect(plain.stdout.length).toBe(0);
+    expect(plain.stderr).toContain('error[WORKLOAD_AMBIGUOUS]: workload "api" is in 2 namespaces (did you mean "payments/api" or "search/api"?); name one as <namespace>/<name>');
+    const [payments, search] = await Promise.all([run('--workload', 'payments/api', '--platform', 'aws-prod'), run('--workload', 'search/api', '--platform', 'aws-prod')]);
+    expect([payments.code, search.code], payments.stderr + search.stderr).toEqual([0, 0]);
+    // Each prints its own VM's payload, from its own bundle directory.
+    const bundle = (await renderSpecFile(fleet)).bundle!;
+    expect(unzipIfGzip(payments.stdout).equals(Buffer.from(bundle.get('vms/payments/api/aws-prod/user-data.yaml')!.content))).toBe(true);
+    expect(unzipIfGzip(search.stdout).equals(Buffer.from(bundle.get('vms/search/api/aws-prod/user-data.yaml')!.content))).toBe(true);
+    expect(payments.stdout.equals(search.stdout)).toBe(false);
+    // A unique name stays plain; a misspelled one is suggested in the form that works.
+    expect((await run('--workload', 'payments-db', '--platform', 'rack1')).code).toBe(0);
+    const typo = await run('--workload', 'apu', '--platform', 'aws-prod');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('error: the spec has no workload "apu" (did you mean "payments/api" or "search/api"?); workloads: payments/api, search/api, payments-db, batch-worker');
   });
 });
 

@@ -42,7 +42,7 @@ describe('golden payloads', () => {
     const updating = process.argv.includes('-u') || process.argv.includes('--update');
     for (const w of model.workloads) {
       for (const p of w.placements) {
-        const dir = vmDir(w.name, p.platform);
+        const dir = vmDir(w, p.platform);
         const rendered = [...bundle.keys()].filter((k) => k.startsWith(`${dir}/`) && PAYLOAD_NAMES.has(k.slice(dir.length + 1))).map((k) => k.slice(dir.length + 1)).sort();
         for (const f of rendered) {
           const file = bundle.get(`${dir}/${f}`)!;

@@ -82,7 +82,7 @@ async function renderGlooSpec(): Promise<{ installSh: string; uninstallSh: strin
   if (!r.bundle || errors.length > 0) throw new Error(`rendering the gloo e2e spec failed:\n${r.diagnostics.map((d) => `${d.code} ${d.pointer}: ${d.message}`).join('\n')}`);
   const model = (await validateSpecFile(specPath)).model!;
   const text = (p: string): string => String(r.bundle!.get(p)!.content);
-  return { installSh: text('vms/vm1/dc1/install.sh'), uninstallSh: text('vms/vm1/dc1/uninstall.sh'), model, warnings: r.diagnostics.filter((d) => d.severity !== 'error').map((d) => d.code) };
+  return { installSh: text('vms/virtualmachines/vm1/dc1/install.sh'), uninstallSh: text('vms/virtualmachines/vm1/dc1/uninstall.sh'), model, warnings: r.diagnostics.filter((d) => d.severity !== 'error').map((d) => d.code) };
 }
 
 /** An operator's own meshctl, on the VM before vmonboard. */

@@ -1,6 +1,7 @@
 /**
  * examples/fleet.yaml (issue 16): a realistic fleet with per-OS arch targets, two AWS regions,
- * GCP, on-prem x509 and an outbound-only worker. It validates and renders; under --strict its only
+ * GCP, on-prem x509, an outbound-only worker and two teams' `api` workloads (payments/api and
+ * search/api: names are per namespace). It validates and renders; under --strict its only
  * finding is its labelled sample lock (LOCK_SAMPLE_PINS, as for main's examples), and its
  * consumers judge the output: the chart through Helm's engine with every resource checked
  * against its upstream CRD, each SPIRE agent config through HCL v1 and the SPIRE 1.15.3 key
@@ -56,26 +57,29 @@ describe('examples/fleet.yaml', () => {
     const keys = model!.artifacts.pins.map((p) => `${p.component} ${p.format}/${p.arch}`);
     expect(keys).not.toContain('istio-sidecar rpm/arm64');
     expect(keys).toContain('istio-sidecar deb/arm64');
-    const boot = await text('vms/payments-api/aws-prod/bootstrap.sh');
+    const boot = await text('vms/payments/api/aws-prod/bootstrap.sh');
     expect(boot).toContain(`    'deb/amd64' | 'deb/arm64' | 'rpm/amd64') ;;`);
     expect(boot).toMatch(/die "unsupported OS and arch combination \$PKG\/\$ARCH \(\$id\); targets:" 'amazonlinux-2023\/amd64 ubuntu-24.04\/amd64 ubuntu-24.04\/arm64'/);
     expect(boot).not.toMatch(/'rpm\/arm64'\) pins=/);
     // A platform in the object form keeps the old dispatch (no pair check): every format runs on every arch.
-    expect(await text('vms/payments-api/gcp-prod/startup-script.sh')).not.toContain('unsupported OS and arch combination');
+    expect(await text('vms/payments/api/gcp-prod/startup-script.sh')).not.toContain('unsupported OS and arch combination');
   });
 
   it('renders the outbound-only worker with no inbound side: no ports, no Service, no capture, no inbound rows', async () => {
     const { model } = await rendered;
-    expect(await text('vms/batch-worker/aws-prod/istio/cluster.env')).toMatch(/^ISTIO_INBOUND_PORTS=''$/m);
-    expect(await text('vms/payments-api/aws-prod/istio/cluster.env')).toMatch(/^ISTIO_INBOUND_PORTS='8443'$/m);
-    expect(await text('vms/batch-worker/rack1/istio/cluster.env')).not.toMatch(/ISTIO_META_POD_PORTS/);
+    expect(await text('vms/payments/batch-worker/aws-prod/istio/cluster.env')).toMatch(/^ISTIO_INBOUND_PORTS=''$/m);
+    expect(await text('vms/payments/api/aws-prod/istio/cluster.env')).toMatch(/^ISTIO_INBOUND_PORTS='8443'$/m);
+    expect(await text('vms/payments/batch-worker/rack1/istio/cluster.env')).not.toMatch(/ISTIO_META_POD_PORTS/);
     const rows = listFirewallRules(model!);
     // Two inbound rows per serving port since issue 14 (one from the pods, one from the other VMs); none for the worker.
-    expect(rows.filter((r) => r.direction === 'inbound').map((r) => `${r.appliesTo} ${r.port}`)).toEqual(['payments-api VMs 8443', 'payments-api VMs 8443', 'payments-db VMs 3306', 'payments-db VMs 3306']);
+    // The two `api` workloads' rows name their namespaces, so they neither merge nor read alike.
+    expect(rows.filter((r) => r.direction === 'inbound').map((r) => `${r.appliesTo} ${r.port}`)).toEqual([
+      'payments/api VMs 8443', 'payments/api VMs 8443', 'search/api VMs 8080', 'search/api VMs 8080', 'payments-db VMs 3306', 'payments-db VMs 3306',
+    ]);
     // The collector and the SPIRE agent are the same as for a serving workload.
     for (const f of ['otel/config.yaml', 'spire/agent.conf']) {
-      const worker = await text(`vms/batch-worker/rack1/${f}`);
-      const db = await text(`vms/payments-db/rack1/${f}`);
+      const worker = await text(`vms/payments/batch-worker/rack1/${f}`);
+      const db = await text(`vms/payments/payments-db/rack1/${f}`);
       expect(worker.replaceAll('batch-worker', 'W')).toBe(db.replaceAll('payments-db', 'W'));
     }
   });
@@ -91,17 +95,20 @@ describe('examples/fleet.yaml', () => {
       else expect(validateK8sResource(d), `${d.kind} ${d.metadata.name}`).toEqual([]);
     }
     const wgs = docs.filter((d) => d.kind === 'WorkloadGroup');
-    expect(wgs.map((d) => d.metadata.name).sort()).toEqual(['batch-worker', 'payments-api', 'payments-db']);
+    const ids = (kind: string) => docs.filter((d) => d.kind === kind).map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort();
+    expect(ids('WorkloadGroup')).toEqual(['payments/api', 'payments/batch-worker', 'payments/payments-db', 'search/api']);
     const worker = wgs.find((d) => d.metadata.name === 'batch-worker')!;
     expect(worker.spec!.template).not.toHaveProperty('ports');
-    expect(wgs.find((d) => d.metadata.name === 'payments-api')!.spec!.template.ports).toEqual({ https: 8443 });
-    expect(docs.filter((d) => d.kind === 'Service').map((d) => d.metadata.name).sort()).toEqual(['payments-api', 'payments-db']);
+    expect(wgs.find((d) => d.metadata.namespace === 'payments' && d.metadata.name === 'api')!.spec!.template.ports).toEqual({ https: 8443 });
+    expect(wgs.find((d) => d.metadata.namespace === 'search' && d.metadata.name === 'api')!.spec!.template.ports).toEqual({ http: 8080 });
+    expect(ids('Service')).toEqual(['payments/api', 'payments/payments-db', 'search/api']);
+    expect(ids('ServiceAccount')).toEqual(['payments/api', 'payments/batch-worker', 'payments/payments-db', 'search/api']);
   });
 
   it('writes SPIRE agent configs that HCL v1 reads and SPIRE 1.15.3 accepts', async () => {
     const { bundle } = await rendered;
     const paths = [...bundle!.keys()].filter((p) => p.endsWith('/spire/agent.conf')).sort();
-    expect(paths).toHaveLength(5);
+    expect(paths).toHaveLength(6);
     const decoded = await parseManyHcl(await Promise.all(paths.map(text)));
     decoded.forEach((d, i) => {
       expect('ok' in d, `${paths[i]}: ${'error' in d ? d.error : ''}`).toBe(true);

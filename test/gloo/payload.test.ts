@@ -35,7 +35,7 @@ describe.each(GLOO_CASES)('gloo case %s: VM side', (name) => {
     for (const w of model.workloads) {
       for (const pl of w.placements) {
         const p = model.platforms.find((x) => x.name === pl.platform)!;
-        const dir = `vms/${w.name}/${p.name}`;
+        const dir = `vms/${w.namespace}/${w.name}/${p.name}`;
         const want = p.delivery === 'cloud-init' ? ['bootstrap.sh', 'uninstall.sh', 'user-data.yaml', 'verify.sh'] : [p.delivery === 'shell' ? 'install.sh' : 'startup-script.sh', 'uninstall.sh', 'verify.sh'].sort();
         expect([...bundle.keys()].filter((k) => k.startsWith(`${dir}/`)).map((k) => k.slice(dir.length + 1))).toEqual(want);
         for (const f of want.filter((f) => f.endsWith('.sh'))) expect(bundle.get(`${dir}/${f}`)!.mode, f).toBe(0o755);
@@ -83,7 +83,7 @@ describe.each(GLOO_CASES)('gloo case %s: VM side', (name) => {
       for (const pl of w.placements) {
         const p = model.platforms.find((x) => x.name === pl.platform)!;
         const a = p.attestation as { token: { path: string } };
-        const script = String(bundle.get(`vms/${w.name}/${p.name}/${p.delivery === 'cloud-init' ? 'bootstrap.sh' : 'install.sh'}`)!.content);
+        const script = String(bundle.get(`vms/${w.namespace}/${w.name}/${p.name}/${p.delivery === 'cloud-init' ? 'bootstrap.sh' : 'install.sh'}`)!.content);
         expect(script).toContain(`TOKEN_FILE="$R"'${a.token.path}'`);
       }
     }

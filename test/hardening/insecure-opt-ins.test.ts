@@ -28,7 +28,7 @@ function firstBootstrap(spec: Record<string, any>): string {
   const r = validateSpec({ text: jsYaml.dump(spec), file: 'spec.yaml', lockFile: 'spec.lock.yaml', files: filesDirSource(EXAMPLES), ignoreLock: true });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const { bundle } = buildBundle(r.model!);
-  const path = [...bundle.keys()].find((p) => /^vms\/[^/]+\/[^/]+\/(bootstrap|install|startup-script)\.sh$/.test(p))!;
+  const path = [...bundle.keys()].find((p) => /^vms\/[^/]+\/[^/]+\/[^/]+\/(bootstrap|install|startup-script)\.sh$/.test(p))!;
   return String(bundle.get(path)!.content);
 }
 

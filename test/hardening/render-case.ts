@@ -41,7 +41,7 @@ export function bundlePaths(bundle: Bundle, test: (path: string) => boolean): st
 }
 
 /** The VM directories of the hostile spec's one workload. */
-export const VM_DIRS = { aws: 'vms/ratings/aws-prod', onprem: 'vms/ratings/dc1', gcp: 'vms/ratings/gcp-prod' } as const;
+export const VM_DIRS = { aws: 'vms/bookinfo/ratings/aws-prod', onprem: 'vms/bookinfo/ratings/dc1', gcp: 'vms/bookinfo/ratings/gcp-prod' } as const;
 
 /** Short description of a case for failure messages: the seed is printed separately; this shows the exact values. */
 export function describeCase(c: HostileCase): string {

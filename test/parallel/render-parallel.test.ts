@@ -94,9 +94,9 @@ describe('the parallel renderer', () => {
     expect(differences(buildBundle(v.model!).bundle, reference.bundle)).toEqual([]);
     const parallel = await compiled.buildBundleParallel(v.model!, { workers: 2 });
     // The workers really ran: their files come back as bytes.
-    expect(typeof parallel.bundle.get('vms/app-0/aws-prod/bootstrap.sh')!.content).not.toBe('string');
-    expect(parallel.bundle.has('vms/app-0/aws-prod/user-data.yaml')).toBe(false);
-    expect([...bytes(parallel.bundle.get('vms/app-0/aws-prod/user-data.yaml.gz')!.content).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    expect(typeof parallel.bundle.get('vms/team-0/app-0/aws-prod/bootstrap.sh')!.content).not.toBe('string');
+    expect(parallel.bundle.has('vms/team-0/app-0/aws-prod/user-data.yaml')).toBe(false);
+    expect([...bytes(parallel.bundle.get('vms/team-0/app-0/aws-prod/user-data.yaml.gz')!.content).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
     expect(reference.bundle.size).toBeGreaterThan(WORKLOADS * 4 * 10);
     expect(differences(reference.bundle, parallel.bundle)).toEqual([]);
     expect(reference.diagnostics.filter((d) => d.code === 'PAYLOAD_GZIP_REQUIRED')).toHaveLength(WORKLOADS);
@@ -123,9 +123,9 @@ describe('the parallel renderer', () => {
 
   it('rejects, like buildBundle throws, when a translator fails in a worker', async () => {
     const v = await api.validateSpecFile(specPath);
-    // Two workloads of one name: both render vms/app-1/..., a translator bug buildBundle reports by throwing.
+    // Two workloads of one namespace and name: both render vms/team-1/app-1/..., a translator bug buildBundle reports by throwing.
     const model = structuredClone(v.model!);
-    model.workloads[2] = { ...model.workloads[2]!, name: model.workloads[1]!.name };
+    model.workloads[2] = { ...model.workloads[2]!, name: model.workloads[1]!.name, namespace: model.workloads[1]!.namespace };
     expect(() => compiled.buildBundle(model)).toThrow(/duplicate bundle path/);
     await expect(compiled.buildBundleParallel(model, { workers: 2 })).rejects.toThrow(/duplicate bundle path/);
   }, 300_000);
@@ -155,7 +155,7 @@ describe('from the TypeScript sources', () => {
     expect(parallelAvailable()).toBe(false);
     const v = await api.validateSpecFile(specPath);
     const r = await buildBundleParallel(v.model!, { workers: 2, minVms: 1 });
-    expect(typeof r.bundle.get('vms/app-0/aws-prod/bootstrap.sh')!.content).toBe('string');
+    expect(typeof r.bundle.get('vms/team-0/app-0/aws-prod/bootstrap.sh')!.content).toBe('string');
     expect(differences(buildBundle(v.model!).bundle, r.bundle)).toEqual([]);
   }, 300_000);
 });

@@ -66,7 +66,7 @@ describe('explain on the quickstart', () => {
     expect(aws.needs.firewall.some((f: { port: number }) => f.port === 8081)).toBe(true);
     expect(aws.needs.iam.map((d: { permissions: string[] }) => d.permissions).flat()).toContain('ec2:DescribeInstances');
     expect(aws.needs.downloads.every((d: { url: string; sha256: string }) => d.url.startsWith('https://') && /^[0-9a-f]{64}$/.test(d.sha256))).toBe(true);
-    expect(aws.offboard.script).toBe('cluster/offboard/ratings/aws-prod.sh');
+    expect(aws.offboard.script).toBe('cluster/offboard/bookinfo/ratings/aws-prod.sh');
   });
 
   it('the schema oracle rejects an unknown key and a wrong risk code', async () => {
@@ -97,6 +97,20 @@ describe('explain on the quickstart', () => {
     expect(r.stdout).not.toContain('aws-prod');
     expect((await runInProcess(['explain', QUICKSTART, '--workload', 'nope'])).code).toBe(2);
     expect((await runInProcess(['explain', QUICKSTART, '--platform', 'nope'])).code).toBe(2);
+  });
+
+  it('--workload takes <namespace>/<name>; a plain name two namespaces have is WORKLOAD_AMBIGUOUS (exit 2)', async () => {
+    const fleet = join(PROJECT_ROOT, 'examples', 'fleet.yaml');
+    const plain = await runInProcess(['explain', fleet, '--workload', 'api']);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toContain('error[WORKLOAD_AMBIGUOUS]: workload "api" is in 2 namespaces (did you mean "payments/api" or "search/api"?)');
+    const r = await runInProcess(['explain', fleet, '--workload', 'search/api', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { identities: Array<{ namespace: string; workload: string; platform: string; needs: { firewall: Array<{ appliesTo: string; direction: string }> } }> }).identities;
+    expect(ids.map((i) => `${i.namespace}/${i.workload}@${i.platform}`)).toEqual(['search/api@aws-prod']);
+    // Its inbound rows are its own, not payments/api's.
+    expect(ids[0]!.needs.firewall.filter((f) => f.direction === 'inbound').map((f) => f.appliesTo)).toEqual(['search/api VMs', 'search/api VMs']);
   });
 
   it('an invalid spec exits 1 with the report on stderr and nothing on stdout', async () => {

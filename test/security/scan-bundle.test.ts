@@ -67,13 +67,13 @@ describe('scanBundle', () => {
   it('turns each planted secret into a BUNDLE_SECRET error at the file source pointer', () => {
     const bundle: Bundle = new Map([
       ['cluster/spire.values.yaml', { content: 'ok: true\n', mode: 0o644, source: '' }],
-      ['vms/web/aws/otel/config.yaml', { content: `attributes:\n  token: "${JWT}"\n`, mode: 0o644, source: '/telemetry/resourceAttributes' }],
-      ['vms/web/dc1/spire/key.pem', { content: PRIVATE_KEY, mode: 0o600, source: '/platforms/1' }],
+      ['vms/frontend/web/aws/otel/config.yaml', { content: `attributes:\n  token: "${JWT}"\n`, mode: 0o644, source: '/telemetry/resourceAttributes' }],
+      ['vms/frontend/web/dc1/spire/key.pem', { content: PRIVATE_KEY, mode: 0o600, source: '/platforms/1' }],
     ]);
     const findings = scanBundle(bundle);
     expect(findings.map((f) => [f.path, f.pattern])).toEqual([
-      ['vms/web/aws/otel/config.yaml', 'jwt'],
-      ['vms/web/dc1/spire/key.pem', 'pem-private-key'],
+      ['vms/frontend/web/aws/otel/config.yaml', 'jwt'],
+      ['vms/frontend/web/dc1/spire/key.pem', 'pem-private-key'],
     ]);
     const diags = secretFindingsToDiagnostics(findings, bundle);
     expect(diags.map((d) => [d.code, d.pointer])).toEqual([
@@ -100,6 +100,6 @@ describe('every render is scanned', () => {
     expect(secrets.length).toBeGreaterThan(0);
     expect(secrets.every((d) => d.pointer.startsWith('/workloads'))).toBe(true);
     // The user data carries the bootstrap gzipped: the scanner reads it decoded, as cloud-init writes it.
-    expect(secrets.map((d) => d.message).join('\n')).toMatch(/into vms\/ratings\/aws-prod\/user-data\.yaml \(line 8\)/);
+    expect(secrets.map((d) => d.message).join('\n')).toMatch(/into vms\/bookinfo\/ratings\/aws-prod\/user-data\.yaml \(line 8\)/);
   });
 });

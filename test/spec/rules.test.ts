@@ -9,7 +9,12 @@ const jt = { tokenRef: 'file:///etc/vmonboard/join-token' };
 const cases: Case[] = [
   // unique-names
   { name: 'duplicate platform name', mutate: (s) => s.platforms.push({ ...structuredClone(s.platforms[0]), targets: { os: ['ubuntu-24.04'], arch: ['amd64'] } }), want: [['DUPLICATE_NAME', '/platforms/2/name']] },
-  { name: 'duplicate workload name across namespaces', mutate: (s) => s.workloads.push({ ...structuredClone(s.workloads[0]), namespace: 'other' }), want: [['DUPLICATE_NAME', '/workloads/1/name']] },
+  // A workload is named by (namespace, name), as in Kubernetes (issue 16 §2).
+  { name: 'same workload name in two namespaces is valid', mutate: (s) => s.workloads.push({ ...structuredClone(s.workloads[0]), namespace: 'other' }), want: [] },
+  { name: 'duplicate workload name in one namespace', mutate: (s) => s.workloads.push(structuredClone(s.workloads[0])), want: [['DUPLICATE_NAME', '/workloads/1/name']] },
+  // SPIRE entry keys are <namespace>-<name>-<platform>: book/info-ratings meets book-info/ratings on both platforms (reported once per pair).
+  { name: 'two workloads whose SPIRE entry keys meet', mutate: (s) => { s.workloads[0].namespace = 'book-info'; s.workloads.push({ ...structuredClone(s.workloads[0]), namespace: 'book', name: 'info-ratings' }); }, want: [['DUPLICATE_NAME', '/workloads/1/name']] },
+  { name: 'entry keys may meet under flavor gloo (it registers no SPIRE entries)', mutate: (s) => { s.mesh.flavor = 'gloo'; s.mesh.istio.revision = '1-27'; s.gloo = { version: '2.5.0' }; toTokens(s); s.artifacts = { components: { 'istio-sidecar': { urls: { 'deb/amd64': 'https://mirror.example.com/istio-sidecar.deb' } }, meshctl: { urls: { 'bin/amd64': 'https://mirror.example.com/meshctl' } } } }; s.workloads[0].namespace = 'book-info'; s.workloads.push({ ...structuredClone(s.workloads[0]), namespace: 'book', name: 'info-ratings' }); }, want: [] },
   { name: 'duplicate port name', mutate: (s) => s.workloads[0].ports.push({ name: 'http', number: 9081 }), want: [['DUPLICATE_NAME', '/workloads/0/ports/1/name']] },
   { name: 'duplicate port number', mutate: (s) => s.workloads[0].ports.push({ name: 'admin', number: 9080 }), want: [['DUPLICATE_PORT_NUMBER', '/workloads/0/ports/1/number']] },
   { name: 'platform listed twice for a workload', mutate: (s) => s.workloads[0].platforms.push(structuredClone(s.workloads[0].platforms[0])), want: [['DUPLICATE_NAME', '/workloads/0/platforms/2/name']] },

@@ -42,10 +42,10 @@ describe('agent files match the golden snapshots', () => {
 
 describe('the golden comparison itself', () => {
   it('counts only the agent subdirectories as agent files, so payload files never clash', () => {
-    expect(isAgentBundlePath('vms/ratings/aws-prod/istio/cluster.env')).toBe(true);
-    expect(isAgentBundlePath('vms/ratings/aws-prod/systemd/istio.service.d/10-vmonboard.conf')).toBe(true);
-    expect(isAgentBundlePath('vms/ratings/aws-prod/user-data.yaml')).toBe(false);
-    expect(isAgentBundlePath('vms/ratings/aws-prod/bootstrap.sh')).toBe(false);
+    expect(isAgentBundlePath('vms/bookinfo/ratings/aws-prod/istio/cluster.env')).toBe(true);
+    expect(isAgentBundlePath('vms/bookinfo/ratings/aws-prod/systemd/istio.service.d/10-vmonboard.conf')).toBe(true);
+    expect(isAgentBundlePath('vms/bookinfo/ratings/aws-prod/user-data.yaml')).toBe(false);
+    expect(isAgentBundlePath('vms/bookinfo/ratings/aws-prod/bootstrap.sh')).toBe(false);
     expect(isAgentBundlePath('cluster/values/spire.yaml')).toBe(false);
   });
 

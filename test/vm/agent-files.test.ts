@@ -119,7 +119,7 @@ describe('the translator', () => {
     const { bundle } = renderAgentBundle(model);
     for (const { workload, placement } of allPlacements(model)) {
       for (const f of listAgentFiles(model, workload, placement)) {
-        const entry = bundle.get(`vms/${workload.name}/${placement.platform}/${f.bundlePath}`);
+        const entry = bundle.get(`vms/${workload.namespace}/${workload.name}/${placement.platform}/${f.bundlePath}`);
         expect(entry).toEqual({ content: f.content, mode: 0o644, source: placement.pointer });
       }
     }

@@ -1,6 +1,6 @@
 /**
  * Golden comparison for the VM agent files only. The payload issue writes its own files under the
- * same vms/<workload>/<platform>/ directories, so instead of expectGoldenPrefix(case, bundle,
+ * same vms/<namespace>/<workload>/<platform>/ directories, so instead of expectGoldenPrefix(case, bundle,
  * 'vms/') this compares exactly the files in the agent subdirectories (AGENT_BUNDLE_DIRS): the
  * rendered set must equal what listAgentFiles lists, every file must match its snapshot under
  * <case>/expected/, and the snapshots on disk must be that same set (missing or unexpected fails).
@@ -16,7 +16,7 @@ import { AGENT_BUNDLE_DIRS } from '../../src/vm/paths.js';
 import { translateAgentFiles } from '../../src/vm/translate-agent-files.js';
 import { GOLDEN_DIR } from '../helpers/golden-cases.js';
 
-const AGENT_PATH = new RegExp(`^vms/[^/]+/[^/]+/(${AGENT_BUNDLE_DIRS.join('|')})/`);
+const AGENT_PATH = new RegExp(`^vms/[^/]+/[^/]+/[^/]+/(${AGENT_BUNDLE_DIRS.join('|')})/`);
 
 /** True for a bundle path that belongs to the agent files (not to the payload). */
 export function isAgentBundlePath(path: string): boolean {
@@ -33,7 +33,7 @@ export function renderAgentBundle(model: Model): { bundle: Bundle; diagnostics: 
 /** Bundle paths listAgentFiles promises for every workload × placement, sorted. */
 export function listedAgentPaths(model: Model): string[] {
   return model.workloads
-    .flatMap((w) => w.placements.flatMap((p) => listAgentFiles(model, w, p).map((f) => `${vmDir(w.name, p.platform)}/${f.bundlePath}`)))
+    .flatMap((w) => w.placements.flatMap((p) => listAgentFiles(model, w, p).map((f) => `${vmDir(w, p.platform)}/${f.bundlePath}`)))
     .sort();
 }
 

@@ -20,7 +20,7 @@ function launchTemplateCommand(io: CliIO): Command {
   return new Command('launch-template')
     .description("create a new EC2 launch template version that copies an existing one and replaces only its user data with this VM's payload")
     .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
-    .requiredOption('--workload <name>', 'workload name')
+    .requiredOption('--workload <name>', 'workload: <namespace>/<name>, or its name when one namespace has it')
     .requiredOption('--platform <name>', 'platform name (an aws platform)')
     .requiredOption('--template <id|name>', 'launch template ID (lt-...) or name')
     .option('--source-version <version>', 'version to copy: a number, $Latest or $Default', '$Latest')
@@ -62,7 +62,7 @@ ${EXIT_CODES_HELP}`,
           template: opts.template,
           sourceVersion: opts.sourceVersion,
           userData: userData.bytes,
-          description: `vmonboard ${opts.workload} on ${opts.platform} (user data sha256 ${sha})`,
+          description: `vmonboard ${payload.workload.namespace}/${payload.workload.name} on ${opts.platform} (user data sha256 ${sha})`,
           dryRun: opts.dryRun,
           ...(region ? { region } : {}),
         });

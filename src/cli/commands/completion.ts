@@ -7,14 +7,27 @@ import { Argument, Command, Option } from 'commander';
 import { parse } from 'yaml';
 import { UsageError, type CliIO } from '../io.js';
 
-/** Workload or platform names of a spec file, for completing --workload and --platform; [] when unreadable. */
+const NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Workload or platform names of a spec file, for completing --workload and --platform; [] when
+ * unreadable. A workload name that more than one namespace has is offered as each
+ * `<namespace>/<name>`, the forms `--workload` accepts for it (issue 16 §2).
+ */
 export function specNames(file: string, kind: 'workloads' | 'platforms'): string[] {
   try {
     // Completion must never print errors into a prompt: a half-written spec completes nothing.
     const doc = parse(readFileSync(file, 'utf8'), { uniqueKeys: false }) as Record<string, unknown> | null;
     const list = doc?.[kind];
     if (!Array.isArray(list)) return [];
-    const names = list.map((x) => (x && typeof x === 'object' ? (x as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === 'string' && /^[A-Za-z0-9._-]+$/.test(n));
+    const field = (x: unknown, k: string): string | undefined => {
+      const v = x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined;
+      return typeof v === 'string' && NAME.test(v) ? v : undefined;
+    };
+    const items = list.map((x) => ({ name: field(x, 'name'), namespace: field(x, 'namespace') })).filter((x): x is { name: string; namespace: string | undefined } => x.name !== undefined);
+    const namespacesOf = new Map<string, Set<string | undefined>>();
+    for (const x of items) namespacesOf.set(x.name, (namespacesOf.get(x.name) ?? new Set()).add(x.namespace));
+    const names = items.map((x) => (kind === 'workloads' && namespacesOf.get(x.name)!.size > 1 && x.namespace ? `${x.namespace}/${x.name}` : x.name));
     return [...new Set(names)];
   } catch {
     return [];

@@ -5,13 +5,15 @@ import { isFatal } from '../../diagnostics/diagnostic.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
 import { printReport } from '../report.js';
 import type { ReviewFormat } from '../../explain/format.js';
+import { findWorkload, WorkloadLookupError } from '../../model/find-workload.js';
+import type { WorkloadModel } from '../../model/model.js';
 
 /** Builds the explain command. */
 export function explainCommand(io: CliIO): Command {
   return new Command('explain')
     .description('explain, per workload and platform, the SPIFFE identities, which machines can claim them, the risks, and what each VM needs')
     .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
-    .option('--workload <name>', 'only this workload')
+    .option('--workload <name>', 'only this workload: <namespace>/<name>, or its name when one namespace has it')
     .option('--platform <name>', 'only this platform')
     .addOption(new Option('--format <format>', 'output format (markdown: for a pull-request comment; json: schemas/explain-v1)').choices(['text', 'markdown', 'json']).default('text'))
     .option('--files-dir <dir>', 'directory local file references resolve under (default: the spec directory)')
@@ -37,11 +39,17 @@ Exit codes: 0 explained, 1 invalid spec, 2 usage error (unknown workload or plat
         throw new CliExit(EXIT.invalid);
       }
       const model = v.model;
-      if (opts.workload && !model.workloads.some((w) => w.name === opts.workload)) throw new UsageError(`no workload "${opts.workload}" in ${spec} (workloads: ${model.workloads.map((w) => w.name).join(', ')})`);
+      let workload: WorkloadModel | undefined;
+      try {
+        workload = opts.workload ? findWorkload(model.workloads, opts.workload) : undefined;
+      } catch (err) {
+        if (err instanceof WorkloadLookupError) throw new UsageError(err.message, err.code);
+        throw err;
+      }
       if (opts.platform && !model.platforms.some((p) => p.name === opts.platform)) throw new UsageError(`no platform "${opts.platform}" in ${spec} (platforms: ${model.platforms.map((p) => p.name).join(', ')})`);
       // Loaded here: validate-only start-up must not pay for the translators' modules.
       const { buildExplanation } = await import('../../explain/explanation.js');
       const { formatExplanation } = await import('../../explain/format.js');
-      io.stdout.write(formatExplanation(buildExplanation(model, { ...(opts.workload ? { workload: opts.workload } : {}), ...(opts.platform ? { platform: opts.platform } : {}) }), opts.format));
+      io.stdout.write(formatExplanation(buildExplanation(model, { ...(workload ? { workload } : {}), ...(opts.platform ? { platform: opts.platform } : {}) }), opts.format));
     });
 }

@@ -44,7 +44,8 @@ export async function renderUserDataForCli(
   try {
     r = await renderUserData(spec, req);
   } catch (err) {
-    if (err instanceof PayloadLookupError || (err instanceof UserDataError && err.reason === 'unsupported')) throw new UsageError(err.message);
+    if (err instanceof PayloadLookupError) throw new UsageError(err.message, err.code);
+    if (err instanceof UserDataError && err.reason === 'unsupported') throw new UsageError(err.message);
     throw err;
   }
   const own = review && r.payload && r.locate ? r.locate(review(r.payload)) : [];
@@ -59,7 +60,7 @@ export function userdataCommand(io: CliIO): Command {
   return new Command('userdata')
     .description("print one VM's first-boot user data to stdout, encoded and checked against its platform's size limit")
     .argument('<spec>', 'spec file (YAML), or - to read it from stdin')
-    .requiredOption('--workload <name>', 'workload name')
+    .requiredOption('--workload <name>', 'workload: <namespace>/<name>, or its name when one namespace has it')
     .requiredOption('--platform <name>', 'platform name (its delivery decides the payload)')
     .addOption(new Option('--encoding <encoding>', 'output encoding (default: raw, gzipped when needed and allowed)').choices([...USERDATA_ENCODINGS]))
     .option('--mime', 'wrap the payload as a MIME multipart part, to merge with other user data', false)

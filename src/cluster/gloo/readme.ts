@@ -5,6 +5,7 @@
  * Workspace changes are described as fragments to merge, because the Workspace objects are the
  * operator's and rewriting them whole would drop their other namespaces.
  */
+import { shortWorkloadName } from '../../model/find-workload.js';
 import type { Model } from '../../model/model.js';
 import { dumpYaml } from '../../render/yaml.js';
 import { codeSpan } from '../../bundle/markdown-template.js';
@@ -126,7 +127,7 @@ function registrationSection(model: Model): string[] {
       sh('helm', 'test', meshReleaseName(model), '-n', gw.namespace),
     ),
     `Check: \`kubectl -n ${gw.namespace} get service ${gw.name}\` lists ports ${listGlooGatewayPorts(model).map((p) => p.port).join(', ')} and its external address is`,
-    `\`${gw.address}\` (the address every VM dials); \`kubectl get externalworkloads.networking.gloo.solo.io -n ${namespaces.join(',')}\` lists ${model.workloads.map((w) => `\`${w.name}\``).join(', ')}.`,
+    `\`${gw.address}\` (the address every VM dials); \`kubectl get externalworkloads.networking.gloo.solo.io -n ${namespaces.join(',')}\` lists ${model.workloads.map((w) => `\`${shortWorkloadName(w, model.workloads)}\``).join(', ')}.`,
     '',
   ];
 }

@@ -1,7 +1,7 @@
 /**
  * The payload translator of flavor gloo (issue 10): for every workload × placement, the first-boot
  * payload in its platform's delivery form plus verify.sh and uninstall.sh, in
- * vms/<workload>/<platform>/ (src/delivery/layout.ts). Flavor gloo has no agent config files of
+ * vms/<namespace>/<workload>/<platform>/ (src/delivery/layout.ts). Flavor gloo has no agent config files of
  * its own: `meshctl ew onboard` writes the VM's configuration (gloo-vm-facts.md §1, §3).
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -22,7 +22,7 @@ export const glooPayloadsPerVm: PerVmTranslator = {
     // Only join-token VMs can onboard (--attestor token); the rules and the cluster translator report the rest.
     if (!GLOO_VM_ATTESTATIONS.includes(platform.attestation.type)) return [];
     const payload = renderGlooVmPayload(model, workload, placement, platform);
-    const dir = vmDir(workload.name, placement.platform);
+    const dir = vmDir(workload, placement.platform);
     for (const f of payload.files) out.add(`${dir}/${f.name}`, f.content, { mode: f.mode, source: placement.pointer });
     return payload.diagnostics;
   },

@@ -627,7 +627,7 @@ export interface FileOrUrl2 {
  */
 export interface Workload {
   /**
-   * Workload name (WorkloadGroup / ExternalWorkload / Service name).
+   * Workload name (WorkloadGroup / ExternalWorkload / Service name). Unique within its namespace, as in Kubernetes: workloads of one name in two namespaces are two workloads, with their files under vms/<namespace>/<name>/<platform>/ and --workload <namespace>/<name> on the command line.
    */
   name: string;
   /**

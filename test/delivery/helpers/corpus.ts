@@ -41,7 +41,7 @@ export function firstVm(model: Model): VmInputs {
 
 /** One rendered VM of the corpus. */
 export interface CorpusVm {
-  /** `<case>/<workload>/<platform>`. */
+  /** `<case>/<namespace>/<workload>/<platform>`: unique, as names are unique per namespace only. */
   id: string;
   vm: VmInputs;
   payload: VmPayload;
@@ -76,7 +76,7 @@ export function corpus(): Promise<CorpusVm[]> {
         : vmsOf(model).map((vm) => {
             const own = payloadFiles(vm.model, vm.workload, vm.placement, vm.platform, vm.agentFiles, vm.fetches).ownStaged;
             return {
-              id: `${name}/${vm.workload.name}/${vm.platform.name}`,
+              id: `${name}/${vm.workload.namespace}/${vm.workload.name}/${vm.platform.name}`,
               vm,
               payload: renderVmPayload(vm),
               helpers: own.filter((f) => f.content.startsWith('#!')).map((f) => ({ name: f.rel, content: f.content, mode: 0o755 as const })),

@@ -1,5 +1,5 @@
 /**
- * `npm run e2e:spec -- <spec> --workload <name> --platform <name> [--os debian-12]`: boots one
+ * `npm run e2e:spec -- <spec> --workload <[namespace/]name> --platform <name> [--os debian-12]`: boots one
  * VM of any spec on the e2e root filesystem (harness/render-spec.ts says what is pointed at the
  * loopback services) and prints the harness's changes, one line per check, and a last line
  * `N passed, N failed`. Exit 0 only when every check passed; 2 for a usage error or a spec the
@@ -11,6 +11,8 @@ import { diagnose } from '../harness/first-boot-checks.js';
 import { CONTAINER_OS, loadSpecModel, renderSpecForVm, standinVersionsOf } from '../harness/render-spec.js';
 import { bootSpecVm } from '../harness/spec-boot.js';
 import type { TargetOs } from '../../../src/model/model.js';
+import { WorkloadLookupError } from '../../../src/model/find-workload.js';
+import { findPlacement } from '../harness/node-identity.js';
 
 const USAGE = 'usage: npm run e2e:spec -- <spec.yaml> --workload <name> --platform <name> [--os debian-12]';
 
@@ -31,10 +33,9 @@ async function main(): Promise<number> {
   let env: E2eEnv | undefined;
   try {
     const model = await loadSpecModel(specPath);
-    // Refuse an unknown VM before building anything (renderSpecForVm checks again, with the list).
-    if (!model.workloads.some((w) => w.name === workload && w.placements.some((p) => p.platform === platform))) {
-      throw new Error(`the spec places no workload "${workload}" on platform "${platform}"; it has: ${model.workloads.flatMap((w) => w.placements.map((p) => `--workload ${w.name} --platform ${p.platform}`)).join(', ')}`);
-    }
+    // Refuse an unknown VM before building anything (renderSpecForVm checks again). `--workload`
+    // is `<namespace>/<name>` or a plain name one namespace has, as on vmonboard's CLI.
+    findPlacement(model, workload, platform);
     // The run's mesh PKI and SPIRE server serve the spec's own trust domain.
     env = await startE2eEnv(standinVersionsOf(model), model.mesh.trustDomain);
     const sv = await renderSpecForVm(env, specPath, { workload, platform, os: (args.values.os ?? CONTAINER_OS) as TargetOs });
@@ -57,7 +58,9 @@ async function main(): Promise<number> {
     console.log(`${passed} passed, ${failed} failed`);
     return failed === 0 ? 0 : 1;
   } catch (e) {
-    console.error(`e2e:spec: ${(e as Error).message}`);
+    // A plain name two namespaces have is the CLI's usage error, with its stable code.
+    const code = e instanceof WorkloadLookupError && e.code ? `error[${e.code}]: ` : '';
+    console.error(`e2e:spec: ${code}${(e as Error).message}`);
     console.log('0 passed, 1 failed');
     return 2;
   } finally {

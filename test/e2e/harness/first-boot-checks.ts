@@ -16,6 +16,7 @@ import { listAgentFiles } from '../../../src/vm/agent-files.js';
 import type { AgentFile } from '../../../src/vm/agent-file.js';
 import { GATEWAY_IP_PLACEHOLDER } from '../../../src/vm/hosts-block.js';
 import type { Delivery } from '../../../src/model/model.js';
+import { findWorkload } from '../../../src/model/find-workload.js';
 import { waitForStartupScript } from './gce-startup-runner.js';
 import { AGENT_UNITS } from './boot-timeline.js';
 import { checkIdentity } from './identity-checks.js';
@@ -45,9 +46,10 @@ export interface FirstBootCheckOptions {
 export async function expectedAgentFiles(specPath: string, workload: string, platform: string): Promise<AgentFile[]> {
   const v = await validateSpecFile(specPath);
   if (!v.model) throw new Error(`spec ${specPath} does not validate: ${v.diagnostics.map((d) => d.message).join('; ')}`);
-  const w = v.model.workloads.find((x) => x.name === workload);
-  const placement = w?.placements.find((p) => p.platform === platform);
-  if (!w || !placement) throw new Error(`no placement of ${workload} on ${platform}`);
+  // `<namespace>/<name>` or a plain name one namespace has (src/model/find-workload.ts).
+  const w = findWorkload(v.model.workloads, workload);
+  const placement = w.placements.find((p) => p.platform === platform);
+  if (!placement) throw new Error(`no placement of ${workload} on ${platform}`);
   return listAgentFiles(v.model, w, placement);
 }
 

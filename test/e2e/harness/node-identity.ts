@@ -7,6 +7,7 @@
  * VM which does NOT match (the negative scenario) overrides one value with {@link NodeIdentityOverrides}.
  */
 import type { Model, PlatformModel, Placement, WorkloadModel } from '../../../src/model/model.js';
+import { findWorkload, shortWorkloadName, WorkloadLookupError } from '../../../src/model/find-workload.js';
 
 /** An EC2 instance as IMDS and DescribeInstances describe it. */
 export interface AwsInstance {
@@ -88,17 +89,33 @@ export function defaultNodeIdentity(): NodeIdentity {
   };
 }
 
-function find(model: Model, workload: string, platform: string): { w: WorkloadModel; p: PlatformModel; pl: Placement } {
-  const w = model.workloads.find((x) => x.name === workload);
+/** The VMs a spec places, as the `--workload <w> --platform <p>` arguments that name each. */
+export function listVmArguments(model: Model): string {
+  return model.workloads.flatMap((w) => w.placements.map((pl) => `--workload ${shortWorkloadName(w, model.workloads)} --platform ${pl.platform}`)).join(', ');
+}
+
+/**
+ * Finds the placement of `workload` (`<namespace>/<name>`, or a plain name one namespace has:
+ * src/model/find-workload.ts, as the CLI) on `platform`. A plain name two namespaces have throws
+ * the CLI's WorkloadLookupError (WORKLOAD_AMBIGUOUS); a VM the spec does not place throws naming
+ * the ones it does.
+ */
+export function findPlacement(model: Model, workload: string, platform: string): { w: WorkloadModel; p: PlatformModel; pl: Placement } {
+  let w: WorkloadModel | undefined;
+  try {
+    w = findWorkload(model.workloads, workload);
+  } catch (e) {
+    if (!(e instanceof WorkloadLookupError) || e.reason === 'ambiguous') throw e;
+  }
   const p = model.platforms.find((x) => x.name === platform);
   const pl = w?.placements.find((x) => x.platform === platform);
-  if (!w || !p || !pl) throw new Error(`the spec places no workload "${workload}" on platform "${platform}"`);
+  if (!w || !p || !pl) throw new Error(`the spec places no workload "${workload}" on platform "${platform}"; it has: ${listVmArguments(model)}`);
   return { w, p, pl };
 }
 
 /** Derives the identity of a VM of `workload` on `platform` from the spec's platform and selectors. */
 export function deriveNodeIdentity(model: Model, workload: string, platform: string, overrides: NodeIdentityOverrides = {}): NodeIdentity {
-  const { p, pl } = find(model, workload, platform);
+  const { w, p, pl } = findPlacement(model, workload, platform);
   const id = defaultNodeIdentity();
   const s = pl.selectors;
   const a = p.attestation;
@@ -124,7 +141,7 @@ export function deriveNodeIdentity(model: Model, workload: string, platform: str
   if (s.azure?.resourceGroup) id.azure.resourceGroupName = s.azure.resourceGroup;
 
   id.x509 = {
-    cn: overrides.subjectCN ?? s.x509pop?.subjectCN ?? `${workload}.${platform}.e2e`,
+    cn: overrides.subjectCN ?? s.x509pop?.subjectCN ?? `${w.name}.${platform}.e2e`,
     uriSans: Object.entries(s.x509pop?.san ?? {}).map(([k, v]) => `x509pop://${model.mesh.trustDomain}/${k}/${v}`),
   };
   return id;

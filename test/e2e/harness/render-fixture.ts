@@ -17,6 +17,9 @@ import { DEFAULT_VERSIONS } from '../../../src/artifacts/catalog.js';
 import type { StandinVersions } from '../standins/build-standins.js';
 import type { Bundle } from '../../../src/bundle/bundle.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { vmDir } from '../../../src/delivery/layout.js';
+import { findWorkload, qualifiedWorkloadName } from '../../../src/model/find-workload.js';
+import type { Model } from '../../../src/model/model.js';
 import { deriveNodeIdentity } from './node-identity.js';
 import { PROJECT_ROOT } from '../../validators/upstream.js';
 import type { E2eEnv } from './e2e-env.js';
@@ -24,8 +27,9 @@ import { registerRenderedIdentity } from './mesh-identity.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test/e2e/fixtures/e2e-spec');
 
-/** One VM's payload files from the bundle (vms/<workload>/<platform>/<name>). */
+/** One VM's payload files from the bundle (vms/<namespace>/<workload>/<platform>/<name>). */
 export interface RenderedVm {
+  /** `<namespace>/<name>`: unambiguous wherever it is looked up again (findWorkload). */
   workload: string;
   platform: string;
   /** A payload file's text; throws naming the file when the bundle lacks it. */
@@ -39,6 +43,7 @@ export interface RenderedSpec {
   bundle: Bundle;
   /** Warnings the render reported (errors throw). */
   warnings: string[];
+  /** `workload` is `<namespace>/<name>`, or a plain name one namespace has (as `--workload`). */
   vm(workload: string, platform: string): RenderedVm;
 }
 
@@ -90,23 +95,27 @@ export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void)
   await registerRenderedIdentity(env.identity, result.bundle);
   const w = result.model.workloads[0]!;
   env.control.metadata.setIdentity(deriveNodeIdentity(result.model, w.name, w.placements[0]!.platform));
-  return wrapRendered(specPath, result.bundle, result.diagnostics);
+  return wrapRendered(specPath, result.bundle, result.diagnostics, result.model);
 }
 
-/** Wraps a rendered bundle for the scenarios: per-VM file access, warnings. */
-export function wrapRendered(specPath: string, bundle: Bundle, diagnostics: Diagnostic[]): RenderedSpec {
+/**
+ * Wraps a rendered bundle for the scenarios: per-VM file access (the workload looked up in
+ * `model` as the CLI's `--workload` does, its files found through src/delivery/layout.ts), warnings.
+ */
+export function wrapRendered(specPath: string, bundle: Bundle, diagnostics: Diagnostic[], model: Pick<Model, 'workloads'>): RenderedSpec {
   return {
     specPath,
     bundle,
     warnings: diagnostics.filter((d) => d.severity !== 'error').map((d) => `${d.code}: ${d.message}`),
     vm(workload, platform) {
-      const base = `vms/${workload}/${platform}/`;
+      const w = findWorkload(model.workloads, workload);
+      const base = `${vmDir(w, platform)}/`;
       const get = (name: string): string | undefined => {
         const f = bundle.get(base + name);
         return f === undefined ? undefined : typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
       };
       return {
-        workload,
+        workload: qualifiedWorkloadName(w),
         platform,
         has: (name) => get(name) !== undefined,
         file(name) {

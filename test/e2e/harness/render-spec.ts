@@ -23,7 +23,7 @@ import { ISTIO_PORT_ROLES } from '../../../src/model/model.js';
 import { PAYLOAD_FILE } from '../../../src/delivery/layout.js';
 import { unbootableArtifact, type StandinArtifact, type StandinVersions } from '../standins/build-standins.js';
 import type { E2eEnv } from './e2e-env.js';
-import { deriveNodeIdentity, type NodeIdentity, type NodeIdentityOverrides } from './node-identity.js';
+import { deriveNodeIdentity, findPlacement, type NodeIdentity, type NodeIdentityOverrides } from './node-identity.js';
 import { issueHostCertificate } from './onprem-pki.js';
 import { registerRenderedIdentity } from './mesh-identity.js';
 import { wrapRendered, type RenderedSpec, type RenderedVm } from './render-fixture.js';
@@ -118,12 +118,9 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
   writeFileSync(sourcePath, doc.toString());
   const source = await loadSpecModel(sourcePath);
   if (source.flavor !== 'istio') throw new Error(`e2e:spec boots flavor istio specs; ${specPath} is flavor ${source.flavor} (test/e2e/gloo.test.ts boots Gloo)`);
+  // `--workload` is `<namespace>/<name>` or a plain name one namespace has, as on the CLI.
+  findPlacement(source, opts.workload, opts.platform);
   const pIndex = source.platforms.findIndex((p) => p.name === opts.platform);
-  const w = source.workloads.find((x) => x.name === opts.workload);
-  if (pIndex < 0 || !w?.placements.some((pl) => pl.platform === opts.platform)) {
-    const vms = source.workloads.flatMap((x) => x.placements.map((pl) => `${x.name}/${pl.platform}`));
-    throw new Error(`the spec places no workload "${opts.workload}" on platform "${opts.platform}"; it has: ${vms.join(', ')}`);
-  }
   const os = opts.os ?? CONTAINER_OS;
   if (os !== CONTAINER_OS) throw new Error(`--os ${os}: the e2e root filesystem is ${CONTAINER_OS} (no other OS can be booted here)`);
 
@@ -203,8 +200,8 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
   const result = await renderSpecFile(specOut);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.bundle || !result.model || errors.length > 0) throw new Error(`rendering ${specOut} failed:\n${result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}: ${d.message}`).join('\n')}`);
-  const spec = wrapRendered(specOut, result.bundle, result.diagnostics);
   const model = result.model;
+  const spec = wrapRendered(specOut, result.bundle, result.diagnostics, model);
   const platform = model.platforms.find((x) => x.name === opts.platform)!;
   const vm = spec.vm(opts.workload, opts.platform);
   const payloadName = PAYLOAD_FILE[platform.delivery];
@@ -223,7 +220,7 @@ export async function renderSpecForVm(env: E2eEnv, specPath: string, opts: SpecV
   }
   if (a.type === 'join_token') {
     if (a.token.scheme !== 'file') throw new Error(`join token ${a.token.uri}: the e2e places only file:// tokens`);
-    const placement = model.workloads.find((x) => x.name === opts.workload)!.placements.find((x) => x.platform === opts.platform)!;
+    const placement = findPlacement(model, opts.workload, opts.platform).pl;
     files.push({ path: a.token.path, content: `${env.identity.spireServer.mintJoinToken(placement.nodeAliasId)}\n`, mode: 0o600 });
     adjustments.push(`join token: minted for ${placement.nodeAliasId} and placed at ${a.token.path}`);
   }

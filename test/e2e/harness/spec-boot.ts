@@ -8,6 +8,7 @@
  * bake.sh first, in the build instance, and its first boot must download nothing.
  */
 import { selectPins } from '../../../src/delivery/pins.js';
+import { findWorkload } from '../../../src/model/find-workload.js';
 import type { E2eEnv, Machine } from './e2e-env.js';
 import { listFirstBootChecks, type FirstBootCheck } from './first-boot-checks.js';
 import { installGceStartupRunner } from './gce-startup-runner.js';
@@ -57,7 +58,7 @@ export async function bootSpecVm(env: E2eEnv, sv: SpecVm, opts: { skipVerify?: b
   checks.push(...(await listFirstBootChecks(machine.container, env, sv.spec.specPath, sv.vm, { sinceSeq, delivery: sv.delivery, gatewayAddress: sv.gatewayAddress, skipVerify: opts.skipVerify })));
 
   const attested = env.identity.spireServer.attestations.slice(attestedBefore);
-  const placement = sv.model.workloads.find((w) => w.name === sv.vm.workload)!.placements.find((p) => p.platform === sv.vm.platform)!;
+  const placement = findWorkload(sv.model.workloads, sv.vm.workload).placements.find((p) => p.platform === sv.vm.platform)!;
   const ok = attested.find((a) => 'aliases' in a.reply && a.reply.aliases.includes(placement.nodeAliasId));
   checks.push({
     name: `SPIRE node attestation (${sv.platform.attestation.type}) matched the alias ${placement.nodeAliasId}`,

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/bundle.js';
 import { README_FILE } from '../../src/bundle/readme.js';
+import { vmDir } from '../../src/delivery/layout.js';
 import { goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 
 /** Words that belong to one flavor's cluster side only, and where that flavor's bundle has them. */
@@ -56,6 +57,6 @@ describe.each(goldenCases())('offboarding in the bundle README of golden case %s
     expect(offboard).toMatch(/removes only the packages(?: and the `meshctl`)?\s+that the payload recorded\s+as installed by it/);
     expect(offboard).toContain('sudo bash uninstall.sh');
     expect(/an operator's own `meshctl` is put back/.test(offboard), name).toBe(model.flavor === 'gloo');
-    for (const w of model.workloads) for (const pl of w.placements) expect(bundle.has(`vms/${w.name}/${pl.platform}/uninstall.sh`), `${w.name}/${pl.platform}`).toBe(true);
+    for (const w of model.workloads) for (const pl of w.placements) expect(bundle.has(`${vmDir(w, pl.platform)}/uninstall.sh`), `${w.namespace}/${w.name}/${pl.platform}`).toBe(true);
   });
 });

@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 describe('#cloud-config payloads', () => {
   it('exist for every cloud-init platform of the corpus', () => {
-    expect(docs.map((d) => d.vm.id)).toEqual(expect.arrayContaining(['quickstart/ratings/aws-prod', 'quickstart/ratings/azure-prod', 'aws-bake/orders/aws-ami', 'crds-registration/reviews/gcp-prod']));
+    expect(docs.map((d) => d.vm.id)).toEqual(expect.arrayContaining(['quickstart/bookinfo/ratings/aws-prod', 'quickstart/bookinfo/ratings/azure-prod', 'aws-bake/shop/orders/aws-ami', 'crds-registration/bookinfo/reviews/gcp-prod']));
   });
 
   it('start with #cloud-config at byte 0, LF only, no BOM', () => {

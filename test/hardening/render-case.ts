@@ -9,6 +9,7 @@ import { buildBundle } from '../../src/build-bundle.js';
 import { memoryFileSource } from '../../src/spec/files.js';
 import { validateSpec } from '../../src/spec/validate-spec.js';
 import { HOSTILE_FILES, type HostileCase } from './hostile-spec.js';
+import { removeEncoding } from '../../src/userdata/encode.js';
 
 /** The outcome of one case. `bundle` is set only when validation and rendering found no error. */
 export interface RenderedCase {
@@ -31,8 +32,21 @@ export function renderCase(input: HostileCase): RenderedCase {
 /** A bundle file as text (bundle contents may be bytes). */
 export function bundleText(bundle: Bundle, path: string): string {
   const f = bundle.get(path);
-  if (!f) throw new Error(`the bundle has no ${path}; it has ${[...bundle.keys()].join(', ')}`);
+  if (!f) {
+    // A payload over its platform's raw limit is stored compressed (src/delivery/fit-payload.ts):
+    // its text is what cloud-init reads after decoding it, as the product's own decoder does.
+    for (const [suffix, encoding] of [['.gz', 'gzip'], ['.gz.b64', 'gzip+base64']] as const) {
+      const z = bundle.get(`${path}${suffix}`);
+      if (z) return removeEncoding(Buffer.from(z.content), encoding).toString('utf8');
+    }
+    throw new Error(`the bundle has no ${path}; it has ${[...bundle.keys()].join(', ')}`);
+  }
   return typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8');
+}
+
+/** A bundle path without the suffix of a compressed payload (`user-data.yaml.gz` → `user-data.yaml`). */
+export function uncompressedPath(path: string): string {
+  return path.replace(/\.gz(\.b64)?$/, '');
 }
 
 /** Paths of the bundle matching a predicate, sorted. */

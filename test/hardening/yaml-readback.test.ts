@@ -21,14 +21,15 @@ import { readManyWithPyYAML } from '../validators/pyyaml.js';
 import { count, Failures, forEachRenderedChunk, type IndexedCase } from './corpus.js';
 import { timeoutFor } from './fuzz-settings.js';
 import type { HostileValues } from './hostile-spec.js';
-import { bundlePaths, bundleText, VM_DIRS } from './render-case.js';
+import { bundlePaths, bundleText, uncompressedPath, VM_DIRS } from './render-case.js';
 import { writeFilesByPath } from './write-files.js';
 
 type Obj = Record<string, any>;
 
 /** The YAML files of a bundle that vmonboard serialized (not the verbatim chart). */
 function yamlPaths(bundle: Bundle): string[] {
-  return bundlePaths(bundle, (p) => p.endsWith('.yaml') && !p.startsWith('cluster/charts/'));
+  // A compressed payload (user-data.yaml.gz) counts under its plain name; bundleText decodes it.
+  return bundlePaths(bundle, (p) => /\.yaml(\.gz(\.b64)?)?$/.test(p) && !p.startsWith('cluster/charts/')).map(uncompressedPath);
 }
 
 /** The collector reads `$$` as `$`; returns what it sees, or undefined if a lone `$` would expand. */

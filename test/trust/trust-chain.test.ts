@@ -49,9 +49,10 @@ beforeAll(async () => {
   out = join(dir, 'out');
   const r = await runBinary(['render', join(spec, 'quickstart.yaml'), '-o', out]);
   expect(r.code, r.stderr).toBe(0);
-  for (const w of readdirSync(join(out, 'vms'))) {
-    for (const p of readdirSync(join(out, 'vms', w))) {
-      const d = join(out, 'vms', w, p);
+  // vms/<namespace>/<workload>/<platform>/
+  for (const ns of readdirSync(join(out, 'vms'))) {
+    for (const w of readdirSync(join(out, 'vms', ns))) for (const p of readdirSync(join(out, 'vms', ns, w))) {
+      const d = join(out, 'vms', ns, w, p);
       const env = read(join(d, 'istio/cluster.env'));
       vms.push({ dir: d, id: `spiffe://${envValue(env, 'TRUST_DOMAIN')}/ns/${envValue(env, 'POD_NAMESPACE')}/sa/${envValue(env, 'SERVICE_ACCOUNT')}`, bootstrap: read(join(d, 'spire/bootstrap-bundle.pem')), istioRoot: read(join(d, 'istio/root-cert.pem')) });
     }

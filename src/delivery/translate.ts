@@ -8,8 +8,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
-import { BuildCache } from '../build-cache.js';
-import { runPerVm, type PerVmTranslator } from '../per-vm.js';
+import { BuildCache } from '../translate/build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../translate/per-vm.js';
 import { platformOf } from '../vm/platform-of.js';
 import { vmDir } from './layout.js';
 import { renderVmPayload } from './payloads.js';

@@ -11,8 +11,8 @@ import { platformOf } from '../../vm/platform-of.js';
 import { vmDir } from '../layout.js';
 import { GLOO_VM_ATTESTATIONS } from '../../cluster/gloo/external-workloads.js';
 import { renderGlooVmPayload } from './payload.js';
-import { BuildCache } from '../../build-cache.js';
-import { runPerVm, type PerVmTranslator } from '../../per-vm.js';
+import { BuildCache } from '../../translate/build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../../translate/per-vm.js';
 
 /** The payload files of one Gloo VM, with its byte-budget findings; the mirror-CA warning comes after every VM's. */
 export const glooPayloadsPerVm: PerVmTranslator = {

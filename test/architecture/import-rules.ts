@@ -90,7 +90,7 @@ export function readAllowedImports(markdownPath: string): Map<string, Set<string
     // | `part` | layer | may import |  → ['', '`part`', layer, may, '']
     const part = /^`([^`]+)`$/.exec(cells[1] ?? '')?.[1];
     if (!part || cells.length !== 5) continue;
-    const targets = [...cells[3].matchAll(/`([^`]+)`/g)].map((m) => m[1].replace(/\/$/, ''));
+    const targets = [...(cells[3] ?? '').matchAll(/`([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/\/$/, ''));
     allowed.set(part.replace(/\/$/, ''), new Set(targets));
   }
   return allowed;

@@ -1,5 +1,5 @@
 /**
- * buildBundle on worker threads, for fleets: the per-VM translators (src/per-vm.ts) run in
+ * buildBundle on worker threads, for fleets: the per-VM translators (src/translate/per-vm.ts) run in
  * `workers` worker threads, chunk by chunk, while the main thread runs the translators that do
  * not read VM files; translators that do (the cluster consistency check) run once every VM is in.
  * The result is byte for byte buildBundle's (test/parallel/render-parallel.test.ts): the same

@@ -11,7 +11,7 @@ const BUDGET = { aws: 16384, azure: 65535, gcp: 262144 };
 /** Returns one row per case × VM payload: { case, vm, delivery, raw, gzip, budget }. */
 export async function goldenPayloadSizes() {
   const { renderSpecFile } = await import(join(ROOT, 'dist/src/api.js'));
-  const { locatePayload } = await import(join(ROOT, 'dist/src/delivery/layout.js'));
+  const { locatePayload } = await import(join(ROOT, 'dist/src/bundle/layout.js'));
   const { removeEncoding } = await import(join(ROOT, 'dist/src/userdata/encode.js'));
   const dir = join(ROOT, 'test/fixtures/golden');
   const cases = readdirSync(dir)

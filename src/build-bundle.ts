@@ -7,8 +7,8 @@ import type { Model } from './model/model.js';
 import { BundleBuilder, type Bundle } from './bundle/bundle.js';
 import { addManifest } from './bundle/manifest.js';
 import { translators } from './translators.js';
-import { BuildCache } from './build-cache.js';
-import type { VmRef } from './per-vm.js';
+import { BuildCache } from './translate/build-cache.js';
+import type { VmRef } from './translate/vm-ref.js';
 import { scanBundle, secretFindingsToDiagnostics, type TextFinding } from './security/scan-bundle.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };

@@ -3,11 +3,8 @@
  * model, adds files to the builder and returns diagnostics (for example cross-artifact
  * consistency findings). Adding an output means adding one entry here.
  */
-import type { Diagnostic } from './diagnostics/diagnostic.js';
-import type { Model } from './model/model.js';
-import type { BundleBuilder } from './bundle/bundle.js';
-import type { BuildCache } from './build-cache.js';
-import type { PerVmTranslator } from './per-vm.js';
+import type { Translator } from './translate/translator.js';
+import type { PerVmTranslator } from './translate/per-vm.js';
 import { translateBundleReadme } from './bundle/readme.js';
 import { agentFilesPerVm, translateAgentFiles } from './vm/translate-agent-files.js';
 import { checkClusterFiles, translateClusterValues } from './cluster/translate.js';
@@ -15,8 +12,8 @@ import { payloadsPerVm, translatePayloads } from './delivery/translate.js';
 import { translateGlooCluster } from './cluster/gloo/translate.js';
 import { glooPayloadsPerVm, translateGlooPayloads } from './delivery/gloo/translate.js';
 
-/** A pure translator; `cache` is the build's memo (one build, one cache), absent when run alone. */
-export type Translator = (model: Model, out: BundleBuilder, cache?: BuildCache) => Array<Diagnostic & { atKey?: boolean }>;
+/** The translator shape (src/translate/translator.ts), re-exported for the registry's callers. */
+export type { Translator };
 
 /**
  * One registered translator. `perVm`, when present, is the same translator VM by VM (`run` is its

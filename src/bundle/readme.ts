@@ -8,7 +8,7 @@
 import { listOffboardPlans } from '../cluster/offboard.js';
 import type { Delivery, Model, PlatformKind, PlatformModel, PortRole, WorkloadKey, WorkloadModel } from '../model/model.js';
 import type { BundleBuilder } from './bundle.js';
-import { locatePayload, PAYLOAD_FILE, VM_SCRIPTS, vmDir, type PayloadEncoding } from '../delivery/layout.js';
+import { locatePayload, PAYLOAD_FILE, VM_SCRIPTS, vmDir, type PayloadEncoding } from './layout.js';
 import { listFirewallRules } from './firewall.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { shortWorkloadName } from '../model/find-workload.js';

@@ -3,7 +3,7 @@
  * in place, only when stderr is a terminal and the render has more than PROGRESS_MIN_VMS VMs (a
  * pipe or CI log gets nothing, and small renders finish before a line would be readable).
  */
-import type { VmRef } from '../per-vm.js';
+import type { VmRef } from '../translate/vm-ref.js';
 
 /** Renders of more VMs than this show progress on a terminal. */
 export const PROGRESS_MIN_VMS = 100;

@@ -8,6 +8,7 @@
 import type { Model } from '../model/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { ClusterArtifacts } from './cluster-artifacts.js';
 import { listPreviousIstiodRoutes, listVmEndpoints } from './endpoints.js';
 import { listSpireEntries, type SpireEntry } from './registration.js';
 import { SPIRE_SERVICE_PORT } from './names.js';
@@ -19,13 +20,8 @@ import { asList as list, asRecord as record, dig } from './values-access.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
-/** The cluster artifacts as parsed from cluster/*.values.yaml. */
-export interface ClusterArtifacts {
-  spire: unknown;
-  istiod: unknown;
-  gateway: unknown;
-  mesh: unknown;
-}
+/** The cluster artifacts as parsed from cluster/*.values.yaml (re-exported for the check's callers). */
+export type { ClusterArtifacts };
 
 /**
  * Checks the rendered cluster artifacts against what the VMs use; returns findings with a pointer

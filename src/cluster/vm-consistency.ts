@@ -6,7 +6,7 @@
 import type { Model } from '../model/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import type { ClusterArtifacts } from './consistency.js';
+import type { ClusterArtifacts } from './cluster-artifacts.js';
 import type { VmUsage } from './vm-usage.js';
 import { SIDECAR_SELECTOR } from './registration.js';
 import { asList, asRecord, asStrings, dig } from './values-access.js';

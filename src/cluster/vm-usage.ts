@@ -8,7 +8,7 @@
  */
 import jsYaml from 'js-yaml';
 import type { Model, Placement, WorkloadModel } from '../model/model.js';
-import { vmDir } from '../delivery/layout.js';
+import { vmDir } from '../bundle/layout.js';
 import { asRecord, dig } from './values-access.js';
 import { TextMemo } from '../text-memo.js';
 

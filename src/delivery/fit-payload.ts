@@ -17,7 +17,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PlatformModel } from '../model/model.js';
 import { encodeUserData, UserDataError } from '../userdata/encode.js';
 import { budgetFor, formatBytes } from '../userdata/budget.js';
-import { PAYLOAD_FILE, payloadFileName } from './layout.js';
+import { PAYLOAD_FILE, payloadFileName } from '../bundle/layout.js';
 
 /** The payload file as the bundle stores it, and the finding that explains it (if any). */
 export interface FittedPayload {

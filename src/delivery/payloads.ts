@@ -15,7 +15,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FileMode } from '../bundle/bundle.js';
 import { safeHeader } from '../vm/safe-header.js';
 import { fitPayload } from './fit-payload.js';
-import { PAYLOAD_FILE, VM_SCRIPTS } from './layout.js';
+import { PAYLOAD_FILE, VM_SCRIPTS } from '../bundle/layout.js';
 import { renderBake, renderBootstrap, vmPayloadFiles, type VmInputs } from './bootstrap.js';
 import { buildCloudConfig, renderCloudConfig } from './cloud-config.js';
 import { renderUninstall } from './uninstall.js';

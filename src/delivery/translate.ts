@@ -1,17 +1,17 @@
 /**
  * The payload translator (issue 5): for every workload × placement of a flavor-istio model, the
  * first-boot payload in its platform's delivery form plus bake.sh, verify.sh and uninstall.sh go
- * into vms/<namespace>/<workload>/<platform>/ (layout.ts). The agent files themselves are added by the VM
+ * into vms/<namespace>/<workload>/<platform>/ (src/bundle/layout.ts). The agent files themselves are added by the VM
  * agent-config translator (src/vm/translate-agent-files.ts); the payload carries the same bytes.
  * Flavor gloo is a later issue and emits nothing.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
-import { BuildCache } from '../build-cache.js';
-import { runPerVm, type PerVmTranslator } from '../per-vm.js';
+import { BuildCache } from '../translate/build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../translate/per-vm.js';
 import { platformOf } from '../vm/platform-of.js';
-import { vmDir } from './layout.js';
+import { vmDir } from '../bundle/layout.js';
 import { renderVmPayload } from './payloads.js';
 
 /** The payload files of one VM, with its byte-budget findings. */

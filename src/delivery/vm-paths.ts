@@ -1,5 +1,5 @@
 /**
- * Paths on the VM that the payload scripts share (the bundle-side paths are in layout.ts). Nothing
+ * Paths on the VM that the payload scripts share (the bundle-side paths are in src/bundle/layout.ts). Nothing
  * goes under /tmp: systemd-tmpfiles-clean races with first boot, and Debian 13 mounts /tmp as a
  * tmpfs (cloud-init.md §4.2 item 8).
  */

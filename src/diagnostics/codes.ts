@@ -2,7 +2,7 @@
  * The one catalog of diagnostic codes. A code is stable: it is never renamed or reused, so CI
  * scripts may match on it. docs/diagnostics.md is generated from this table (a test keeps it current).
  */
-import type { Severity } from './diagnostic.js';
+import type { Severity } from './severity.js';
 
 interface CodeInfo {
   severity: Severity;

@@ -3,9 +3,10 @@
  * Modelled on butane's report entries, plus a stable code and a JSON pointer (see docs/diagnostics.md).
  */
 import type { DiagnosticCode } from './codes.js';
+import type { Severity } from './severity.js';
 
-/** How bad a finding is. Errors fail the command; warnings fail it only under --strict. */
-export type Severity = 'error' | 'warning' | 'info';
+/** How bad a finding is (severity.ts); re-exported so callers keep one import for a finding. */
+export type { Severity };
 
 /** One finding, located in the file it is about. */
 export interface Diagnostic {

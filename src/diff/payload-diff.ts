@@ -6,7 +6,7 @@
  */
 import type { Model } from '../model/model.js';
 import { buildBundle } from '../build-bundle.js';
-import { locatePayload } from '../delivery/layout.js';
+import { locatePayload } from '../bundle/layout.js';
 
 /** VMs (as namespace/workload@platform) whose payload is new, gone or different. */
 export interface PayloadChanges {

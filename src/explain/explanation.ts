@@ -9,7 +9,7 @@ import { listFirewallRules, type FirewallRule } from '../bundle/firewall.js';
 import { buildIamDocuments, type IamDocument } from '../cluster/iam.js';
 import { listOffboardPlans } from '../cluster/offboard.js';
 import { describeGatewayExposure } from '../cluster/gateway-exposure.js';
-import { PAYLOAD_FILE, vmDir } from '../delivery/layout.js';
+import { PAYLOAD_FILE, vmDir } from '../bundle/layout.js';
 import { shortWorkloadName } from '../model/find-workload.js';
 import { describeAdmission } from './admission.js';
 import { placementRisks, specRisks, type Risk } from './risks.js';

@@ -1,5 +1,5 @@
 /**
- * buildBundle on worker threads, for fleets: the per-VM translators (src/per-vm.ts) run in
+ * buildBundle on worker threads, for fleets: the per-VM translators (src/translate/per-vm.ts) run in
  * `workers` worker threads, chunk by chunk, while the main thread runs the translators that do
  * not read VM files; translators that do (the cluster consistency check) run once every VM is in.
  * The result is byte for byte buildBundle's (test/parallel/render-parallel.test.ts): the same
@@ -18,9 +18,9 @@ import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
 import { BundleBuilder } from '../bundle/bundle.js';
-import { BuildCache } from '../build-cache.js';
+import { BuildCache } from '../translate/build-cache.js';
 import { buildBundle, finishBundle, type BuiltBundle } from '../build-bundle.js';
-import { listVms, type VmRef } from '../per-vm.js';
+import { listVms, type VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 import type { VmUsage } from '../cluster/vm-usage.js';

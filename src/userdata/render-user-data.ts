@@ -1,7 +1,7 @@
 /**
  * File-level API behind `vmonboard userdata` and `vmonboard aws launch-template`: render the spec,
  * pick the VM's payload, encode it for its platform. The platform's delivery decides which
- * bundle file is the payload (layout.ts), raw or stored compressed by render, and both commands
+ * bundle file is the payload (src/bundle/layout.ts), raw or stored compressed by render, and both commands
  * fit it with the same code (encodeUserData, as src/delivery/fit-payload.ts does), so without
  * --encoding they send exactly the bytes `render` writes. An over-budget payload is a located
  * finding (USERDATA_TOO_LARGE at the VM's placement in the spec), as in render; other VMs'
@@ -9,7 +9,7 @@
  */
 import { renderSpecFile } from '../api.js';
 import type { Bundle } from '../bundle/bundle.js';
-import { locatePayload, PAYLOAD_FILE } from '../delivery/layout.js';
+import { locatePayload, PAYLOAD_FILE } from '../bundle/layout.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Model, PlatformModel, WorkloadModel } from '../model/model.js';

@@ -7,9 +7,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
 import type { BundleBuilder, FileMode } from '../bundle/bundle.js';
 import type { AgentFile } from './agent-file.js';
-import { BuildCache } from '../build-cache.js';
-import { runPerVm, type PerVmTranslator } from '../per-vm.js';
-import { vmDir } from '../delivery/layout.js';
+import { BuildCache } from '../translate/build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../translate/per-vm.js';
+import { vmDir } from '../bundle/layout.js';
 import { findSpireExpansionHazards } from './spire-agent-config.js';
 
 /**

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAYLOAD_FILE, vmDir } from '../../src/delivery/layout.js';
+import { PAYLOAD_FILE, vmDir } from '../../src/bundle/layout.js';
 import { renderSpecFile } from '../../src/api.js';
 import { budgetFor } from '../../src/userdata/budget.js';
 import { GOLDEN_DIR, GOLDEN_FILES, goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';

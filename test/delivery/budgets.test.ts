@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { userDataBudget, METADATA } from '../../src/platforms/facts.js';
 import { fitPayload } from '../../src/delivery/fit-payload.js';
-import { PAYLOAD_FILE } from '../../src/delivery/layout.js';
+import { PAYLOAD_FILE } from '../../src/bundle/layout.js';
 import type { PlatformModel } from '../../src/model/model.js';
 import { corpus } from './helpers/corpus.js';
 

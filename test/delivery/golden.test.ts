@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { goldenBundle, goldenCases, goldenModel, GOLDEN_DIR } from '../helpers/golden-cases.js';
-import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../../src/delivery/layout.js';
+import { PAYLOAD_FILE, VM_SCRIPTS, vmDir } from '../../src/bundle/layout.js';
 
 /** The file names this golden test owns inside each VM directory. */
 const PAYLOAD_NAMES = new Set<string>([...Object.values(PAYLOAD_FILE), ...Object.values(VM_SCRIPTS)]);

@@ -20,7 +20,7 @@ import type { Bundle } from '../../src/bundle/bundle.js';
 import { listSpireEntries } from '../../src/cluster/registration.js';
 import { listOffboardPlans } from '../../src/cluster/offboard.js';
 import { meshReleaseName } from '../../src/cluster/names.js';
-import { vmDir } from '../../src/delivery/layout.js';
+import { vmDir } from '../../src/bundle/layout.js';
 import type { Model } from '../../src/model/model.js';
 import { findVmPayload, PayloadLookupError } from '../../src/userdata/render-user-data.js';
 import { helmTemplate, parseManifests } from '../harness/go-harness.js';

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 import { BundleBuilder, type Bundle } from '../../src/bundle/bundle.js';
-import { vmDir } from '../../src/delivery/layout.js';
+import { vmDir } from '../../src/bundle/layout.js';
 import type { Model } from '../../src/model/model.js';
 import { listAgentFiles } from '../../src/vm/agent-files.js';
 import { AGENT_BUNDLE_DIRS } from '../../src/vm/paths.js';

@@ -9,7 +9,7 @@ import { addOffboardFiles } from '../offboard-script.js';
 import jsYaml from 'js-yaml';
 import type { Model } from '../../model/model.js';
 import type { BundleBuilder } from '../../bundle/bundle.js';
-import type { Translator } from '../../translators.js';
+import type { Translator } from '../../translate/translator.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { dumpYaml } from '../../render/yaml.js';
 import { generatedHeader } from '../../render/header.js';

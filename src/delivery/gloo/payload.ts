@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Model, Placement, PlatformModel, WorkloadModel } from '../../model/model.js';
 import { safeHeader } from '../../vm/safe-header.js';
 import { renderShell } from '../shell-helpers.js';
-import { VM_SCRIPTS } from '../layout.js';
+import { VM_SCRIPTS } from '../../bundle/layout.js';
 import { buildCloudConfig, renderCloudConfig } from '../cloud-config.js';
 import type { VmPayload, PayloadFile } from '../payloads.js';
 import { fitPayload } from '../fit-payload.js';

@@ -1,18 +1,18 @@
 /**
  * The payload translator of flavor gloo (issue 10): for every workload × placement, the first-boot
  * payload in its platform's delivery form plus verify.sh and uninstall.sh, in
- * vms/<namespace>/<workload>/<platform>/ (src/delivery/layout.ts). Flavor gloo has no agent config files of
+ * vms/<namespace>/<workload>/<platform>/ (src/bundle/layout.ts). Flavor gloo has no agent config files of
  * its own: `meshctl ew onboard` writes the VM's configuration (gloo-vm-facts.md §1, §3).
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Model } from '../../model/model.js';
 import type { BundleBuilder } from '../../bundle/bundle.js';
 import { platformOf } from '../../vm/platform-of.js';
-import { vmDir } from '../layout.js';
+import { vmDir } from '../../bundle/layout.js';
 import { GLOO_VM_ATTESTATIONS } from '../../cluster/gloo/external-workloads.js';
 import { renderGlooVmPayload } from './payload.js';
-import { BuildCache } from '../../build-cache.js';
-import { runPerVm, type PerVmTranslator } from '../../per-vm.js';
+import { BuildCache } from '../../translate/build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../../translate/per-vm.js';
 
 /** The payload files of one Gloo VM, with its byte-budget findings; the mirror-CA warning comes after every VM's. */
 export const glooPayloadsPerVm: PerVmTranslator = {

@@ -1,7 +1,7 @@
 /** Spec version v1alpha1: schema, normalize, rules and conversion to the model. */
 import { validate as validateSchema } from '../generated/onboarding-v1alpha1.gen.js';
 import type { SchemaError } from '../schema-errors.js';
-import type { SpecVersion } from '../registry.js';
+import type { SpecVersion } from '../spec-version.js';
 import type { WrittenSpec } from './types.gen.js';
 import { DERIVED_DEFAULTS, normalizeSpec, normalizeSpecPartially } from './defaults.js';
 import { collectSchemaFailures } from '../schema-failures.js';

@@ -17,7 +17,7 @@ import { DEFAULT_VERSIONS } from '../../../src/artifacts/catalog.js';
 import type { StandinVersions } from '../standins/build-standins.js';
 import type { Bundle } from '../../../src/bundle/bundle.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { vmDir } from '../../../src/delivery/layout.js';
+import { vmDir } from '../../../src/bundle/layout.js';
 import { findWorkload, qualifiedWorkloadName } from '../../../src/model/find-workload.js';
 import type { Model } from '../../../src/model/model.js';
 import { deriveNodeIdentity } from './node-identity.js';
@@ -100,7 +100,7 @@ export async function renderE2eSpec(env: E2eEnv, edit?: (doc: Document) => void)
 
 /**
  * Wraps a rendered bundle for the scenarios: per-VM file access (the workload looked up in
- * `model` as the CLI's `--workload` does, its files found through src/delivery/layout.ts), warnings.
+ * `model` as the CLI's `--workload` does, its files found through src/bundle/layout.ts), warnings.
  */
 export function wrapRendered(specPath: string, bundle: Bundle, diagnostics: Diagnostic[], model: Pick<Model, 'workloads'>): RenderedSpec {
   return {

@@ -20,7 +20,7 @@ import { parseDocument, isScalar, isSeq, visit, type Document } from 'yaml';
 import { renderSpecFile, validateSpecFile } from '../../../src/api.js';
 import type { Model, PlatformModel, TargetOs, Delivery } from '../../../src/model/model.js';
 import { ISTIO_PORT_ROLES } from '../../../src/model/model.js';
-import { PAYLOAD_FILE } from '../../../src/delivery/layout.js';
+import { PAYLOAD_FILE } from '../../../src/bundle/layout.js';
 import { unbootableArtifact, type StandinArtifact, type StandinVersions } from '../standins/build-standins.js';
 import type { E2eEnv } from './e2e-env.js';
 import { deriveNodeIdentity, findPlacement, type NodeIdentity, type NodeIdentityOverrides } from './node-identity.js';

@@ -2,25 +2,14 @@
  * Translators that work VM by VM. Most of a fleet's bundle is per VM (agent configs, payloads,
  * scripts) and each VM depends only on the model, so these translators are written as one
  * function per VM: buildBundle runs them in a loop, and the parallel renderer
- * (src/parallel/render-parallel.ts) shards the same functions across worker threads.
+ * (src/parallel/render-parallel.ts) shards the same functions across worker threads. Part of the
+ * translator contract (src/translate/): translators import it, never the orchestrator that runs them.
  */
-import type { Diagnostic } from './diagnostics/diagnostic.js';
-import type { Model, Placement, WorkloadModel } from './model/model.js';
-import type { BundleBuilder } from './bundle/bundle.js';
+import type { Model } from '../model/model.js';
+import type { BundleBuilder } from '../bundle/bundle.js';
 import type { BuildCache } from './build-cache.js';
-
-type Unlocated = Diagnostic & { atKey?: boolean };
-
-/** One VM of a model: a workload on one of its placements. */
-export interface VmRef {
-  workload: WorkloadModel;
-  placement: Placement;
-}
-
-/** Every VM of a model, in the order translators visit them (workloads, then their placements). */
-export function listVms(model: Model): VmRef[] {
-  return model.workloads.flatMap((workload) => workload.placements.map((placement) => ({ workload, placement })));
-}
+import type { TranslatorFinding as Unlocated } from './translator.js';
+import { listVms, type VmRef } from './vm-ref.js';
 
 /**
  * The per-VM form of a translator: `each` adds one VM's files and returns its findings, reading

@@ -5,14 +5,14 @@
  * (buildBundle, or one worker's share of a parallel build): tests and callers may change a model
  * between builds, so nothing here outlives the build that made it.
  */
-import type { Model, Placement, WorkloadModel } from './model/model.js';
-import type { AgentFile } from './vm/agent-file.js';
-import type { AgentFetch } from './vm/agent-fetches.js';
-import type { VmUsage } from './cluster/vm-usage.js';
-import type { ClusterArtifacts } from './cluster/consistency.js';
-import type { VmRef } from './per-vm.js';
-import { listAgentFiles, newAgentFilesMemo } from './vm/agent-files.js';
-import { listAgentFetches } from './vm/agent-fetches.js';
+import type { Model, Placement, WorkloadModel } from '../model/model.js';
+import type { AgentFile } from '../vm/agent-file.js';
+import type { AgentFetch } from '../vm/agent-fetches.js';
+import type { VmUsage } from '../cluster/vm-usage.js';
+import type { ClusterArtifacts } from '../cluster/cluster-artifacts.js';
+import type { VmRef } from './vm-ref.js';
+import { listAgentFiles, newAgentFilesMemo } from '../vm/agent-files.js';
+import { listAgentFetches } from '../vm/agent-fetches.js';
 
 /** A per-build memo, keyed by the placement objects of the model being built. */
 export class BuildCache {

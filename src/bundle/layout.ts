@@ -1,6 +1,7 @@
 /**
- * Where each VM's files live in the bundle. Shared by the payload renderers, the bundle
- * README, `vmonboard userdata` and the EC2 command, so they never disagree on a path.
+ * Where each VM's files live in the bundle. Shared by the agent-file and payload translators, the
+ * bundle README, `vmonboard userdata`, `explain`, `diff` and the EC2 command, so they never disagree
+ * on a path. It belongs to the bundle (src/bundle/), not to one of the translators that fill it.
  */
 import type { Delivery, WorkloadKey } from '../model/model.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/bundle.js';
 import { README_FILE } from '../../src/bundle/readme.js';
-import { vmDir } from '../../src/delivery/layout.js';
+import { vmDir } from '../../src/bundle/layout.js';
 import { goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 
 /** Words that belong to one flavor's cluster side only, and where that flavor's bundle has them. */

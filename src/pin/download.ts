@@ -145,7 +145,11 @@ function describeNetworkError(err: unknown): string {
   const hint = UNTRUSTED.has(code) ? '; if the server uses a private CA, set artifacts.mirrorCA to its certificate' : '';
   // undici reports a proxy that refuses the tunnel as "Proxy response (403) !== 200 when HTTP Tunneling".
   const proxyHint = /proxy/i.test(root.message ?? '') ? ' (through the proxy HTTPS_PROXY names; check it, or NO_PROXY)' : '';
-  return `${root.message ?? String(err)}${proxyHint}${hint}`;
+  // Node 24 appends its own advice to TLS trust errors ("; if the root CA is installed locally, try
+  // running Node.js with --use-system-ca"); vmonboard's answer is artifacts.mirrorCA, and the
+  // message reads the same on every Node line.
+  const message = (root.message ?? String(err)).replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca$/, '');
+  return `${message}${proxyHint}${hint}`;
 }
 
 function hashBody(res: Body, url: string, total: number | undefined, opts: DownloadOptions): Promise<DownloadResult> {

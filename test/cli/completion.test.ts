@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectCommands } from '../../src/cli/completion-tree.js';
+import { specNames } from '../../src/cli/commands/completion.js';
 import { createProgram } from '../../src/cli/program.js';
 import { PROJECT_ROOT } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
@@ -32,6 +33,20 @@ function bash(script: string): string {
   const prelude = `set -e\nsource <(vmonboard completion bash)\n_t() { COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _vmonboard_complete; echo "\${COMPREPLY[*]}"; }\n`;
   return execFileSync(sh, ['-c', prelude + script], { cwd: PROJECT_ROOT, env: env(), encoding: 'utf8' });
 }
+
+describe('spec names for completion', () => {
+  it('loads the spec with the input limits validate uses: an oversize list or an alias bomb completes nothing', () => {
+    // 30,000 workloads: over LIMITS.maxListItems (20,000), refused by the pre-scan before parsing.
+    const big = join(bin, 'big.yaml');
+    writeFileSync(big, ['workloads:', ...Array.from({ length: 30_000 }, (_, i) => `  - name: w${i}`), ''].join('\n'));
+    expect(specNames(big, 'workloads')).toEqual([]);
+    const bomb = join(bin, 'bomb.yaml');
+    const levels = Array.from({ length: 12 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`);
+    writeFileSync(bomb, ['l0: &l0 [x]', ...levels, 'workloads: [{ name: a, list: *l12 }]', ''].join('\n'));
+    expect(specNames(bomb, 'workloads')).toEqual([]);
+    expect(specNames(join(PROJECT_ROOT, 'examples/quickstart.yaml'), 'workloads')).toEqual(['ratings', 'reviews']);
+  });
+});
 
 describe('the completion tree', () => {
   it('is read from commander: a command registered later is included with its options and choices', () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
-import { parse } from 'yaml';
+import { loadYaml } from '../../spec/load.js';
 import { UsageError, type CliIO } from '../io.js';
 
 const NAME = /^[A-Za-z0-9._-]+$/;
@@ -16,8 +16,10 @@ const NAME = /^[A-Za-z0-9._-]+$/;
  */
 export function specNames(file: string, kind: 'workloads' | 'platforms'): string[] {
   try {
-    // Completion must never print errors into a prompt: a half-written spec completes nothing.
-    const doc = parse(readFileSync(file, 'utf8'), { uniqueKeys: false }) as Record<string, unknown> | null;
+    // Completion must never print errors into a prompt: a half-written spec completes nothing. The
+    // spec is loaded as validate loads it (loadYaml: size, alias and collection limits), so a hostile
+    // file cannot stall a shell's tab key.
+    const doc = loadYaml(readFileSync(file, 'utf8'), file).loaded.data as Record<string, unknown> | undefined;
     const list = doc?.[kind];
     if (!Array.isArray(list)) return [];
     const field = (x: unknown, k: string): string | undefined => {

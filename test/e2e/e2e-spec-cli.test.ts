@@ -5,12 +5,10 @@
  * not validate. Exit 2, and the last line still says `N passed, N failed` where a boot was asked
  * for. The booting runs are in docs/e2e.md; spec-scenarios.test.ts boots through the same code.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../validators/upstream.js';
+import { runE2eSpec } from './harness/run-e2e-spec.js';
 
-const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(PROJECT_ROOT, 'test/e2e/cli/e2e-spec.ts'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 });
+const cli = (...args: string[]) => runE2eSpec(args);
 
 describe('npm run e2e:spec: refusals', () => {
   it('prints the usage and exits 2 without a spec, workload and platform', () => {

@@ -7,20 +7,8 @@
  * (`--workload payments/api`), x509pop with the spec's CN and a DNS-named gateway.
  * examples/quickstart.yaml's deliveries boot through the same code in spec-scenarios.test.ts.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../validators/upstream.js';
-
-/** Runs `npm run e2e:spec -- <args>` (its script, without npm's banner) and returns exit code and output. */
-function e2eSpec(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(PROJECT_ROOT, 'test/e2e/cli/e2e-spec.ts'), ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-    timeout: 900_000,
-    maxBuffer: 64 * 2 ** 20,
-  });
-}
+import { runE2eSpec } from './harness/run-e2e-spec.js';
 
 const DELIVERIES: Array<{ workload: string; platform: string; delivery: string; notes: RegExp[] }> = [
   { workload: 'payments/api', platform: 'aws-prod', delivery: 'cloud-init', notes: [/targets\.os: amazonlinux-2023, ubuntu-24\.04 \+ debian-12 \(--os debian-12/] },
@@ -31,7 +19,7 @@ const DELIVERIES: Array<{ workload: string; platform: string; delivery: string; 
 describe('npm run e2e:spec boots each delivery of examples/fleet.yaml', () => {
   for (const d of DELIVERIES) {
     it(`${d.workload} on ${d.platform} (${d.delivery})`, () => {
-      const r = e2eSpec('examples/fleet.yaml', '--workload', d.workload, '--platform', d.platform);
+      const r = runE2eSpec(['examples/fleet.yaml', '--workload', d.workload, '--platform', d.platform], 900_000);
       const lines = r.stdout.trim().split('\n');
       expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(lines[0]).toContain(`(${d.delivery}, `);

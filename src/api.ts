@@ -4,7 +4,7 @@ import { readSpecInput, type ReadSpecOptions } from './spec/read-spec.js';
 import { validateSpec, type ValidationResult } from './spec/validate-spec.js';
 import { sortDiagnostics, isFatal } from './diagnostics/diagnostic.js';
 import type { ParallelOptions } from './parallel/render-parallel.js';
-import type { Bundle } from './bundle/bundle.js';
+import type { Bundle, BundleSink, WrittenFile } from './bundle/bundle.js';
 
 /**
  * Reads and validates a spec file with its lock file and referenced files. An unreadable spec
@@ -26,9 +26,16 @@ export async function validateSpecFile(specPath: string, opts: ReadSpecOptions =
   return validateSpec(input);
 }
 
-/** The outcome of rendering: the validation findings plus translator findings, and the bundle unless fatal. */
+/**
+ * The outcome of rendering: the validation findings plus translator findings, and the bundle
+ * unless fatal. A streaming render (`openSink`) keeps in `bundle` only the files it did not write
+ * to the sink; `written` lists those, and `bundle`'s MANIFEST.json covers both.
+ */
 export interface RenderResult extends ValidationResult {
   bundle?: Bundle;
+  written?: ReadonlyMap<string, WrittenFile>;
+  /** What `openSink` threw: the spec is valid but nothing was rendered. */
+  sinkError?: unknown;
 }
 
 /**
@@ -57,6 +64,13 @@ export type RenderOptions = ReadSpecOptions &
      * so another VM's oversize payload does not stop them; nothing is ever written from it.
      */
     keepBundle?: boolean;
+    /**
+     * Opens where the files go, once the spec is valid (the output directory's temp tree,
+     * write-dir.ts openBundleDir). A fleet rendered on worker threads then streams its VM files
+     * there instead of holding them in memory. When it throws, nothing is rendered and the error
+     * is returned as `sinkError`, after the validation findings.
+     */
+    openSink?: () => Promise<BundleSink>;
   };
 
 /**
@@ -81,7 +95,16 @@ export async function renderSpecFile(specPath: string, opts: RenderOptions = {})
     await pool?.close();
     return v;
   }
-  const { bundle, diagnostics } = await buildBundleParallel(v.model, { ...opts, ...(pool ? { pool } : {}) });
+  let sink: BundleSink | undefined;
+  if (opts.openSink && !isFatal(v.diagnostics)) {
+    try {
+      sink = await opts.openSink();
+    } catch (sinkError) {
+      await pool?.close();
+      return { ...v, sinkError };
+    }
+  }
+  const { bundle, written, diagnostics } = await buildBundleParallel(v.model, { ...opts, ...(pool ? { pool } : {}), ...(sink ? { sink } : {}) });
   const all = sortDiagnostics([...v.diagnostics, ...v.locate(diagnostics)]);
-  return { ...v, diagnostics: all, ...(isFatal(all) && !opts.keepBundle ? {} : { bundle }) };
+  return { ...v, diagnostics: all, ...(isFatal(all) && !opts.keepBundle ? {} : { bundle, ...(written ? { written } : {}) }) };
 }

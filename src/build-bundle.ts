@@ -4,18 +4,23 @@
  */
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Model } from './model/model.js';
-import { BundleBuilder, type Bundle } from './bundle/bundle.js';
+import { BundleBuilder, type Bundle, type WrittenFile } from './bundle/bundle.js';
 import { addManifest } from './bundle/manifest.js';
 import { translators } from './translators.js';
 import { BuildCache } from './translate/build-cache.js';
 import type { VmRef } from './translate/vm-ref.js';
-import { scanBundle, secretFindingsToDiagnostics, type TextFinding } from './security/scan-bundle.js';
+import { scanBundle, secretFindingsToDiagnostics, type SecretFinding, type TextFinding } from './security/scan-bundle.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
-/** A built bundle and the translators' findings (unlocated). */
+/**
+ * A built bundle and the translators' findings (unlocated). A streaming build (a fleet rendered
+ * into a sink) keeps only the files it did not write in `bundle`; `written` lists the others, and
+ * MANIFEST.json (in `bundle`) covers both.
+ */
 export interface BuiltBundle {
   bundle: Bundle;
+  written?: ReadonlyMap<string, WrittenFile>;
   diagnostics: Unlocated[];
 }
 
@@ -45,6 +50,14 @@ export function finishBundle(
   known: { hashes?: ReadonlyMap<Uint8Array, string>; findings?: ReadonlyMap<Uint8Array, readonly TextFinding[]> } = {},
 ): BuiltBundle {
   const built = out.build();
-  diagnostics.push(...secretFindingsToDiagnostics(scanBundle(built, known.findings), built));
-  return { bundle: addManifest(built, model.sourceName, known.hashes), diagnostics };
+  const written = out.written();
+  let findings = scanBundle(built, known.findings);
+  if (written.size > 0) {
+    // The workers scanned what they wrote; merged in path order, as one scan of every file would list them.
+    const streamed: SecretFinding[] = [];
+    for (const [path, f] of written) for (const x of f.findings) streamed.push({ path, ...x });
+    if (streamed.length > 0) findings = [...findings, ...streamed].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // stable: per-file order kept
+  }
+  diagnostics.push(...secretFindingsToDiagnostics(findings, { get: (path) => built.get(path) ?? written.get(path) }));
+  return { bundle: addManifest(built, model.sourceName, known.hashes, written), ...(written.size > 0 ? { written } : {}), diagnostics };
 }

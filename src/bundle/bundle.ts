@@ -18,22 +18,53 @@ export interface BundleFile {
 /** A rendered bundle, keyed by POSIX relative path, in sorted order. */
 export type Bundle = ReadonlyMap<string, BundleFile>;
 
+/**
+ * A file a streaming build already handed to its sink (a fleet's VM files, written to the output
+ * tree as the workers produce them): what the manifest and the secret scan still need, without
+ * the content, so memory does not grow with the fleet.
+ */
+export interface WrittenFile {
+  mode: FileMode;
+  source: string;
+  sha256: string;
+  /** The secret scan's findings for the content (normally none). */
+  findings: ReadonlyArray<{ pattern: string; what: string; line: number }>;
+}
+
+/**
+ * Where a streaming build puts files as they are produced (the output directory's temp tree).
+ * Synchronous: the caller drops the bytes as soon as it returns.
+ */
+export interface BundleSink {
+  write(path: string, content: Uint8Array, mode: FileMode): void;
+}
+
 const SAFE_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+)*$/;
 
 /** Collects files for a bundle; rejects unsafe or duplicate paths (a translator bug). */
 export class BundleBuilder {
   private readonly files = new Map<string, BundleFile>();
+  private readonly streamed = new Map<string, WrittenFile>();
 
   /** Adds a file; throws if the path is unsafe or already taken. */
   add(path: string, content: string | Uint8Array, opts: { mode?: FileMode; source?: string } = {}): void {
-    if (!SAFE_PATH.test(path)) throw new Error(`unsafe bundle path: ${JSON.stringify(path)}`);
-    if (this.files.has(path)) throw new Error(`duplicate bundle path: ${path}`);
+    this.claim(path);
     this.files.set(path, { content, mode: opts.mode ?? 0o644, source: opts.source ?? '' });
   }
 
-  /** True when the path was added. */
+  /**
+   * Records a file written to `sink` now (the bytes are not kept). Same path rules as add; the
+   * file counts for has() but get() cannot return it.
+   */
+  addWritten(sink: BundleSink, path: string, content: Uint8Array, file: WrittenFile): void {
+    this.claim(path);
+    sink.write(path, content, file.mode);
+    this.streamed.set(path, file);
+  }
+
+  /** True when the path was added (kept or written). */
   has(path: string): boolean {
-    return this.files.has(path);
+    return this.files.has(path) || this.streamed.has(path);
   }
 
   /** Returns the content of an added file (for files derived from others, e.g. manifests). */
@@ -41,8 +72,18 @@ export class BundleBuilder {
     return this.files.get(path);
   }
 
-  /** Returns the bundle with paths in byte order (deterministic). */
+  /** Returns the bundle with paths in byte order (deterministic): the files kept in memory. */
   build(): Bundle {
     return new Map([...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** The files already written to a sink (addWritten), in the order they came. */
+  written(): ReadonlyMap<string, WrittenFile> {
+    return this.streamed;
+  }
+
+  private claim(path: string): void {
+    if (!SAFE_PATH.test(path)) throw new Error(`unsafe bundle path: ${JSON.stringify(path)}`);
+    if (this.has(path)) throw new Error(`duplicate bundle path: ${path}`);
   }
 }

@@ -7,7 +7,6 @@
  */
 import { constants, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { Bundle } from './bundle.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
 
 /** A kept entry is in the way of a file the new bundle writes; nothing is written. */
@@ -32,7 +31,7 @@ function parentDirs(paths: Iterable<string>): Set<string> {
  * whole (`.git`), others are walked. Throws KeptEntryConflictError when a kept entry sits where
  * the new bundle writes a file or needs a directory.
  */
-export async function listKeptEntries(dir: string, manifest: Manifest, next: Bundle): Promise<string[]> {
+export async function listKeptEntries(dir: string, manifest: Manifest, next: { has(path: string): boolean; keys(): Iterable<string> }): Promise<string[]> {
   const listed = new Set(Object.keys(manifest.files));
   listed.add(MANIFEST_FILE);
   const walkInto = new Set([...parentDirs(listed), ...parentDirs(next.keys())]);

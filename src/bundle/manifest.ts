@@ -4,7 +4,7 @@
  * how the directory writer recognizes a directory it may replace (a vmonboard bundle).
  */
 import { createHash } from 'node:crypto';
-import type { Bundle, BundleFile, FileMode } from './bundle.js';
+import type { Bundle, BundleFile, FileMode, WrittenFile } from './bundle.js';
 import { TextMemo } from '../text-memo.js';
 
 /** Path of the manifest inside a bundle. */
@@ -43,28 +43,36 @@ export function formatMode(mode: FileMode | number): string {
 /**
  * Builds the manifest of a bundle (MANIFEST.json itself excluded), serialized deterministically.
  * `known` maps byte contents to their sha256 where it was already computed (a parallel build
- * hashes in its workers).
+ * hashes in its workers); `written` lists the files a streaming build already wrote, with their
+ * sha256 (BundleBuilder.addWritten).
  */
-export function formatManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>): string {
-  const files: Record<string, ManifestEntry> = {};
+export function formatManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>, written?: ReadonlyMap<string, WrittenFile>): string {
   // Fleets repeat the same content (units, certificates) thousands of times: hash each text once.
   const memo = new TextMemo<string>();
   const hashOf = (c: string | Uint8Array): string => (typeof c === 'string' ? memo.get(c, sha256Hex) : (known?.get(c) ?? sha256Hex(c)));
+  const entries: Array<[string, ManifestEntry]> = [];
   for (const [path, f] of bundle) {
     if (path === MANIFEST_FILE) continue;
-    files[path] = { sha256: hashOf(f.content), mode: formatMode(f.mode), source: f.source };
+    entries.push([path, { sha256: hashOf(f.content), mode: formatMode(f.mode), source: f.source }]);
   }
+  if (written && written.size > 0) {
+    for (const [path, f] of written) entries.push([path, { sha256: f.sha256, mode: formatMode(f.mode), source: f.source }]);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  const files: Record<string, ManifestEntry> = {};
+  for (const [path, e] of entries) files[path] = e;
   const manifest: Manifest = { apiVersion: MANIFEST_API_VERSION, kind: 'BundleManifest', spec: specName, files };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /**
  * Returns the bundle with MANIFEST.json added (in byte order). Throws if a translator already
- * added a file at that path: the manifest must describe everything else. `known`: as formatManifest.
+ * added a file at that path: the manifest must describe everything else. `known`, `written`: as
+ * formatManifest (the manifest covers the written files; the returned map holds only the others).
  */
-export function addManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>): Bundle {
-  if (bundle.has(MANIFEST_FILE)) throw new Error(`a translator wrote ${MANIFEST_FILE}; that path is reserved for the manifest`);
-  const manifest: BundleFile = { content: formatManifest(bundle, specName, known), mode: 0o644, source: '' };
+export function addManifest(bundle: Bundle, specName: string, known?: ReadonlyMap<Uint8Array, string>, written?: ReadonlyMap<string, WrittenFile>): Bundle {
+  if (bundle.has(MANIFEST_FILE) || written?.has(MANIFEST_FILE)) throw new Error(`a translator wrote ${MANIFEST_FILE}; that path is reserved for the manifest`);
+  const manifest: BundleFile = { content: formatManifest(bundle, specName, known, written), mode: 0o644, source: '' };
   const entries: Array<readonly [string, BundleFile]> = [...bundle.entries()];
   // Bundles come sorted (BundleBuilder.build): then the manifest only needs inserting, not a sort
   // of every path again (hundreds of thousands of them for a large fleet).

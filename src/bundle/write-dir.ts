@@ -12,9 +12,9 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, promises as fsp } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, mkdirSync, openSync, promises as fsp, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Bundle } from './bundle.js';
+import type { Bundle, BundleSink, FileMode, WrittenFile } from './bundle.js';
 import { acquireDirLock } from './dir-lock.js';
 import { linkKeptEntries, listKeptEntries } from './keep-entries.js';
 import { MANIFEST_FILE } from './manifest.js';
@@ -66,6 +66,19 @@ export interface WriteDirResult {
 export class NotABundleError extends Error {}
 
 /**
+ * An output directory opened for one render (openBundleDir): its lock is held, leftovers are
+ * recovered, the target is judged replaceable, and an empty temp tree waits beside it. Files may
+ * be written into the tree as they are produced (`write`, the BundleSink of a streaming build);
+ * `commit` writes the rest and swaps, `abort` removes the tree. Either one releases the lock.
+ */
+export interface OpenBundleDir extends BundleSink {
+  /** Writes the files of `bundle` not yet written, carries the kept entries over, and swaps (see writeBundleToDir). */
+  commit(bundle: Bundle, written?: ReadonlyMap<string, WrittenFile>): Promise<WriteDirResult>;
+  /** Removes the temp tree and releases the lock; the target is left as it was. */
+  abort(): Promise<void>;
+}
+
+/**
  * Writes `bundle` to `dir` atomically (see the file comment): takes the directory's lock, recovers
  * leftovers, refuses to replace anything but a missing or empty directory or a vmonboard bundle
  * unless `force` (never a file or symlink, never a protected path), carries over the entries a
@@ -74,36 +87,93 @@ export class NotABundleError extends Error {}
  * fsynced before the swap. On a failure, the target is left as it was and the error is rethrown.
  */
 export async function writeBundleToDir(bundle: Bundle, dir: string, opts: WriteDirOptions = {}): Promise<WriteDirResult> {
+  const open = await openBundleDir(dir, opts);
+  return open.commit(bundle);
+}
+
+/**
+ * Opens `dir` for a render: every check writeBundleToDir makes before it writes a file, so a
+ * streaming build (api.ts renderSpecFile's `openSink`) writes only into a tree that may replace
+ * the target. Throws (holding nothing) when the target may not be replaced.
+ */
+export async function openBundleDir(dir: string, opts: WriteDirOptions = {}): Promise<OpenBundleDir> {
   const target = resolve(dir);
   if (opts.force) refuseProtectedTarget(target, dir, [...(opts.protect ?? []), ...standardProtectedPaths()]);
   await fsp.mkdir(dirname(target), { recursive: true });
   const lock = await acquireDirLock(target, opts.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS);
-  try {
-    await opts.beforeStep?.('locked');
-    return await writeLocked(bundle, dir, target, opts, () => lock.stillHeld());
-  } finally {
-    await lock.release();
-  }
-}
-
-/** The write itself, under the directory lock; `stillLocked` is re-checked before the swap. */
-async function writeLocked(bundle: Bundle, dir: string, target: string, opts: WriteDirOptions, stillLocked: () => Promise<boolean>): Promise<WriteDirResult> {
-  const recovered = recoverBundleDir(target);
-  const state = inspectDir(target);
-  if (state.kind === 'not-a-directory') throw new NotABundleError(`${dir} exists and is not a directory (a file or a symlink); remove it or choose another -o`);
-  if (state.kind === 'foreign' && !opts.force) {
-    throw new NotABundleError(`${dir} is not empty and is not a vmonboard bundle (no vmonboard ${MANIFEST_FILE}); choose another -o, or pass --force to replace it`);
-  }
-  const kept = state.kind === 'bundle' ? await listKeptEntries(target, state.manifest, bundle) : [];
   const id = randomBytes(8).toString('hex');
   const tmp = `${target}.tmp-${id}`;
-  const old = `${target}.old-${id}`;
+  let prepared: Prepared;
+  try {
+    await opts.beforeStep?.('locked');
+    const recovered = recoverBundleDir(target);
+    const state = inspectDir(target);
+    if (state.kind === 'not-a-directory') throw new NotABundleError(`${dir} exists and is not a directory (a file or a symlink); remove it or choose another -o`);
+    if (state.kind === 'foreign' && !opts.force) {
+      throw new NotABundleError(`${dir} is not empty and is not a vmonboard bundle (no vmonboard ${MANIFEST_FILE}); choose another -o, or pass --force to replace it`);
+    }
+    await fsp.mkdir(tmp, { mode: 0o755 });
+    await fsp.chmod(tmp, 0o755);
+    prepared = { recovered, state, old: `${target}.old-${id}` };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  const tree = new TempTree(tmp);
+  let closed = false;
+  const close = async (): Promise<void> => {
+    closed = true;
+    await lock.release();
+  };
+  return {
+    write: (path, content, mode) => {
+      if (closed) throw new Error(`internal error: ${path} written after the bundle directory was closed`);
+      tree.writeNow(path, content, mode);
+    },
+    commit: async (bundle, written) => {
+      try {
+        return await commitLocked(bundle, written, dir, target, tree, prepared, opts, () => lock.stillHeld());
+      } finally {
+        await close();
+      }
+    },
+    abort: async () => {
+      try {
+        await fsp.rm(tmp, { recursive: true, force: true });
+      } finally {
+        await close();
+      }
+    },
+  };
+}
+
+/** What openBundleDir found: its recovery notes, the target's state, and where the old bundle goes during the swap. */
+interface Prepared {
+  recovered: string[];
+  state: ReturnType<typeof inspectDir>;
+  old: string;
+}
+
+/** The rest of the write, under the directory lock; `stillLocked` is re-checked before the swap. */
+async function commitLocked(
+  bundle: Bundle,
+  written: ReadonlyMap<string, WrittenFile> | undefined,
+  dir: string,
+  target: string,
+  tree: TempTree,
+  { recovered, state, old }: Prepared,
+  opts: WriteDirOptions,
+  stillLocked: () => Promise<boolean>,
+): Promise<WriteDirResult> {
+  const tmp = tree.root;
   const step = async (s: WriteStep, path?: string): Promise<void> => {
     await opts.beforeStep?.(s, path);
   };
-
+  let kept: string[] = [];
   try {
-    await writeTree(bundle, tmp, step, kept.length > 0 ? () => linkKeptEntries(target, tmp, kept) : undefined);
+    const paths = written && written.size > 0 ? new Set([...bundle.keys(), ...written.keys()]) : bundle;
+    kept = state.kind === 'bundle' ? await listKeptEntries(target, state.manifest, paths) : [];
+    await writeTree(bundle, tree, step, kept.length > 0 ? () => linkKeptEntries(target, tmp, kept) : undefined);
     // Re-check before the swap: the lock is still ours and the tree is whole (MANIFEST.json is
     // written last), so no other run can have touched either.
     if (!(await stillLocked())) throw new Error(`the lock beside ${dir} was removed during the write; nothing was changed`);
@@ -143,7 +213,7 @@ async function writeLocked(bundle: Bundle, dir: string, target: string, opts: Wr
       warnings.push(`could not delete ${basename(old)} (${(err as Error).message}); the next render removes it`);
     }
   }
-  return { files: bundle.size, recovered, warnings, kept };
+  return { files: bundle.size + (written?.size ?? 0), recovered, warnings, kept };
 }
 
 /**
@@ -153,33 +223,69 @@ async function writeLocked(bundle: Bundle, dir: string, target: string, opts: Wr
 const WRITE_CONCURRENCY = 16;
 
 /**
- * Writes every file under a fresh `root` with exact modes, several at a time, then makes them
- * durable (makeDurable), then writes and syncs MANIFEST.json last, so a tree with a verifying
- * manifest is complete and durable.
+ * The temp tree of one write: the files written so far and the directories made, shared by the
+ * streaming writes (writeNow, synchronous: a fleet's files arrive on the main thread between
+ * worker messages, and a synchronous write is one system call each instead of four round trips
+ * to the thread pool) and the concurrent writes of writeTree.
  */
-async function writeTree(bundle: Bundle, root: string, step: (s: WriteStep, path?: string) => Promise<void>, addKept?: () => Promise<void>): Promise<void> {
-  await fsp.mkdir(root, { mode: 0o755 });
-  await fsp.chmod(root, 0o755);
-  const made = new Map<string, Promise<void>>();
-  const written: string[] = [];
+class TempTree {
+  /** Full paths of the files written, for the per-file fsync fallback (makeDurable). */
+  readonly files: string[] = [];
+  /** Directories made (or being made), full path → done. */
+  readonly made = new Map<string, Promise<void>>();
+
+  constructor(readonly root: string) {}
+
+  /** Writes one file now, with its exact mode; never follows or replaces anything (O_EXCL|O_NOFOLLOW). */
+  writeNow(path: string, content: string | Uint8Array, mode: FileMode): void {
+    const parts = path.split('/').slice(0, -1);
+    let cur = this.root;
+    for (const part of parts) {
+      cur = join(cur, part);
+      if (this.made.has(cur)) continue;
+      mkdirSync(cur, { mode: 0o755 });
+      chmodSync(cur, 0o755);
+      this.made.set(cur, Promise.resolve());
+    }
+    const full = join(this.root, path);
+    const fd = openSync(full, EXCLUSIVE_CREATE, mode);
+    try {
+      writeFileSync(fd, content);
+      fchmodSync(fd, mode);
+    } finally {
+      closeSync(fd);
+    }
+    this.files.push(full);
+  }
+}
+
+/** O_EXCL|O_NOFOLLOW: the temp tree is ours alone; a pre-existing file or link there would be a bug or an attack. */
+const EXCLUSIVE_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/**
+ * Writes every file of `bundle` into the temp tree with exact modes, several at a time, then
+ * makes the whole tree durable (makeDurable), then writes and syncs MANIFEST.json last, so a tree
+ * with a verifying manifest is complete and durable.
+ */
+async function writeTree(bundle: Bundle, tree: TempTree, step: (s: WriteStep, path?: string) => Promise<void>, addKept?: () => Promise<void>): Promise<void> {
+  const root = tree.root;
   const writeOne = async (path: string): Promise<void> => {
     const f = bundle.get(path)!;
     await step('write-file', path);
     const full = join(root, path);
-    await makeParents(root, path, made);
-    // O_EXCL: the temp tree is ours alone; a pre-existing file there would be a bug or an attack.
-    const fh = await fsp.open(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, f.mode);
+    await makeParents(root, path, tree.made);
+    const fh = await fsp.open(full, EXCLUSIVE_CREATE, f.mode);
     try {
       await fh.writeFile(f.content);
       await fh.chmod(f.mode);
     } finally {
       await fh.close();
     }
-    written.push(full);
+    tree.files.push(full);
   };
   await forEachConcurrently([...bundle.keys()].filter((p) => p !== MANIFEST_FILE), WRITE_CONCURRENCY, writeOne);
   await addKept?.();
-  await makeDurable(root, written, [...made.keys(), root]);
+  await makeDurable(root, tree.files, [...tree.made.keys(), root]);
   if (bundle.has(MANIFEST_FILE)) {
     await writeOne(MANIFEST_FILE);
     await syncAll([join(root, MANIFEST_FILE)], [root]);

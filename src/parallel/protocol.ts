@@ -49,6 +49,11 @@ export interface ChunkResult {
   chunk: number;
   files: FileRecord[];
   contents: NewContent[];
+  /**
+   * The new content ids later chunks of this worker may name again (texts it interned); the
+   * main thread may forget every other content of the chunk once its files are in.
+   */
+  keep: number[];
   buffer: ArrayBuffer;
   findings: FindingsRecord[];
   /** [vm index, usage] for every VM of the chunk (flavor istio; empty otherwise). */

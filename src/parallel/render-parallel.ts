@@ -17,7 +17,7 @@ import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
-import { BundleBuilder } from '../bundle/bundle.js';
+import { BundleBuilder, type BundleSink } from '../bundle/bundle.js';
 import { BuildCache } from '../translate/build-cache.js';
 import { buildBundle, finishBundle, type BuiltBundle } from '../build-bundle.js';
 import { listVms, type VmRef } from '../translate/vm-ref.js';
@@ -52,6 +52,12 @@ export interface ParallelOptions {
   pool?: VmWorkerPool;
   /** Render progress: `done` of `total` VMs rendered, the last one being `vm`. Never affects output. */
   onProgress?: (done: number, total: number, vm: VmRef) => void;
+  /**
+   * Streams a parallel build: each VM file goes to the sink as its chunk arrives and only its
+   * manifest entry and scan findings stay in memory (BuiltBundle.written), so memory does not
+   * grow with the fleet. A build on the main thread ignores it and keeps every file.
+   */
+  sink?: BundleSink;
 }
 
 /**
@@ -108,7 +114,7 @@ export async function buildBundleParallel(model: Model, opts: ParallelOptions = 
   const pool = opts.pool ?? startVmWorkers(opts.workers);
   if (!pool) return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   try {
-    return await renderOnWorkers(model, pool, vmCount, opts.onProgress);
+    return await renderOnWorkers(model, pool, vmCount, opts.onProgress, opts.sink);
   } finally {
     await pool.close();
   }
@@ -129,7 +135,7 @@ function sequentialProgress(onProgress: ParallelOptions['onProgress'], total: nu
 }
 
 /** The parallel build proper. */
-async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress']): Promise<BuiltBundle> {
+async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress'], sink?: BundleSink): Promise<BuiltBundle> {
   const workerCount = workerPool.workers.length;
   const vms = listVms(model);
   const out = new BundleBuilder();
@@ -149,15 +155,23 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
   const pool = workerPool.workers.slice(0, chunks.length);
   const modelMessage: ModelMessage = { type: 'model', model: serialize(model) };
   for (const w of pool) w.postMessage(modelMessage);
-  const done = new Promise<void>((resolve, reject) => {
+  const done = new Promise<void>((resolve, rejectBuild) => {
+    // After the first failure no message is handled: nothing more reaches the sink while the
+    // caller removes what it wrote.
+    let failed = false;
+    const reject = (err: unknown): void => {
+      failed = true;
+      rejectBuild(err);
+    };
     const early = workerPool.failure();
     if (early) reject(early);
     let next = 0;
     let pending = chunks.length;
     let rendered = 0;
     pool.forEach((w, wi) => {
-      // Each worker's content ids are its own.
-      const contents = new Map<number, Uint8Array>();
+      // Each worker's content ids are its own. Streaming, only the contents the worker may name
+      // again (msg.keep) outlive their chunk.
+      const contents = new Map<number, { bytes: Uint8Array; sha256: string; findings: readonly TextFinding[] }>();
       const send = (): void => {
         if (next < chunks.length) w.postMessage(chunks[next++]);
       };
@@ -166,6 +180,7 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
         if (pending > 0) reject(new Error(`VM worker ${wi} exited (code ${code}) with ${pending} chunk(s) pending`));
       });
       w.on('message', (msg: WorkerMessage) => {
+        if (failed) return;
         if (msg.type === 'error') {
           const err = new Error(msg.message);
           if (msg.stack) err.stack = msg.stack;
@@ -173,13 +188,34 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
           return;
         }
         send();
-        for (const c of msg.contents) {
-          const bytes = new Uint8Array(msg.buffer, c.offset, c.length);
-          contents.set(c.id, bytes);
-          hashes.set(bytes, c.sha256);
-          scanned.set(bytes, c.findings);
+        try {
+          for (const c of msg.contents) {
+            const bytes = new Uint8Array(msg.buffer, c.offset, c.length);
+            contents.set(c.id, { bytes, sha256: c.sha256, findings: c.findings });
+            if (!sink) {
+              hashes.set(bytes, c.sha256);
+              scanned.set(bytes, c.findings);
+            }
+          }
+          for (const [path, mode, source, id] of msg.files) {
+            const c = contents.get(id)!;
+            if (sink) out.addWritten(sink, path, c.bytes, { mode, source, sha256: c.sha256, findings: c.findings });
+            else out.add(path, c.bytes, { mode, source });
+          }
+          if (sink) {
+            // A kept content is copied out of the chunk's buffer: a view would pin the whole
+            // buffer (megabytes) for a text of a few hundred bytes.
+            const keep = new Set(msg.keep);
+            for (const c of msg.contents) {
+              if (keep.has(c.id)) contents.get(c.id)!.bytes = contents.get(c.id)!.bytes.slice();
+              else contents.delete(c.id);
+            }
+          }
+        } catch (err) {
+          // A failed write (disk full, a bug): the build fails and the caller removes its temp tree.
+          reject(err);
+          return;
         }
-        for (const [path, mode, source, id] of msg.files) out.add(path, contents.get(id)!, { mode, source });
         for (const [t, vm, d] of msg.findings) {
           let byVm = perVmFindings.get(t);
           if (!byVm) perVmFindings.set(t, (byVm = []));

@@ -87,7 +87,14 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
     }
     files.push([path, f.mode, f.source, id]);
   }
-  for (const [text, e] of local) if (e.hits > 0) shared.set(text, e.id);
+  // Texts seen twice in this chunk are kept for later chunks; the main thread keeps their bytes (keep).
+  const keep: number[] = [];
+  for (const [text, e] of local) {
+    if (e.hits > 0) {
+      shared.set(text, e.id);
+      keep.push(e.id);
+    }
+  }
 
   // One buffer for the chunk's new contents, transferred to the main thread without a copy.
   const scanner = new TextScanner();
@@ -110,7 +117,7 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
     });
     offset += length;
   });
-  return { type: 'result', chunk: req.chunk, files, contents, buffer: buffer.buffer as ArrayBuffer, findings, usage };
+  return { type: 'result', chunk: req.chunk, files, contents, keep, buffer: buffer.buffer as ArrayBuffer, findings, usage };
 }
 
 port.on('message', (req: ModelMessage | ChunkRequest) => {

@@ -125,8 +125,13 @@ export function scannableText(content: string | Uint8Array): string {
   return Buffer.from(content).toString('utf8');
 }
 
+/** Where each bundle file came from in the spec: a Bundle, or a lookup over kept and written files. */
+export interface SourceLookup {
+  get(path: string): { source: string } | undefined;
+}
+
 /** Converts findings into error diagnostics pointing at the spec part each file came from. */
-export function secretFindingsToDiagnostics(findings: SecretFinding[], bundle: Bundle): Array<Diagnostic & { atKey?: boolean }> {
+export function secretFindingsToDiagnostics(findings: SecretFinding[], bundle: SourceLookup): Array<Diagnostic & { atKey?: boolean }> {
   return findings.map((f) => ({
     severity: 'error' as const,
     code: 'BUNDLE_SECRET' as const,

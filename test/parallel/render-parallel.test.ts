@@ -146,7 +146,55 @@ describe('the parallel renderer', () => {
     };
     walk(out);
     expect([...written.keys()].sort()).toEqual([...reference.bundle.keys()]);
-    for (const [path, f] of reference.bundle) expect(written.get(path)!.equals(bytes(f.content)), path).toBe(true);
+    for (const [path, f] of reference.bundle) {
+      expect(written.get(path)!.equals(bytes(f.content)), path).toBe(true);
+      expect(statSync(join(out, path)).mode & 0o777, path).toBe(f.mode);
+    }
+  }, 300_000);
+
+  it('streams a fleet into a sink: every VM file goes there once with its bytes and mode, none stays in memory, MANIFEST.json covers them', async () => {
+    const v = await api.validateSpecFile(specPath);
+    const reference = compiled.buildBundle(v.model!);
+    const sunk = new Map<string, { content: Buffer; mode: number }>();
+    const sink = {
+      write(path: string, content: Uint8Array, mode: number): void {
+        expect(sunk.has(path), path).toBe(false);
+        sunk.set(path, { content: Buffer.from(content), mode });
+      },
+    };
+    const streamed = await compiled.buildBundleParallel(v.model!, { workers: 2, sink: sink as never });
+    // Every VM file (and nothing else) went to the sink, byte for byte and mode for mode.
+    const vmPaths = [...reference.bundle.keys()].filter((p) => p.startsWith('vms/'));
+    expect([...sunk.keys()].sort()).toEqual(vmPaths);
+    for (const p of vmPaths) {
+      expect(sunk.get(p)!.content.equals(bytes(reference.bundle.get(p)!.content)), p).toBe(true);
+      expect(sunk.get(p)!.mode, p).toBe(reference.bundle.get(p)!.mode);
+    }
+    expect([...streamed.bundle.keys()].filter((p) => p.startsWith('vms/'))).toEqual([]);
+    expect([...streamed.written!.keys()].sort()).toEqual(vmPaths);
+    // The rest, MANIFEST.json included, is what buildBundle renders; so are the findings.
+    for (const [p, f] of streamed.bundle) expect(bytes(f.content).equals(bytes(reference.bundle.get(p)!.content)), p).toBe(true);
+    expect(streamed.diagnostics).toEqual(reference.diagnostics);
+  }, 300_000);
+
+  it('streams a secret into the temp tree only: the render fails with BUNDLE_SECRET and -o keeps its old bundle, with no temp tree left', async () => {
+    const out = join(pkg, 'out-secret');
+    const cli = (spec: string): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', spec, '-o', out], { encoding: 'utf8' });
+    expect(cli(specPath).status).toBe(0);
+    const before = readFileSync(join(out, 'MANIFEST.json'), 'utf8');
+    // A JWT in the last workload's labels reaches its VM files, which stream before the scan's verdict.
+    const jsYaml = (await import('js-yaml')).default;
+    const spec = jsYaml.load(readFileSync(specPath, 'utf8')) as { workloads: Array<{ labels?: Record<string, string> }> };
+    const jwt = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"system:serviceaccount:a:b"}').toString('base64url')}.${'s'.repeat(43)}`;
+    spec.workloads[WORKLOADS - 1]!.labels = { token: jwt };
+    const secretSpec = join(pkg, 'fleet', 'secret.yaml');
+    writeFileSync(secretSpec, jsYaml.dump(spec, { lineWidth: -1 }));
+    writeFileSync(join(pkg, 'fleet', 'secret.lock.yaml'), readFileSync(join(pkg, 'fleet', 'fleet.lock.yaml')));
+    const r = cli(secretSpec);
+    expect(r.status, String(r.stderr)).toBe(1);
+    expect(String(r.stderr)).toMatch(/BUNDLE_SECRET/);
+    expect(readFileSync(join(out, 'MANIFEST.json'), 'utf8')).toBe(before);
+    expect(readdirSync(pkg).filter((e) => e.startsWith('out-secret.'))).toEqual([]);
   }, 300_000);
 });
 

@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
 import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
-import type { Bundle } from '../../bundle/bundle.js';
+import type { Bundle, WrittenFile } from '../../bundle/bundle.js';
+import type { OpenBundleDir } from '../../bundle/write-dir.js';
 import { lockPathFor } from '../../spec/lock.js';
 import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
 import { refuseBinaryToTerminal } from '../pipes.js';
@@ -48,24 +49,40 @@ function protectedInputs(spec: string, opts: RenderOptions): Array<{ what: strin
   ];
 }
 
-async function writeOutputs(io: CliIO, spec: string, bundle: Bundle, opts: RenderOptions): Promise<void> {
+/**
+ * Reports a failure to write -o the way every render path does: a target vmonboard may not
+ * replace is a usage error; anything else says the directory still holds what it held.
+ */
+async function refuseDirWrite(io: CliIO, err: unknown, output: string): Promise<never> {
+  const w = await import('../../bundle/write-dir.js');
+  if (err instanceof w.NotABundleError || err instanceof w.ProtectedTargetError) throw new UsageError(err.message);
+  const why = err instanceof w.DirLockError || err instanceof w.KeptEntryConflictError ? err.message : `could not write the bundle to ${output}: ${(err as Error).message}`;
+  io.stderr.write(`error: ${why}\n${output} still holds what it held before.\n`);
+  throw new CliExit(EXIT.invalid);
+}
+
+/** Options of the -o directory writer. */
+function dirOptions(spec: string, opts: RenderOptions) {
+  return { force: opts.force, protect: protectedInputs(spec, opts), lockWaitSeconds: Number(opts.wait) };
+}
+
+async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; written?: ReadonlyMap<string, WrittenFile> }, opts: RenderOptions, openDir?: OpenBundleDir): Promise<void> {
   // The writers load only when a bundle is written: `--help` and a failed validation never pay for them.
   const w = await import('../../bundle/write-dir.js');
+  const { bundle } = result;
   if (opts.output) {
-    let result;
+    let written;
     try {
-      result = await w.writeBundleToDir(bundle, opts.output, { force: opts.force, protect: protectedInputs(spec, opts), lockWaitSeconds: Number(opts.wait) });
+      // A streaming render opened the directory before it rendered; otherwise it opens now.
+      written = await (openDir ? openDir.commit(bundle, result.written) : w.writeBundleToDir(bundle, opts.output, dirOptions(spec, opts)));
     } catch (err) {
-      if (err instanceof w.NotABundleError || err instanceof w.ProtectedTargetError) throw new UsageError(err.message);
-      const why = err instanceof w.DirLockError || err instanceof w.KeptEntryConflictError ? err.message : `could not write the bundle to ${opts.output}: ${(err as Error).message}`;
-      io.stderr.write(`error: ${why}\n${opts.output} still holds what it held before.\n`);
-      throw new CliExit(EXIT.invalid);
+      return refuseDirWrite(io, err, opts.output);
     }
     const { formatKept } = await import('../../bundle/keep-entries.js');
-    if (result.kept.length > 0) io.stderr.write(`note: ${formatKept(opts.output, result.kept)}\n`);
-    for (const line of result.recovered) io.stderr.write(`note: ${line}\n`);
-    for (const line of result.warnings) io.stderr.write(`warning: ${line}\n`);
-    io.stderr.write(`wrote ${result.files} files to ${opts.output}\n`);
+    if (written.kept.length > 0) io.stderr.write(`note: ${formatKept(opts.output, written.kept)}\n`);
+    for (const line of written.recovered) io.stderr.write(`note: ${line}\n`);
+    for (const line of written.warnings) io.stderr.write(`warning: ${line}\n`);
+    io.stderr.write(`wrote ${written.files} files to ${opts.output}\n`);
   }
   if (opts.archive) {
     // buildBundleArchive imports archiver lazily: only archive runs pay its load time.
@@ -133,25 +150,40 @@ ${EXIT_CODES_HELP}`,
       checkOptions(opts);
       if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');
       const progress = createRenderProgress((t) => io.stderr.write(t), io.isTTY);
-      let result;
+      // `render -o` alone streams: the directory is opened (locked, judged, a temp tree made) once
+      // the spec is valid, and a fleet's VM files go there as they are rendered instead of being
+      // held in memory. With --archive the files are needed whole, so they stay in memory.
+      const streaming = Boolean(opts.output && !opts.check && !opts.archive);
+      let openDir: OpenBundleDir | undefined;
+      let committed = false;
       try {
-        result = await renderSpecFile(spec, {
-          ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
-          ...(opts.lock ? { lockFile: opts.lock } : {}),
-          ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
-          ...(progress ? { onProgress: progress.update } : {}),
-        });
+        let result;
+        try {
+          result = await renderSpecFile(spec, {
+            ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
+            ...(opts.lock ? { lockFile: opts.lock } : {}),
+            ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
+            ...(progress ? { onProgress: progress.update } : {}),
+            ...(streaming ? { openSink: async () => (openDir = await (await import('../../bundle/write-dir.js')).openBundleDir(opts.output!, dirOptions(spec, opts))) } : {}),
+          });
+        } finally {
+          progress?.finish();
+        }
+        // With --check --format json, stdout carries the drift report; the findings go to stderr.
+        const reportFormat = opts.check ? 'text' : opts.format;
+        const fatal = printReport(io, result.diagnostics, result.sources, { format: reportFormat, strict: opts.strict, quietOk: true, skippedRules: result.skippedRules ?? [] });
+        if (result.sinkError !== undefined) await refuseDirWrite(io, result.sinkError, opts.output!);
+        if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
+        if (opts.check) {
+          await checkBundle(io, result.bundle, opts.output!, opts.format, spec);
+          return;
+        }
+        committed = true; // commit releases the directory whether it succeeds or not
+        await writeOutputs(io, spec, { bundle: result.bundle, ...(result.written ? { written: result.written } : {}) }, opts, openDir);
       } finally {
-        progress?.finish();
+        // Anything that stopped the render before commit (invalid spec, a fatal finding, a crash)
+        // removes the temp tree: no partial output, and the target holds what it held.
+        if (openDir && !committed) await openDir.abort();
       }
-      // With --check --format json, stdout carries the drift report; the findings go to stderr.
-      const reportFormat = opts.check ? 'text' : opts.format;
-      const fatal = printReport(io, result.diagnostics, result.sources, { format: reportFormat, strict: opts.strict, quietOk: true, skippedRules: result.skippedRules ?? [] });
-      if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
-      if (opts.check) {
-        await checkBundle(io, result.bundle, opts.output!, opts.format, spec);
-        return;
-      }
-      await writeOutputs(io, spec, result.bundle, opts);
     });
 }

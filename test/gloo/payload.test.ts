@@ -389,4 +389,18 @@ describe('the Gloo bootstrap in a sandbox', () => {
     expect(g.sb.read('/usr/local/bin/meshctl')).toBe(STANDIN_MESHCTL);
     expect(r.stdout).toContain('an older payload onboarded it), so it left the packages gloo-workload-agent istio-sidecar and');
   });
+  // Issue 15 §8 repro for flavor gloo asserting only the symptom (no marker or message the fix
+  // added), so it fails on dad2466 for the bug itself: istio-sidecar purged, meshctl deleted.
+  it('issue 15 §8 repro: uninstall.sh keeps a package and a meshctl that were on the VM before vmonboard', async () => {
+    g = await setup();
+    const operatorMeshctl = '#!/bin/bash\necho "the operator\'s own meshctl"\n';
+    g.sb.write('/usr/local/bin/meshctl', operatorMeshctl, 0o755);
+    writeFileSync(join(g.sb.dir, 'dpkg/istio-sidecar'), '1.25.3\n');
+    const boot = await g.run();
+    expect(boot.code, boot.stdout + boot.stderr).toBe(0);
+    g.sb.resetCalls();
+    const r = await runBash([g.uninstall], { ...g.sb.env, SHIM_DIR: g.sb.dir });
+    const purges = g.sb.calls().filter((c) => c[0] === 'apt-get' && c.includes('purge')).map((c) => c.at(-1));
+    expect({ exit: r.code, purges, meshctl: g.sb.read('/usr/local/bin/meshctl') }).toEqual({ exit: 0, purges: ['gloo-workload-agent'], meshctl: operatorMeshctl });
+  });
 });

@@ -17,12 +17,15 @@ import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
-import { BundleBuilder, type BundleSink } from '../bundle/bundle.js';
+import { BundleBuilder, type BundleFile, type BundleSink, type FileMode } from '../bundle/bundle.js';
+import { sha256Hex } from '../bundle/manifest.js';
+import { scannableText, TextScanner } from '../security/scan-bundle.js';
 import { BuildCache } from '../translate/build-cache.js';
 import { buildBundle, finishBundle, type BuiltBundle } from '../build-bundle.js';
 import { listVms, type VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
 import type { TextFinding } from '../security/scan-bundle.js';
+
 import type { VmUsage } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ModelMessage, WorkerMessage } from './protocol.js';
 
@@ -135,11 +138,40 @@ function sequentialProgress(onProgress: ParallelOptions['onProgress'], total: nu
   };
 }
 
+/**
+ * The main thread's builder of a streaming build: the model-level translators' files (cluster
+ * values, one offboarding script per VM, the READMEs) go to the sink as they are added, hashed
+ * and scanned then, like the workers' files. No translator reads them back in a parallel build
+ * (the consistency check gets the parsed values from the build cache); one that tried would get
+ * an error here rather than a silent undefined.
+ */
+class StreamingBundleBuilder extends BundleBuilder {
+  private readonly scanner = new TextScanner();
+
+  constructor(private readonly sink: BundleSink) {
+    super();
+  }
+
+  override add(path: string, content: string | Uint8Array, opts: { mode?: FileMode; source?: string } = {}): void {
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const findings = typeof content === 'string' ? this.scanner.scan(content) : this.scanner.scan(scannableText(content));
+    this.addWritten(this.sink, path, bytes, { mode: opts.mode ?? 0o644, source: opts.source ?? '', sha256: sha256Hex(bytes), findings: findings.length === 0 ? NO_FINDINGS : findings });
+  }
+
+  override get(path: string): BundleFile | undefined {
+    if (this.has(path)) throw new Error(`internal error: ${path} went to the output as it was rendered; a translator cannot read it back in a streaming build`);
+    return undefined;
+  }
+}
+
+/** The findings of a clean text, shared by every written file that has none (most of a fleet's). */
+const NO_FINDINGS: readonly TextFinding[] = Object.freeze([]);
+
 /** The parallel build proper. */
 async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress'], sink?: BundleSink): Promise<BuiltBundle> {
   const workerCount = workerPool.workers.length;
   const vms = listVms(model);
-  const out = new BundleBuilder();
+  const out = sink ? new StreamingBundleBuilder(sink) : new BundleBuilder();
   const cache = new BuildCache();
   const hashes = new Map<Uint8Array, string>();
   const scanned = new Map<Uint8Array, readonly TextFinding[]>();
@@ -200,7 +232,7 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
           }
           for (const [path, mode, source, id] of msg.files) {
             const c = contents.get(id)!;
-            if (sink) out.addWritten(sink, path, c.bytes, { mode, source, sha256: c.sha256, findings: c.findings });
+            if (sink) out.addWritten(sink, path, c.bytes, { mode, source, sha256: c.sha256, findings: c.findings.length === 0 ? NO_FINDINGS : c.findings });
             else out.add(path, c.bytes, { mode, source });
           }
           if (sink) {

@@ -118,6 +118,13 @@ describe('the parallel renderer', () => {
       const parallel = await compiled.buildBundleParallel(model, { workers: 2, minVms: 1 });
       expect(differences(reference.bundle, parallel.bundle), name).toEqual([]);
       expect(parallel.diagnostics, name).toEqual(reference.diagnostics);
+      // Streamed (render -o): the sink's files plus the in-memory MANIFEST.json are the same bundle.
+      const sunk = new Map<string, { content: Uint8Array; mode: 0o755 | 0o644 | 0o600; source: string }>();
+      const streamed = await compiled.buildBundleParallel(model, { workers: 2, minVms: 1, sink: { write: (path, content, mode) => void sunk.set(path, { content: Buffer.from(content), mode, source: '' }) } });
+      for (const [path, f] of streamed.written ?? []) sunk.get(path)!.source = f.source;
+      const whole = new Map([...sunk, ...streamed.bundle].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(differences(reference.bundle, whole), `${name} streamed`).toEqual([]);
+      expect(streamed.diagnostics, `${name} streamed`).toEqual(reference.diagnostics);
     }
   }, 300_000);
 
@@ -152,7 +159,7 @@ describe('the parallel renderer', () => {
     }
   }, 300_000);
 
-  it('streams a fleet into a sink: every VM file goes there once with its bytes and mode, none stays in memory, MANIFEST.json covers them', async () => {
+  it('streams a fleet into a sink: every file goes there once with its bytes and mode, only MANIFEST.json stays in memory', async () => {
     const v = await api.validateSpecFile(specPath);
     const reference = compiled.buildBundle(v.model!);
     const sunk = new Map<string, { content: Buffer; mode: number }>();
@@ -163,17 +170,18 @@ describe('the parallel renderer', () => {
       },
     };
     const streamed = await compiled.buildBundleParallel(v.model!, { workers: 2, sink: sink as never });
-    // Every VM file (and nothing else) went to the sink, byte for byte and mode for mode.
-    const vmPaths = [...reference.bundle.keys()].filter((p) => p.startsWith('vms/'));
-    expect([...sunk.keys()].sort()).toEqual(vmPaths);
-    for (const p of vmPaths) {
+    // Every file but MANIFEST.json went to the sink (the workers' VM files and the main thread's
+    // cluster values, offboarding scripts and READMEs), byte for byte and mode for mode.
+    const paths = [...reference.bundle.keys()].filter((p) => p !== 'MANIFEST.json');
+    expect([...sunk.keys()].sort()).toEqual(paths);
+    for (const p of paths) {
       expect(sunk.get(p)!.content.equals(bytes(reference.bundle.get(p)!.content)), p).toBe(true);
       expect(sunk.get(p)!.mode, p).toBe(reference.bundle.get(p)!.mode);
     }
-    expect([...streamed.bundle.keys()].filter((p) => p.startsWith('vms/'))).toEqual([]);
-    expect([...streamed.written!.keys()].sort()).toEqual(vmPaths);
-    // The rest, MANIFEST.json included, is what buildBundle renders; so are the findings.
-    for (const [p, f] of streamed.bundle) expect(bytes(f.content).equals(bytes(reference.bundle.get(p)!.content)), p).toBe(true);
+    expect([...streamed.written!.keys()].sort()).toEqual(paths);
+    // Only MANIFEST.json stays in memory, the same bytes as buildBundle's; so are the findings.
+    expect([...streamed.bundle.keys()]).toEqual(['MANIFEST.json']);
+    expect(bytes(streamed.bundle.get('MANIFEST.json')!.content).equals(bytes(reference.bundle.get('MANIFEST.json')!.content))).toBe(true);
     expect(streamed.diagnostics).toEqual(reference.diagnostics);
   }, 300_000);
 

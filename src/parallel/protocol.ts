@@ -54,6 +54,8 @@ export interface ChunkResult {
    * main thread may forget every other content of the chunk once its files are in.
    */
   keep: number[];
+  /** Content ids of earlier chunks the worker will never name again (evicted from its shared texts). */
+  drop: number[];
   buffer: ArrayBuffer;
   findings: FindingsRecord[];
   /** [vm index, usage] for every VM of the chunk (flavor istio; empty otherwise). */

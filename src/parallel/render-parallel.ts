@@ -146,15 +146,15 @@ function sequentialProgress(onProgress: ParallelOptions['onProgress'], total: nu
  * an error here rather than a silent undefined.
  */
 class StreamingBundleBuilder extends BundleBuilder {
-  private readonly scanner = new TextScanner();
-
   constructor(private readonly sink: BundleSink) {
     super();
   }
 
   override add(path: string, content: string | Uint8Array, opts: { mode?: FileMode; source?: string } = {}): void {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    const findings = typeof content === 'string' ? this.scanner.scan(content) : this.scanner.scan(scannableText(content));
+    // A scanner per file: TextScanner memoizes by text, and these texts (one offboarding script
+    // per VM) are all distinct, so a shared one would keep every script alive to the end.
+    const findings = new TextScanner().scan(typeof content === 'string' ? content : scannableText(content));
     this.addWritten(this.sink, path, bytes, { mode: opts.mode ?? 0o644, source: opts.source ?? '', sha256: sha256Hex(bytes), findings: findings.length === 0 ? NO_FINDINGS : findings });
   }
 
@@ -176,6 +176,10 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
   const hashes = new Map<Uint8Array, string>();
   const scanned = new Map<Uint8Array, readonly TextFinding[]>();
   // Findings by translator index: per-VM ones by VM index, the others as one list.
+  // Each message brings its own copy of every source pointer; a streaming build keeps one per
+  // pointer (a fleet's 70,000 written files name 4,000 pointers).
+  const sources = new Map<string, string>();
+  const internSource = (p: string): string => sources.get(p) ?? (sources.set(p, p), p);
   const perVmFindings = new Map<number, Unlocated[][]>();
   const modelFindings = new Map<number, Unlocated[]>();
   const usage: Array<VmUsage | undefined> = new Array(vmCount);
@@ -232,9 +236,10 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
           }
           for (const [path, mode, source, id] of msg.files) {
             const c = contents.get(id)!;
-            if (sink) out.addWritten(sink, path, c.bytes, { mode, source, sha256: c.sha256, findings: c.findings.length === 0 ? NO_FINDINGS : c.findings });
+            if (sink) out.addWritten(sink, path, c.bytes, { mode, source: internSource(source), sha256: c.sha256, findings: c.findings.length === 0 ? NO_FINDINGS : c.findings });
             else out.add(path, c.bytes, { mode, source });
           }
+          for (const id of msg.drop) contents.delete(id);
           if (sink) {
             // A kept content is copied out of the chunk's buffer: a view would pin the whole
             // buffer (megabytes) for a text of a few hundred bytes.
@@ -272,6 +277,9 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
     if (!t.perVm && !t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
   });
   await done;
+  // Their work is done: their heaps go now, before the README, the consistency check and the
+  // manifest run on this thread (close is idempotent; buildBundleParallel calls it again).
+  await workerPool.close();
   if (model.flavor === 'istio') cache.vmUsage = usage as VmUsage[];
   translators.forEach((t, i) => {
     if (t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));

@@ -27,12 +27,18 @@ let vms: VmRef[] = [];
 /**
  * Content ids, so a text many VMs share (units, certificates, a workload's configs on each of its
  * platforms) crosses to the main thread, is hashed and is scanned once. Texts seen in two files
- * are kept for the worker's lifetime; the rest only for their chunk, so the worker does not hold
+ * are kept across chunks (the SHARED_MAX most recently used); the rest only for their chunk, so the worker does not hold
  * a copy of its whole share of the fleet. Texts too long for V8 to hash by content
  * (MAX_CONTENT_HASHED_CHARS, see text-memo.ts) are never interned: scripts of that size are
  * unique per VM anyway.
  */
 const shared = new Map<string, number>();
+/**
+ * The most texts kept across chunks, least recently used first out. Texts many VMs share (units,
+ * certificates) stay; a workload's texts shared only by its own platforms repeat within its
+ * chunk and would otherwise pile up for the worker's lifetime (one per workload, a fleet's worth).
+ */
+const SHARED_MAX = 512;
 let nextId = 0;
 const INTERN_MAX_CHARS = MAX_CONTENT_HASHED_CHARS;
 
@@ -74,6 +80,11 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
     }
     const text = f.content;
     let id = text.length <= INTERN_MAX_CHARS ? shared.get(text) : undefined;
+    if (id !== undefined) {
+      // Most recently used last: Map keeps insertion order.
+      shared.delete(text);
+      shared.set(text, id);
+    }
     if (id === undefined) {
       const seen = text.length <= INTERN_MAX_CHARS ? local.get(text) : undefined;
       if (seen) {
@@ -94,6 +105,13 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
       shared.set(text, e.id);
       keep.push(e.id);
     }
+  }
+  // Evicted texts are never named again (a later use gets a new id): the main thread forgets them.
+  const drop: number[] = [];
+  for (const [text, id] of shared) {
+    if (shared.size <= SHARED_MAX) break;
+    shared.delete(text);
+    drop.push(id);
   }
 
   // One buffer for the chunk's new contents, transferred to the main thread without a copy.
@@ -117,7 +135,7 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
     });
     offset += length;
   });
-  return { type: 'result', chunk: req.chunk, files, contents, keep, buffer: buffer.buffer as ArrayBuffer, findings, usage };
+  return { type: 'result', chunk: req.chunk, files, contents, keep, drop, buffer: buffer.buffer as ArrayBuffer, findings, usage };
 }
 
 port.on('message', (req: ModelMessage | ChunkRequest) => {

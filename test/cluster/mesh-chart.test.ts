@@ -120,6 +120,36 @@ describe('templates off by default for flavor istio', () => {
   });
 });
 
+/** Kind/namespace/name of every rendered object that appears more than once: helm install refuses a release holding two. */
+function duplicateObjects(docs: Doc[]): string[] {
+  const seen = new Map<string, number>();
+  for (const d of docs) {
+    const k = `${d.apiVersion} ${d.kind} ${d.metadata.namespace ?? ''}/${d.metadata.name}`;
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}
+
+describe('every object once', () => {
+  it.each(cases)('%s: no two rendered objects share kind, namespace and name', async (name) => {
+    const { parsed, model } = await renderedCase(name);
+    expect(duplicateObjects(await render(parsed.mesh, meshReleaseName(model)))).toEqual([]);
+  });
+
+  it('two workloads of one namespace that run as the same service account get one ServiceAccount', async () => {
+    const { parsed, model } = await renderedCase(cases[0]!);
+    const values = structuredClone(parsed.mesh) as { workloads: Array<Record<string, unknown>> };
+    const first = values.workloads[0]!;
+    // A second workload (its own WorkloadGroup and Service) sharing the first one's identity.
+    values.workloads.push({ ...structuredClone(first), name: `${String(first.name)}-canary` });
+    const docs = await render(values, meshReleaseName(model));
+    expect(duplicateObjects(docs)).toEqual([]);
+    const sas = docs.filter((d) => d.kind === 'ServiceAccount' && d.metadata.namespace === first.namespace && d.metadata.name === first.serviceAccount);
+    expect(sas).toHaveLength(1);
+    expect(docs.filter((d) => d.kind === 'WorkloadGroup' && d.metadata.namespace === first.namespace).map((d) => d.metadata.name)).toContain(`${String(first.name)}-canary`);
+  });
+});
+
 describe('negative cases', () => {
   it('the values schema rejects unknown keys and malformed entries', async () => {
     const { parsed } = await renderedCase('crds-registration');

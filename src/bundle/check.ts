@@ -4,9 +4,11 @@
  * (git-scm.com/book "Git Internals - Git Objects": modes 100644 and 100755 only), so those are
  * the only things compared: a fresh clone of an up-to-date bundle must show no drift.
  */
-import type { Bundle } from './bundle.js';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bundle, BundleSink, FileMode } from './bundle.js';
 import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
-import { readTree } from './read-dir.js';
+import type { DiskEntry } from './read-dir.js';
 import { clipLine, readableDiff, unifiedDiff } from './drift-diff.js';
 
 /** One changed file with a short explanation. */
@@ -40,47 +42,106 @@ const isExecutable = (mode: number): boolean => (mode & 0o111) !== 0;
  * committed MANIFEST.json does not list are the user's (a render keeps them), so they are not drift.
  */
 export function compareBundleWithDir(bundle: Bundle, dir: string, opts: { unified?: boolean } = {}): BundleDrift {
-  let disk;
+  return openDriftCheck(dir, opts).finish(bundle);
+}
+
+/**
+ * A drift check fed file by file: a streaming render (`render --check` of a fleet) hands each file
+ * to `write` as it is rendered, and it is compared with the committed one then, so neither tree is
+ * ever held whole. `finish` compares the files still in memory and lists what was removed.
+ */
+export interface DriftCheck extends BundleSink {
+  finish(bundle: Bundle, written?: ReadonlyMap<string, unknown>): BundleDrift;
+}
+
+/** What is on disk at one path: listed up front without contents, read when its file arrives. */
+type Listed = { kind: DiskEntry['kind']; mode: number };
+
+/**
+ * Opens a drift check of `dir`: lists every entry under it (never following a symlink, as
+ * readTree), without reading any content yet.
+ */
+export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): DriftCheck {
+  let disk: Map<string, Listed>;
   try {
-    disk = readTree(dir);
+    disk = listTree(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     disk = new Map();
   }
   const drift: BundleDrift = { added: [], removed: [], changed: [] };
   const unified = opts.unified ? new Map<string, string>() : undefined;
-  const bytesOf = (c: string | Uint8Array): Buffer => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c));
-  for (const [path, f] of bundle) {
+  const seen = new Set<string>();
+  const compare = (path: string, content: string | Uint8Array, mode: FileMode): void => {
+    seen.add(path);
+    const want = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
     const d = disk.get(path);
     if (!d) {
       drift.added.push(path);
-      unified?.set(path, unifiedDiff(path, undefined, bytesOf(f.content)));
-      continue;
+      unified?.set(path, unifiedDiff(path, undefined, want));
+      return;
     }
     if (d.kind !== 'file') {
       drift.changed.push({ path, diff: [`is a ${d.kind === 'symlink' ? 'symbolic link' : 'special file'} on disk, expected a regular file`] });
-      continue;
+      return;
     }
-    const want = bytesOf(f.content);
+    const have = readListedFile(dir, path);
     const diff: string[] = [];
-    if (isExecutable(d.mode) !== isExecutable(f.mode)) {
-      diff.push(`executable bit: ${isExecutable(d.mode) ? 'set' : 'not set'} on disk (${formatMode(d.mode)}), expected ${isExecutable(f.mode) ? 'set' : 'not set'} (${formatMode(f.mode)})`);
+    if (isExecutable(d.mode) !== isExecutable(mode)) {
+      diff.push(`executable bit: ${isExecutable(d.mode) ? 'set' : 'not set'} on disk (${formatMode(d.mode)}), expected ${isExecutable(mode) ? 'set' : 'not set'} (${formatMode(mode)})`);
     }
-    if (!d.content.equals(want)) {
-      diff.push(...readableDiff(path, d.content, want));
-      unified?.set(path, unifiedDiff(path, d.content, want));
-    } else if (diff.length > 0) unified?.set(path, `diff --git a/${path} b/${path}\nold mode ${formatMode(d.mode)}\nnew mode ${formatMode(f.mode)}\n`);
+    if (!have.equals(want)) {
+      diff.push(...readableDiff(path, have, want));
+      unified?.set(path, unifiedDiff(path, have, want));
+    } else if (diff.length > 0) unified?.set(path, `diff --git a/${path} b/${path}\nold mode ${formatMode(d.mode)}\nnew mode ${formatMode(mode)}\n`);
     if (diff.length > 0) drift.changed.push({ path, diff });
+  };
+  return {
+    write: compare,
+    finish: (bundle, written) => {
+      for (const [path, f] of bundle) compare(path, f.content, f.mode);
+      const m = disk.get(MANIFEST_FILE);
+      const listed = m?.kind === 'file' ? parseManifest(readListedFile(dir, MANIFEST_FILE).toString('utf8'))?.files : undefined;
+      for (const [path, d] of disk) {
+        if (seen.has(path) || written?.has(path) || !listed || !Object.hasOwn(listed, path)) continue;
+        drift.removed.push(path);
+        unified?.set(path, d.kind === 'file' ? unifiedDiff(path, readListedFile(dir, path), undefined) : `removed ${path} (not a regular file)\n`);
+      }
+      // Files arrive in any order when streamed; the report lists them by path, as the bundle is ordered.
+      const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+      drift.added.sort(byPath);
+      drift.removed.sort(byPath);
+      drift.changed.sort((a, b) => byPath(a.path, b.path));
+      if (unified) drift.unified = unified;
+      return drift;
+    },
+  };
+}
+
+/** Every non-directory entry under `dir` with its kind and mode (readTree without contents; finish sorts what it reports). */
+function listTree(dir: string): Map<string, Listed> {
+  const out = new Map<string, Listed>();
+  const walk = (abs: string, rel: string): void => {
+    for (const name of readdirSync(abs).sort()) {
+      const p = join(abs, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p, r);
+      else out.set(r, { kind: st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other', mode: st.mode & 0o777 });
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** Reads a file the listing found regular, never through a symlink put there since (O_NOFOLLOW). */
+function readListedFile(dir: string, path: string): Buffer {
+  const fd = openSync(join(dir, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
   }
-  const m = disk.get(MANIFEST_FILE);
-  const listed = m?.kind === 'file' ? parseManifest(m.content.toString('utf8'))?.files : undefined;
-  for (const [path, d] of disk) {
-    if (bundle.has(path) || !listed || !Object.hasOwn(listed, path)) continue;
-    drift.removed.push(path);
-    unified?.set(path, d.kind === 'file' ? unifiedDiff(path, d.content, undefined) : `removed ${path} (not a regular file)\n`);
-  }
-  if (unified) drift.unified = unified;
-  return drift;
 }
 
 /**

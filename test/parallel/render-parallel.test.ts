@@ -6,7 +6,7 @@
  * from the TypeScript sources (this vitest process) the renderer must fall back to buildBundle.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -203,6 +203,37 @@ describe('the parallel renderer', () => {
     expect(String(r.stderr)).toMatch(/BUNDLE_SECRET/);
     expect(readFileSync(join(out, 'MANIFEST.json'), 'utf8')).toBe(before);
     expect(readdirSync(pkg).filter((e) => e.startsWith('out-secret.'))).toEqual([]);
+  }, 300_000);
+});
+
+describe('render --check of a fleet (streamed: each file compared as it is rendered)', () => {
+  it('reports the drift, JSON and all, exactly as the in-memory check of the whole bundle does', async () => {
+    const out = join(pkg, 'out-check');
+    const cli = (...args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', ...args], { encoding: 'utf8' });
+    expect(cli(specPath, '-o', out).status).toBe(0);
+    const upToDate = cli('--check', specPath, '-o', out);
+    expect(upToDate.status, String(upToDate.stderr)).toBe(0);
+    expect(String(upToDate.stderr)).toMatch(/is up to date \(\d+ files\)/);
+    // A changed VM script, a lost executable bit, a deleted cluster file, a listed file that is
+    // no longer rendered, and a user's own file (not drift).
+    writeFileSync(join(out, 'vms/team-3/app-3/aws-prod/bootstrap.sh'), 'echo tampered\n', { mode: 0o755 });
+    chmodSync(join(out, 'vms/team-7/app-7/dc1/install.sh'), 0o644);
+    rmSync(join(out, 'cluster/README.md'));
+    const manifest = JSON.parse(readFileSync(join(out, 'MANIFEST.json'), 'utf8')) as { files: Record<string, unknown> };
+    manifest.files['vms/team-0/app-0/aws-prod/gone.txt'] = { sha256: '0'.repeat(64), mode: '0644', source: '' };
+    writeFileSync(join(out, 'MANIFEST.json'), JSON.stringify(manifest, null, 2));
+    writeFileSync(join(out, 'vms/team-0/app-0/aws-prod/gone.txt'), 'old\n');
+    writeFileSync(join(out, 'kustomization.yaml'), 'resources: []\n');
+    const r = cli('--check', '--format', 'json', specPath, '-o', out);
+    expect(r.status, String(r.stderr)).toBe(4);
+    const { compareBundleWithDir, formatDriftJson } = (await import(pathToFileURL(join(pkg, 'dist/src/bundle/check.js')).href)) as typeof import('../../src/bundle/check.js');
+    const v = await api.validateSpecFile(specPath);
+    const expected = formatDriftJson(compareBundleWithDir(compiled.buildBundle(v.model!).bundle, out, { unified: true }), out);
+    expect(String(r.stdout)).toBe(expected);
+    const drift = JSON.parse(String(r.stdout)) as { added: Array<{ path: string }>; removed: Array<{ path: string }>; changed: Array<{ path: string }> };
+    expect(drift.added.map((x) => x.path)).toEqual(['cluster/README.md']);
+    expect(drift.removed.map((x) => x.path)).toEqual(['vms/team-0/app-0/aws-prod/gone.txt']);
+    expect(drift.changed.map((x) => x.path)).toEqual(['MANIFEST.json', 'vms/team-3/app-3/aws-prod/bootstrap.sh', 'vms/team-7/app-7/dc1/install.sh']);
   }, 300_000);
 });
 

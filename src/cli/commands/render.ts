@@ -8,6 +8,7 @@ import { renderSpecFile } from '../../api.js';
 import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
 import type { Bundle, WrittenFile } from '../../bundle/bundle.js';
 import type { OpenBundleDir } from '../../bundle/write-dir.js';
+import type { DriftCheck } from '../../bundle/check.js';
 import { lockPathFor } from '../../spec/lock.js';
 import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
 import { refuseBinaryToTerminal } from '../pipes.js';
@@ -96,8 +97,12 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
   }
 }
 
-/** `--check`: compares the rendered bundle with the directory; exit 4 on drift. */
-async function checkBundle(io: CliIO, bundle: Bundle, dir: string, format: ReportFormat, spec: string): Promise<void> {
+/**
+ * `--check`: compares the rendered bundle with the directory; exit 4 on drift. A streaming render
+ * already compared the files it streamed (`streamed`); the rest are compared here.
+ */
+async function checkBundle(io: CliIO, result: { bundle: Bundle; written?: ReadonlyMap<string, WrittenFile> }, dir: string, format: ReportFormat, spec: string, streamed?: DriftCheck): Promise<void> {
+  const { bundle, written } = result;
   const { statSync } = await import('node:fs');
   const st = statSync(dir, { throwIfNoEntry: false });
   if (!st) {
@@ -107,13 +112,13 @@ async function checkBundle(io: CliIO, bundle: Bundle, dir: string, format: Repor
   }
   if (!st.isDirectory()) throw new UsageError(`${dir} is not a directory; --check -o names the directory of the committed bundle`);
   const { compareBundleWithDir, formatDrift, formatDriftJson, isUpToDate } = await import('../../bundle/check.js');
-  const drift = compareBundleWithDir(bundle, dir, { unified: format === 'json' });
+  const drift = streamed ? streamed.finish(bundle, written) : compareBundleWithDir(bundle, dir, { unified: format === 'json' });
   if (format === 'json') io.stdout.write(formatDriftJson(drift, dir));
   if (!isUpToDate(drift)) {
     io.stderr.write(formatDrift(drift, dir));
     throw new CliExit(EXIT.outOfDate);
   }
-  io.stderr.write(`${dir} is up to date (${bundle.size} files)\n`);
+  io.stderr.write(`${dir} is up to date (${bundle.size + (written?.size ?? 0)} files)\n`);
 }
 
 /** Builds the render command. */
@@ -154,7 +159,11 @@ ${EXIT_CODES_HELP}`,
       // the spec is valid, and a fleet's VM files go there as they are rendered instead of being
       // held in memory. With --archive the files are needed whole, so they stay in memory.
       const streaming = Boolean(opts.output && !opts.check && !opts.archive);
+      // `--check` of an existing directory streams too: each file is compared as it is rendered.
+      const { statSync } = await import('node:fs');
+      const checkStreams = Boolean(opts.check && statSync(opts.output!, { throwIfNoEntry: false })?.isDirectory());
       let openDir: OpenBundleDir | undefined;
+      let driftCheck: DriftCheck | undefined;
       let committed = false;
       try {
         let result;
@@ -165,6 +174,7 @@ ${EXIT_CODES_HELP}`,
             ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
             ...(progress ? { onProgress: progress.update } : {}),
             ...(streaming ? { openSink: async () => (openDir = await (await import('../../bundle/write-dir.js')).openBundleDir(opts.output!, dirOptions(spec, opts))) } : {}),
+            ...(checkStreams ? { openSink: async () => (driftCheck = (await import('../../bundle/check.js')).openDriftCheck(opts.output!, { unified: opts.format === 'json' })) } : {}),
           });
         } finally {
           progress?.finish();
@@ -172,10 +182,14 @@ ${EXIT_CODES_HELP}`,
         // With --check --format json, stdout carries the drift report; the findings go to stderr.
         const reportFormat = opts.check ? 'text' : opts.format;
         const fatal = printReport(io, result.diagnostics, result.sources, { format: reportFormat, strict: opts.strict, quietOk: true, skippedRules: result.skippedRules ?? [] });
-        if (result.sinkError !== undefined) await refuseDirWrite(io, result.sinkError, opts.output!);
+        if (result.sinkError !== undefined) {
+          // --check reads only: what stopped it (an unreadable directory) is reported as it was before streaming.
+          if (opts.check) throw result.sinkError;
+          await refuseDirWrite(io, result.sinkError, opts.output!);
+        }
         if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
         if (opts.check) {
-          await checkBundle(io, result.bundle, opts.output!, opts.format, spec);
+          await checkBundle(io, { bundle: result.bundle, ...(result.written ? { written: result.written } : {}) }, opts.output!, opts.format, spec, driftCheck);
           return;
         }
         committed = true; // commit releases the directory whether it succeeds or not

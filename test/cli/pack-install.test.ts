@@ -55,6 +55,19 @@ describe('npm pack + npm install -g, offline', () => {
     expect(readdirSync(join(installed(), 'node_modules'))).toEqual(expect.arrayContaining(['commander', '@aws-sdk', 'undici']));
   });
 
+  it('carries no stale module: every dist/src/**/*.js is compiled from a source that exists (npm run build empties dist/ first)', () => {
+    const stale: string[] = [];
+    const walk = (dir: string, rel: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const r = `${rel}/${e.name}`;
+        if (e.isDirectory()) walk(join(dir, e.name), r);
+        else if (e.name.endsWith('.js') && !e.name.endsWith('.gen.js') && !existsSync(join(PROJECT_ROOT, r.replace(/^\/dist\//, '').replace(/\.js$/, '.ts')))) stale.push(r);
+      }
+    };
+    walk(join(installed(), 'dist'), '/dist');
+    expect(stale).toEqual([]);
+  });
+
   it('validates and renders an example outside the checkout', () => {
     const work = join(scratch, 'work');
     cpSync(join(PROJECT_ROOT, 'examples'), work, { recursive: true });

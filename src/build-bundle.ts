@@ -39,6 +39,18 @@ export function buildBundle(model: Model, onVm?: (vm: VmRef) => void): BuiltBund
 }
 
 /**
+ * The files of some VMs only (the per-VM translators over `vms`), for commands that judge a few
+ * VMs' files without rendering the fleet: `explain` names the payload file each VM's directory
+ * holds, which is compressed when the raw payload is over its platform's limit.
+ */
+export function buildVmFiles(model: Model, vms: readonly VmRef[]): Bundle {
+  const out = new BundleBuilder();
+  const cache = new BuildCache();
+  for (const vm of vms) for (const t of translators) t.perVm?.each(model, vm, out, cache);
+  return out.build();
+}
+
+/**
  * The last step of every build (buildBundle and the parallel renderer): the secret scan of every
  * file, then MANIFEST.json. `known` holds sha256 hashes and scan findings a parallel build's
  * workers already computed for byte contents.

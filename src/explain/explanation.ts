@@ -7,7 +7,8 @@
 import type { Model, PlatformModel, WorkloadKey, WorkloadModel, Placement } from '../model/model.js';
 import { listFirewallRules, type FirewallRule } from '../bundle/firewall.js';
 import { buildIamDocuments, type IamDocument } from '../cluster/iam.js';
-import { listOffboardPlans } from '../cluster/offboard.js';
+import { listOffboardPlans, type OffboardPlan } from '../cluster/offboard.js';
+import type { PayloadLookup } from '../bundle/readme.js';
 import { describeGatewayExposure } from '../cluster/gateway-exposure.js';
 import { PAYLOAD_FILE, vmDir } from '../bundle/layout.js';
 import { shortWorkloadName } from '../model/find-workload.js';
@@ -102,9 +103,18 @@ function iamFor(docs: IamDocument[], model: Model, platform: PlatformModel): Iam
     .map((d) => ({ file: `cluster/iam/${d.file}`, cloud: d.cloud, appliesTo: d.appliesTo, permissions: permissionsOf(d) }));
 }
 
-function explainPlacement(model: Model, w: WorkloadModel, pl: Placement, ctx: { rules: FirewallRule[]; iam: IamDocument[]; offboard: ReturnType<typeof listOffboardPlans> }): IdentityExplanation {
+/** What explainPlacement reads besides the placement: listed once per explanation. */
+interface ExplainContext {
+  rules: FirewallRule[];
+  iam: IamDocument[];
+  /** Offboarding plans by `<namespace>/<workload>/<platform>`. */
+  offboard: Map<string, OffboardPlan>;
+  payloads?: PayloadLookup;
+}
+
+function explainPlacement(model: Model, w: WorkloadModel, pl: Placement, ctx: ExplainContext): IdentityExplanation {
   const platform = model.platforms.find((p) => p.name === pl.platform)!;
-  const plan = ctx.offboard.find((p) => p.workload === w.name && p.namespace === w.namespace && p.platform === pl.platform)!;
+  const plan = ctx.offboard.get(`${w.namespace}/${w.name}/${pl.platform}`)!;
   const formats = new Set<string>([...platform.formats, 'tar.gz', 'bin']);
   return {
     workload: w.name,
@@ -125,14 +135,23 @@ function explainPlacement(model: Model, w: WorkloadModel, pl: Placement, ctx: { 
         .filter((p) => platform.targets.arch.includes(p.arch) && formats.has(p.format))
         .map((p) => ({ component: p.component, version: p.version, format: p.format, arch: p.arch, url: p.url, sha256: p.sha256 })),
     },
-    payload: `${vmDir(w, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`,
+    payload: ctx.payloads ? ctx.payloads(w, platform).path : `${vmDir(w, platform.name)}/${PAYLOAD_FILE[platform.delivery]}`,
     offboard: { script: plan.file, agentIdForm: plan.agentIdForm, commands: plan.steps.filter((s) => s.when === 'vm-gone' && s.id === 'evict-agent').flatMap((s) => s.commands) },
   };
 }
 
-/** Builds the explanation, optionally narrowed to one workload and/or platform. */
-export function buildExplanation(model: Model, filter: { workload?: WorkloadKey; platform?: string } = {}): Explanation {
-  const ctx = { rules: listFirewallRules(model), iam: buildIamDocuments(model), offboard: listOffboardPlans(model) };
+/**
+ * Builds the explanation, optionally narrowed to one workload and/or platform. `payloads` names the
+ * payload file each VM's directory holds (payloadsIn over the rendered VM files); without it every
+ * payload is named raw, which is what a bundle holds unless a payload was over its platform's limit.
+ */
+export function buildExplanation(model: Model, filter: { workload?: WorkloadKey; platform?: string } = {}, payloads?: PayloadLookup): Explanation {
+  const ctx: ExplainContext = {
+    rules: listFirewallRules(model),
+    iam: buildIamDocuments(model),
+    offboard: new Map(listOffboardPlans(model).map((p) => [`${p.namespace}/${p.workload}/${p.platform}`, p])),
+    ...(payloads ? { payloads } : {}),
+  };
   const identities = model.workloads
     .filter((w) => !filter.workload || (w.name === filter.workload.name && w.namespace === filter.workload.namespace))
     .flatMap((w) => w.placements.filter((pl) => !filter.platform || pl.platform === filter.platform).map((pl) => explainPlacement(model, w, pl, ctx)));

@@ -113,6 +113,22 @@ describe('render and userdata agree on payload sizes (issue 15 §11)', () => {
     expect(u.stderr).not.toMatch(/reviews/);
   });
 
+  it('explain names the payload file the bundle holds: user-data.yaml.gz where only compressed fits, raw elsewhere', async () => {
+    const out = join(w, 'out-explain');
+    expect((await runInProcess(['render', specOf('gzip'), '-o', out])).code).toBe(0);
+    const e = await runInProcess(['explain', '--format', 'json', specOf('gzip')]);
+    expect(e.code, e.stderr).toBe(0);
+    const identities = (JSON.parse(e.stdout) as { identities: Array<{ workload: string; platform: string; payload: string }> }).identities;
+    const payloadOf = (workload: string, platform: string): string => identities.find((i) => i.workload === workload && i.platform === platform)!.payload;
+    expect(payloadOf('ratings', 'aws-prod')).toBe('vms/bookinfo/ratings/aws-prod/user-data.yaml.gz');
+    expect(payloadOf('ratings', 'azure-prod')).toBe('vms/bookinfo/ratings/azure-prod/user-data.yaml');
+    // Every payload explain names is a file of the rendered bundle.
+    for (const i of identities) expect(existsSync(join(out, i.payload)), i.payload).toBe(true);
+    // Narrowed to one VM, the same name.
+    const one = await runInProcess(['explain', '--format', 'json', specOf('gzip'), '--workload', 'ratings', '--platform', 'aws-prod']);
+    expect((JSON.parse(one.stdout) as { identities: Array<{ payload: string }> }).identities.map((i) => i.payload)).toEqual(['vms/bookinfo/ratings/aws-prod/user-data.yaml.gz']);
+  });
+
   it('too big even gzipped: render fails with USERDATA_TOO_LARGE at the VM\'s placement, both sizes and the limit, and writes nothing', async () => {
     const out = join(w, 'out-too-big');
     const r = await runInProcess(['render', specOf('tooBig'), '-o', out]);

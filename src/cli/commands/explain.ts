@@ -50,6 +50,14 @@ Exit codes: 0 explained, 1 invalid spec, 2 usage error (unknown workload or plat
       // Loaded here: validate-only start-up must not pay for the translators' modules.
       const { buildExplanation } = await import('../../explain/explanation.js');
       const { formatExplanation } = await import('../../explain/format.js');
-      io.stdout.write(formatExplanation(buildExplanation(model, { ...(workload ? { workload } : {}), ...(opts.platform ? { platform: opts.platform } : {}) }), opts.format));
+      // The explained VMs' files, rendered to name each one's payload as the bundle holds it
+      // (user-data.yaml, or user-data.yaml.gz when only compressed fits its platform).
+      const { buildVmFiles } = await import('../../build-bundle.js');
+      const { payloadsIn } = await import('../../bundle/readme.js');
+      const { listVms } = await import('../../translate/vm-ref.js');
+      const vms = listVms(model).filter((vm) => (!workload || vm.workload === workload) && (!opts.platform || vm.placement.platform === opts.platform));
+      const files = buildVmFiles(model, vms);
+      const filter = { ...(workload ? { workload } : {}), ...(opts.platform ? { platform: opts.platform } : {}) };
+      io.stdout.write(formatExplanation(buildExplanation(model, filter, payloadsIn((path) => files.has(path))), opts.format));
     });
 }

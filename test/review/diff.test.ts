@@ -133,4 +133,39 @@ describe('--base <rev>', () => {
     expect((await runInProcess(['diff', '--base', 'no-such-rev', join(dir, 'spec.yaml')])).code).toBe(2);
     expect((await runInProcess(['diff', '--base', '--upload-pack=x', join(dir, 'spec.yaml')])).code).toBe(2);
   });
+
+  it('reads only the old spec, its lock and the files it references: a spec at the repository root, its files export-ignore\'d', async () => {
+    // `git archive` (what --base used to extract the spec's directory with) leaves out
+    // export-ignore paths and, at the root, copies the whole repository.
+    const repo = join(root, 'repo-root');
+    cpSync(join(root, 'base'), repo, { recursive: true });
+    writeFileSync(join(repo, '.gitattributes'), 'files/** export-ignore\n');
+    const git = (...args: string[]): string => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    const r = await runInProcess(['diff', '--base', 'HEAD', join(repo, 'spec.yaml'), '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).old).toBe('HEAD:spec.yaml');
+    // The referenced CA file is read at the revision, not from the working tree.
+    writeFileSync(join(repo, 'files', 'mesh-root-ca.pem'), 'not a certificate\n');
+    const changed = await runInProcess(['diff', '--base', 'HEAD', join(repo, 'spec.yaml')]);
+    expect(changed.code).toBe(5);
+    expect(changed.stderr).toContain(`${join(repo, 'spec.yaml')} does not validate`);
+    expect(changed.stderr).not.toMatch(/HEAD:spec\.yaml does not validate/);
+  });
+
+  it('refuses, located, a referenced file the old revision lacks', async () => {
+    const repo = join(root, 'repo-missing');
+    cpSync(join(root, 'base'), repo, { recursive: true });
+    const git = (...args: string[]): string => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A', '--', 'spec.yaml', 'spec.lock.yaml');
+    git('commit', '-q', '-m', 'spec without its files');
+    const r = await runInProcess(['diff', '--base', 'HEAD', join(repo, 'spec.yaml')]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/HEAD:spec\.yaml does not validate/);
+    expect(r.stderr).toMatch(/FILE_NOT_FOUND/);
+    expect(r.stderr).toMatch(/does not exist beside the spec at HEAD/);
+  });
 });

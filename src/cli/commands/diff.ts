@@ -1,6 +1,8 @@
 /** `vmonboard diff <old> <new>` / `--base <rev> <spec>`: identity-level changes between two specs. */
 import { Command, Option } from 'commander';
 import { validateSpecFile } from '../../api.js';
+import { validateSpec } from '../../spec/validate-spec.js';
+import type { SpecInput } from '../../spec/validate-spec.js';
 import { isFatal } from '../../diagnostics/diagnostic.js';
 import type { Model } from '../../model/model.js';
 import { CliExit, EXIT, UsageError, type CliIO } from '../io.js';
@@ -10,8 +12,8 @@ import type { ReviewFormat } from '../../explain/format.js';
 /** Exit codes of diff (docs/review.md): 0 nothing identity-relevant, 1 something, 5 a spec does not validate. */
 export const DIFF_EXIT = { unchanged: 0, changed: 1, cannotCompare: 5 } as const;
 
-async function load(io: CliIO, path: string, label: string): Promise<Model> {
-  const v = await validateSpecFile(path);
+async function load(io: CliIO, spec: string | SpecInput, label: string): Promise<Model> {
+  const v = typeof spec === 'string' ? await validateSpecFile(spec) : validateSpec(spec);
   if (!v.model || isFatal(v.diagnostics)) {
     io.stderr.write(`${label} does not validate, so it cannot be compared:\n`);
     printReport(io, v.diagnostics, v.sources, { format: 'text', strict: false });
@@ -44,27 +46,23 @@ Exit codes (for CI gates): 0 nothing identity-relevant changed, 1 something did,
       if (!newArg) throw new UsageError('diff needs <old> <new>, or --base <rev> <new>');
       if (opts.base && oldArg) throw new UsageError('give either <old> or --base, not both');
       if (!opts.base && !oldArg) throw new UsageError('diff needs the old spec: <old> <new>, or --base <rev> <new>');
-      let base: { path: string; label: string; dispose(): void } | undefined;
+      let base: { input: SpecInput; label: string } | undefined;
       if (opts.base) {
-        const { checkoutBaseSpec, GitBaseError } = await import('../../diff/git-base.js');
+        const { readBaseSpec, GitBaseError } = await import('../../diff/git-base.js');
         try {
-          base = checkoutBaseSpec(newArg, opts.base);
+          base = readBaseSpec(newArg, opts.base);
         } catch (err) {
           if (err instanceof GitBaseError) throw new UsageError(err.message);
           throw err;
         }
       }
-      try {
-        const oldLabel = base?.label ?? oldArg!;
-        const oldModel = await load(io, base?.path ?? oldArg!, oldLabel);
-        const newModel = await load(io, newArg, newArg);
-        const { diffSpecs } = await import('../../diff/spec-diff.js');
-        const { formatDiff } = await import('../../diff/format.js');
-        const report = diffSpecs(oldModel, newModel, { old: oldLabel, new: newArg });
-        io.stdout.write(formatDiff(report, opts.format));
-        if (report.identityRelevant) throw new CliExit(DIFF_EXIT.changed);
-      } finally {
-        base?.dispose();
-      }
+      const oldLabel = base?.label ?? oldArg!;
+      const oldModel = await load(io, base?.input ?? oldArg!, oldLabel);
+      const newModel = await load(io, newArg, newArg);
+      const { diffSpecs } = await import('../../diff/spec-diff.js');
+      const { formatDiff } = await import('../../diff/format.js');
+      const report = diffSpecs(oldModel, newModel, { old: oldLabel, new: newArg });
+      io.stdout.write(formatDiff(report, opts.format));
+      if (report.identityRelevant) throw new CliExit(DIFF_EXIT.changed);
     });
 }

@@ -4,11 +4,11 @@
  * (git-scm.com/book "Git Internals - Git Objects": modes 100644 and 100755 only), so those are
  * the only things compared: a fresh clone of an up-to-date bundle must show no drift.
  */
-import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bundle, BundleSink, FileMode } from './bundle.js';
 import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
-import type { DiskEntry } from './read-dir.js';
+import { listTree, type ListedEntry } from './read-dir.js';
 import { clipLine, readableDiff, unifiedDiff } from './drift-diff.js';
 
 /** One changed file with a short explanation. */
@@ -54,15 +54,12 @@ export interface DriftCheck extends BundleSink {
   finish(bundle: Bundle, written?: ReadonlyMap<string, unknown>): BundleDrift;
 }
 
-/** What is on disk at one path: listed up front without contents, read when its file arrives. */
-type Listed = { kind: DiskEntry['kind']; mode: number };
-
 /**
- * Opens a drift check of `dir`: lists every entry under it (never following a symlink, as
- * readTree), without reading any content yet.
+ * Opens a drift check of `dir`: lists every entry under it (listTree: never following a
+ * symlink), without reading any content yet.
  */
 export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): DriftCheck {
-  let disk: Map<string, Listed>;
+  let disk: Map<string, ListedEntry>;
   try {
     disk = listTree(dir);
   } catch (err) {
@@ -116,22 +113,6 @@ export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): D
       return drift;
     },
   };
-}
-
-/** Every non-directory entry under `dir` with its kind and mode (readTree without contents; finish sorts what it reports). */
-function listTree(dir: string): Map<string, Listed> {
-  const out = new Map<string, Listed>();
-  const walk = (abs: string, rel: string): void => {
-    for (const name of readdirSync(abs).sort()) {
-      const p = join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p, r);
-      else out.set(r, { kind: st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other', mode: st.mode & 0o777 });
-    }
-  };
-  walk(dir, '');
-  return out;
 }
 
 /** Reads a file the listing found regular, never through a symlink put there since (O_NOFOLLOW). */

@@ -15,24 +15,34 @@ export interface DiskEntry {
   mode: number;
 }
 
+/** One entry found on disk, before its content is read. */
+export type ListedEntry = Omit<DiskEntry, 'content'>;
+
 /**
- * Lists every non-directory entry under `dir` by POSIX relative path, in byte order. Symlinks are
- * not followed, so a link planted in a committed bundle cannot make us read outside it.
+ * Lists every non-directory entry under `dir` by POSIX relative path with its kind and mode, in
+ * byte order, without reading any content. Symlinks are not followed, so a link planted in a
+ * committed bundle cannot make us read outside it.
  */
-export function readTree(dir: string): Map<string, DiskEntry> {
-  const out = new Map<string, DiskEntry>();
+export function listTree(dir: string): Map<string, ListedEntry> {
+  const out = new Map<string, ListedEntry>();
   const walk = (abs: string, rel: string): void => {
     for (const name of readdirSync(abs).sort()) {
       const p = join(abs, name);
       const r = rel ? `${rel}/${name}` : name;
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p, r);
-      else if (st.isFile()) out.set(r, { kind: 'file', content: readFileSync(p), mode: st.mode & 0o777 });
-      else out.set(r, { kind: st.isSymbolicLink() ? 'symlink' : 'other', content: Buffer.alloc(0), mode: st.mode & 0o777 });
+      else out.set(r, { kind: st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other', mode: st.mode & 0o777 });
     }
   };
   walk(dir, '');
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** listTree with every regular file's bytes (empty for the others). */
+export function readTree(dir: string): Map<string, DiskEntry> {
+  const out = new Map<string, DiskEntry>();
+  for (const [path, e] of listTree(dir)) out.set(path, { ...e, content: e.kind === 'file' ? readFileSync(join(dir, path)) : Buffer.alloc(0) });
+  return out;
 }
 
 /** What is at a path where a bundle should go. */

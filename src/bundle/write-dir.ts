@@ -217,22 +217,17 @@ async function commitLocked(
 }
 
 /**
- * Files written at once. Each file is four round trips to the thread pool (open, write, chmod,
- * close); one at a time, a fleet's tens of thousands of files took longer than rendering them.
- */
-const WRITE_CONCURRENCY = 16;
-
-/**
- * The temp tree of one write: the files written so far and the directories made, shared by the
- * streaming writes (writeNow, synchronous: a fleet's files arrive on the main thread between
- * worker messages, and a synchronous write is one system call each instead of four round trips
- * to the thread pool) and the concurrent writes of writeTree.
+ * The temp tree of one write: the files written so far and the directories made. Every file goes
+ * through writeNow, synchronously: a fleet's streamed files arrive on the main thread between
+ * worker messages, and a synchronous write is a few system calls where the promise API made four
+ * round trips to the thread pool per file (a fleet's tens of thousands of files took longer to
+ * write that way than to render).
  */
 class TempTree {
   /** Full paths of the files written, for the per-file fsync fallback (makeDurable). */
   readonly files: string[] = [];
-  /** Directories made (or being made), full path → done. */
-  readonly made = new Map<string, Promise<void>>();
+  /** Directories made, by full path. */
+  readonly made = new Set<string>();
 
   constructor(readonly root: string) {}
 
@@ -245,7 +240,7 @@ class TempTree {
       if (this.made.has(cur)) continue;
       mkdirSync(cur, { mode: 0o755 });
       chmodSync(cur, 0o755);
-      this.made.set(cur, Promise.resolve());
+      this.made.add(cur);
     }
     const full = join(this.root, path);
     const fd = openSync(full, EXCLUSIVE_CREATE, mode);
@@ -263,32 +258,22 @@ class TempTree {
 const EXCLUSIVE_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
- * Writes every file of `bundle` into the temp tree with exact modes, several at a time, then
- * makes the whole tree durable (makeDurable), then writes and syncs MANIFEST.json last, so a tree
- * with a verifying manifest is complete and durable.
+ * Writes every file of `bundle` not yet written into the temp tree with exact modes, then makes
+ * the whole tree durable (makeDurable), then writes and syncs MANIFEST.json last, so a tree with a
+ * verifying manifest is complete and durable.
  */
 async function writeTree(bundle: Bundle, tree: TempTree, step: (s: WriteStep, path?: string) => Promise<void>, addKept?: () => Promise<void>): Promise<void> {
-  const root = tree.root;
   const writeOne = async (path: string): Promise<void> => {
-    const f = bundle.get(path)!;
     await step('write-file', path);
-    const full = join(root, path);
-    await makeParents(root, path, tree.made);
-    const fh = await fsp.open(full, EXCLUSIVE_CREATE, f.mode);
-    try {
-      await fh.writeFile(f.content);
-      await fh.chmod(f.mode);
-    } finally {
-      await fh.close();
-    }
-    tree.files.push(full);
+    const f = bundle.get(path)!;
+    tree.writeNow(path, f.content, f.mode);
   };
-  await forEachConcurrently([...bundle.keys()].filter((p) => p !== MANIFEST_FILE), WRITE_CONCURRENCY, writeOne);
+  for (const path of bundle.keys()) if (path !== MANIFEST_FILE) await writeOne(path);
   await addKept?.();
-  await makeDurable(root, tree.files, [...tree.made.keys(), root]);
+  await makeDurable(tree.root, tree.files, [...tree.made, tree.root]);
   if (bundle.has(MANIFEST_FILE)) {
     await writeOne(MANIFEST_FILE);
-    await syncAll([join(root, MANIFEST_FILE)], [root]);
+    await syncAll([join(tree.root, MANIFEST_FILE)], [tree.root]);
   }
 }
 
@@ -327,50 +312,6 @@ async function syncAll(files: string[], dirs: string[]): Promise<void> {
   const all = [...files.map((p) => [p, false] as const), ...dirs.map((p) => [p, true] as const)];
   for (let i = 0; i < all.length; i += 32) {
     await Promise.all(all.slice(i, i + 32).map(([p, isDir]) => syncPath(p, isDir)));
-  }
-}
-
-/**
- * Runs `fn` over `items`, at most `limit` at a time, starting them in order. After the first
- * failure it starts no more, waits for the running ones (so the caller's cleanup never races a
- * write), then throws that failure.
- */
-async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const lane = async (): Promise<void> => {
-    while (!failure && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure) throw failure.error;
-}
-
-/**
- * Creates the parent directories of `rel` under `root` with mode 0755 (umask notwithstanding).
- * Concurrent writers share each directory's creation (`made`), parents before children.
- */
-async function makeParents(root: string, rel: string, made: Map<string, Promise<void>>): Promise<void> {
-  const parts = rel.split('/').slice(0, -1);
-  let cur = root;
-  for (const part of parts) {
-    cur = join(cur, part);
-    let creating = made.get(cur);
-    if (!creating) {
-      const dir = cur;
-      creating = (async () => {
-        await fsp.mkdir(dir, { mode: 0o755 });
-        await fsp.chmod(dir, 0o755);
-      })();
-      made.set(cur, creating);
-    }
-    await creating;
   }
 }
 

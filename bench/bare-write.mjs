@@ -2,22 +2,14 @@
 // else (mkdir + writeFileSync, then one `sync -f`, as render -o ends with one syncfs). A render's
 // time is reported as a ratio of this, measured in the same run on the same file system.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-/** Reads every file under `dir` into memory: [relative path, bytes]. */
-export function readTree(dir) {
-  const files = [];
-  const walk = (abs, rel) => {
-    for (const e of readdirSync(abs, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(abs, e.name), r);
-      else files.push([r, readFileSync(join(abs, e.name))]);
-    }
-  };
-  walk(dir, '');
-  return files;
+/** Every file under `dir`, in memory: [relative path, bytes], read by the project's own readTree (dist/). */
+export async function readTree(dir) {
+  const { readTree: read } = await import(new URL('../dist/src/bundle/read-dir.js', import.meta.url).href);
+  return [...read(dir)].filter(([, e]) => e.kind === 'file').map(([rel, e]) => [rel, e.content]);
 }
 
 /** Writes `files` under a fresh `dir` and syncs its file system; returns the milliseconds it took. */

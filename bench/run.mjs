@@ -130,7 +130,7 @@ try {
         const r = timeCommand(['--import', join(ROOT, 'bench/rss-reporter.mjs'), CLI, 'render', spec, '-o', out]);
         cli.render.push(r.ms);
         cli.rss = Math.max(cli.rss, r.rssKb ?? 0);
-        files ??= readTree(out);
+        files ??= await readTree(out);
         cli.floor.push(timeBareWrite(files, join(fast, 'bare')));
         const c = timeCommand(['--import', join(ROOT, 'bench/rss-reporter.mjs'), CLI, 'render', '--check', spec, '-o', out]);
         cli.check.push(c.ms);

@@ -2,6 +2,7 @@
  * `vmonboard render <spec> -o <dir> | --archive <file>`: validate, then write the bundle
  * atomically, or an archive; `--check` compares with the committed bundle and writes nothing.
  */
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
@@ -103,7 +104,6 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
  */
 async function checkBundle(io: CliIO, result: { bundle: Bundle; written?: ReadonlyMap<string, WrittenFile> }, dir: string, format: ReportFormat, spec: string, streamed?: DriftCheck): Promise<void> {
   const { bundle, written } = result;
-  const { statSync } = await import('node:fs');
   const st = statSync(dir, { throwIfNoEntry: false });
   if (!st) {
     io.stderr.write(`${dir} does not exist: there is no bundle to compare with; render it with \`vmonboard render ${spec} -o ${dir}\` and commit it\n`);
@@ -160,7 +160,6 @@ ${EXIT_CODES_HELP}`,
       // held in memory. With --archive the files are needed whole, so they stay in memory.
       const streaming = Boolean(opts.output && !opts.check && !opts.archive);
       // `--check` of an existing directory streams too: each file is compared as it is rendered.
-      const { statSync } = await import('node:fs');
       const checkStreams = Boolean(opts.check && statSync(opts.output!, { throwIfNoEntry: false })?.isDirectory());
       let openDir: OpenBundleDir | undefined;
       let driftCheck: DriftCheck | undefined;

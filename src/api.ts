@@ -83,7 +83,9 @@ export async function renderSpecFile(specPath: string, opts: RenderOptions = {})
   // `vmonboard validate` must not pay for at start-up.
   const { buildBundleParallel, startVmWorkers } = await import('./parallel/render-parallel.js');
   // A spec this large is a fleet: its workers load while the spec validates.
-  const pool = opts.pool ?? (specBytes(specPath, opts) >= EARLY_WORKERS_MIN_SPEC_BYTES ? startVmWorkers(opts.workers) : undefined);
+  const bytes = specBytes(specPath, opts);
+  // A model serializes to about 2.2× its spec's bytes (7.6 MB for the 3.5 MB spec of 5,000 × 4); 3× errs on the roomy side.
+  const pool = opts.pool ?? (bytes >= EARLY_WORKERS_MIN_SPEC_BYTES ? startVmWorkers(opts.workers, 3 * bytes) : undefined);
   let v: ValidationResult;
   try {
     v = await validateSpecFile(specPath, opts);

@@ -5,8 +5,8 @@
  * present in cloud-init 22.2 (Amazon Linux 2023 ships 22.2.2, the oldest among our targets;
  * cloud-init.md §1.5): no `defer`, no `source`, no jinja.
  */
-import { gzipSync } from 'node:zlib';
 import { dumpYaml } from '../render/yaml.js';
+import { encodeGzipBase64 } from '../bundle/gzip-base64.js';
 import { BOOTSTRAP_VM_PATH } from './vm-paths.js';
 
 /**
@@ -46,7 +46,7 @@ export interface CloudConfig {
  * EC2's 16,384 raw bytes. gzip output is deterministic for a given zlib: no name, mtime 0.
  */
 export function encodeBootstrap(script: string): string {
-  return gzipSync(Buffer.from(script, 'utf8'), { level: 9 }).toString('base64');
+  return encodeGzipBase64(script);
 }
 
 /**

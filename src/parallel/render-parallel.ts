@@ -75,14 +75,32 @@ export interface VmWorkerPool {
   close(): Promise<void>;
 }
 
-/** Starts `count` (default defaultWorkers()) VM workers, or returns undefined when fewer than 2 or workers are unavailable here. */
-export function startVmWorkers(count: number = defaultWorkers()): VmWorkerPool | undefined {
+/**
+ * The old-generation cap of a VM worker, for a model of `modelBytes` v8-serialized bytes. A
+ * worker's live heap is its copy of the model plus one chunk (about 35 MB at 5,000 workloads × 4,
+ * whose model serializes to 7.6 MB), yet V8 let each worker's old generation grow to ~150 MB of
+ * garbage between full collections: 2 × ~110 MB of a 1,000 × 4 render's 450 MB peak RSS. Capped,
+ * a worker collects sooner; the same render peaks at ~325 MB in the same time. The cap keeps
+ * at least 2.5× the live heap at every spec size (a worker over its cap would die, failing the
+ * render), so it grows with the model: 96 MB up to 8 MB of model, +4 MB per MB after.
+ */
+export function workerOldGenerationMb(modelBytes: number): number {
+  return Math.max(96, Math.ceil(64 + (4 * modelBytes) / 2 ** 20));
+}
+
+/**
+ * Starts `count` (default defaultWorkers()) VM workers, or returns undefined when fewer than 2 or
+ * workers are unavailable here. `modelBytes` sizes their heaps (workerOldGenerationMb); before
+ * the model exists, callers estimate it from the spec (api.ts).
+ */
+export function startVmWorkers(count: number = defaultWorkers(), modelBytes = 0): VmWorkerPool | undefined {
   if (!WORKER_URL || count < 2) return undefined;
   const url = WORKER_URL;
   // An 8 MB young generation (V8's default is larger on 64-bit): each worker's garbage is
   // short-lived per chunk, and a streaming render of 1,000 × 4 peaked at 522 MB instead of
   // 579 MB RSS for the same time; 4 MB saved no more and cost ~9% in scavenges (docs/performance.md).
-  const workers = Array.from({ length: count }, () => new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }));
+  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: workerOldGenerationMb(modelBytes) };
+  const workers = Array.from({ length: count }, () => new Worker(url, { resourceLimits }));
   // A worker that fails before a build listens to it must not crash the process: the build
   // reports the failure instead.
   let failed: Error | undefined;
@@ -115,10 +133,11 @@ export async function buildBundleParallel(model: Model, opts: ParallelOptions = 
     await opts.pool?.close();
     return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   }
-  const pool = opts.pool ?? startVmWorkers(opts.workers);
+  const modelMessage: ModelMessage = { type: 'model', model: serialize(model) };
+  const pool = opts.pool ?? startVmWorkers(opts.workers, modelMessage.model.length);
   if (!pool) return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   try {
-    return await renderOnWorkers(model, pool, vmCount, opts.onProgress, opts.sink);
+    return await renderOnWorkers(model, modelMessage, pool, vmCount, opts.onProgress, opts.sink);
   } finally {
     await pool.close();
   }
@@ -168,7 +187,7 @@ class StreamingBundleBuilder extends BundleBuilder {
 const NO_FINDINGS: readonly TextFinding[] = Object.freeze([]);
 
 /** The parallel build proper. */
-async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress'], sink?: BundleSink): Promise<BuiltBundle> {
+async function renderOnWorkers(model: Model, modelMessage: ModelMessage, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress'], sink?: BundleSink): Promise<BuiltBundle> {
   const workerCount = workerPool.workers.length;
   const vms = listVms(model);
   const out = sink ? new StreamingBundleBuilder(sink) : new BundleBuilder();
@@ -190,7 +209,6 @@ async function renderOnWorkers(model: Model, workerPool: VmWorkerPool, vmCount: 
   for (let from = 0, chunk = 0; from < vmCount; from += chunkSize, chunk++) chunks.push({ type: 'chunk', chunk, from, to: Math.min(vmCount, from + chunkSize) });
 
   const pool = workerPool.workers.slice(0, chunks.length);
-  const modelMessage: ModelMessage = { type: 'model', model: serialize(model) };
   for (const w of pool) w.postMessage(modelMessage);
   const done = new Promise<void>((resolve, rejectBuild) => {
     // After the first failure no message is handled: nothing more reaches the sink while the

@@ -9,6 +9,7 @@ import type { Bundle } from '../bundle/bundle.js';
 import { SECRET_PATTERNS } from './secret-patterns.js';
 import { TextMemo } from '../text-memo.js';
 import { isGzip } from '../bundle/gzip.js';
+import { decodeGzipBase64 } from '../bundle/gzip-base64.js';
 
 /** One secret found in one file. */
 export interface SecretFinding {
@@ -39,13 +40,20 @@ function encodedTexts(text: string): Array<{ line: number; text: string }> {
   for (const m of text.matchAll(/encoding: "gz\+b64"\n *content: "([A-Za-z0-9+/=]*)"/g)) {
     let decoded: string;
     try {
-      decoded = gunzipSync(Buffer.from(m[1]!, 'base64')).toString('utf8');
+      decoded = decodeGzipBase64(m[1]!);
     } catch {
       continue; // not gzip: cloud-init would fail on it too, and there is no text to judge
     }
-    out.push({ line: text.slice(0, m.index).split('\n').length + 1, text: decoded });
+    out.push({ line: lineAt(text, m.index) + 1, text: decoded });
   }
   return out;
+}
+
+/** The 1-based line of offset `index` in `text` (counted in place: no copy of the text before it). */
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** A finding without its path: what scanning one text says, whatever file holds it. */
@@ -86,7 +94,7 @@ function scanPlain(text: string): TextFinding[] {
   for (const { p, any, all } of COMPILED) {
     if (!any.test(text)) continue;
     for (const m of text.matchAll(all)) {
-      const line = text.slice(0, m.index).split('\n').length;
+      const line = lineAt(text, m.index);
       out.push({ pattern: p.id, what: p.what, line });
     }
   }

@@ -49,11 +49,22 @@ function locateAll(diags: Unlocated[], loaded: LoadedYaml, defaultFile: string):
   });
 }
 
+/**
+ * The `locate` of a result: it parses the spec again the first time a later finding needs a
+ * position. The parsed document with its positions is several times the size of the model (about
+ * 110 MB for a 5,000-workload spec), and a render that finds nothing to report never needs it, so
+ * the result does not keep the one validation parsed. The same text parses to the same positions.
+ */
+function relocator(text: string, file: string): (d: Unlocated[]) => Diagnostic[] {
+  let reloaded: LoadedYaml | undefined;
+  return (d) => (d.length === 0 ? [] : locateAll(d, (reloaded ??= loadYaml(text, file).loaded), file));
+}
+
 /** Runs the whole pipeline on one spec. Never throws for bad input: it reports. */
 export function validateSpec(input: SpecInput): ValidationResult {
   const sources = new Map<string, string>([[input.file, input.text]]);
   const { loaded, diagnostics: loadDiags } = loadYaml(input.text, input.file);
-  const locate = (d: Unlocated[]): Diagnostic[] => locateAll(d, loaded, input.file);
+  const locate = relocator(input.text, input.file);
   const result = (diags: Diagnostic[], model?: Model): ValidationResult => {
     const sorted = sortDiagnostics(diags);
     return { diagnostics: sorted, sources, locate, ...(model && !isFatal(sorted) ? { model } : {}) };

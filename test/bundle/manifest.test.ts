@@ -5,9 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BundleBuilder } from '../../src/bundle/bundle.js';
-import { addManifest, formatManifest, MANIFEST_FILE, parseManifest } from '../../src/bundle/manifest.js';
+import { addManifest, formatManifest, formatMode, MANIFEST_FILE, parseManifest, sha256Hex, type ManifestEntry } from '../../src/bundle/manifest.js';
+import type { Bundle, WrittenFile } from '../../src/bundle/bundle.js';
 import { buildBundle } from '../../src/build-bundle.js';
 import { validateSpecFile } from '../../src/api.js';
 import { PROJECT_ROOT } from '../helpers/golden-cases.js';
@@ -61,5 +63,32 @@ describe('MANIFEST.json', () => {
     const m = parseManifest(String(bundle.get(MANIFEST_FILE)!.content))!;
     expect(Object.keys(m.files)).toEqual([...bundle.keys()].filter((p) => p !== MANIFEST_FILE));
     for (const [p, e] of Object.entries(m.files)) expect(e.sha256, p).toBe(createHash('sha256').update(bundle.get(p)!.content).digest('hex'));
+  });
+
+  it('is written out entry by entry with exactly the bytes JSON.stringify gives the whole object', () => {
+    // The reference: the manifest object, stringified at once (what formatManifest did before it
+    // wrote entries one by one for fleets of hundreds of thousands of files).
+    const reference = (bundle: Bundle, spec: string, written: Map<string, WrittenFile>): string => {
+      const entries: Array<[string, ManifestEntry]> = [];
+      for (const [path, f] of bundle) if (path !== MANIFEST_FILE) entries.push([path, { sha256: sha256Hex(f.content), mode: formatMode(f.mode), source: f.source }]);
+      if (written.size > 0) {
+        for (const [path, f] of written) entries.push([path, { sha256: f.sha256, mode: formatMode(f.mode), source: f.source }]);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      }
+      const files: Record<string, ManifestEntry> = {};
+      for (const [path, e] of entries) files[path] = e;
+      return `${JSON.stringify({ apiVersion: 'vmonboard.bundle/v1', kind: 'BundleManifest', spec, files }, null, 2)}\n`;
+    };
+    const segment = fc.oneof(fc.constantFrom('vms', 'a', 'b.sh', '0', '17', 'é', 'x"y', 'back\\slash', 'tab\t'), fc.string({ minLength: 1, maxLength: 6 }));
+    const path = fc.array(segment, { minLength: 1, maxLength: 3 }).map((p) => p.join('/'));
+    const file = fc.record({ content: fc.string({ unit: 'binary', maxLength: 20 }), mode: fc.constantFrom(0o644, 0o755, 0o600), source: fc.string({ maxLength: 12 }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(path, file, fc.boolean()), { selector: ([p]) => p, maxLength: 12 }), fc.string({ maxLength: 10 }), (items, spec) => {
+        const bundle = new Map(items.filter(([, , w]) => !w).map(([p, f]) => [p, f] as const)) as unknown as Bundle;
+        const written = new Map(items.filter(([, , w]) => w).map(([p, f]) => [p, { sha256: sha256Hex(f.content), mode: f.mode, source: f.source, findings: [] }] as const)) as Map<string, WrittenFile>;
+        expect(formatManifest(bundle, spec, undefined, written)).toBe(reference(bundle, spec, written));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -37,6 +37,15 @@ describe('writeBundleToDir', () => {
     }
   });
 
+  it('writes a text of several megabytes as its exact UTF-8, a surrogate pair across each 1 MiB slice included', async () => {
+    const dir = fresh();
+    // '😀' is two UTF-16 units; starting at an odd offset puts one pair across every slice boundary.
+    const text = `x${'😀'.repeat(1_500_000)}é\n`;
+    const b = sampleBundle('v1', { 'docs/big.md': text });
+    await writeBundleToDir(b, dir);
+    expect(readFileSync(join(dir, 'docs/big.md')).equals(Buffer.from(text, 'utf8'))).toBe(true);
+  });
+
   it('gives byte-identical trees for the same bundle, whatever scratch id each run used', async () => {
     const a = fresh();
     const b = fresh();

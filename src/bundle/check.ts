@@ -97,10 +97,15 @@ export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): D
     write: compare,
     finish: (bundle, written) => {
       for (const [path, f] of bundle) compare(path, f.content, f.mode);
-      const m = disk.get(MANIFEST_FILE);
+      // What is on disk and was not rendered is "removed" when the committed manifest lists it
+      // (anything else there is not the bundle's). The manifest is read only when there is such
+      // a file: a fleet's is tens of megabytes, and parsed it was the largest thing a --check held.
+      const unrendered = [...disk.keys()].filter((path) => !seen.has(path) && !written?.has(path));
+      const m = unrendered.length > 0 ? disk.get(MANIFEST_FILE) : undefined;
       const listed = m?.kind === 'file' ? parseManifest(readListedFile(dir, MANIFEST_FILE).toString('utf8'))?.files : undefined;
-      for (const [path, d] of disk) {
-        if (seen.has(path) || written?.has(path) || !listed || !Object.hasOwn(listed, path)) continue;
+      for (const path of unrendered) {
+        const d = disk.get(path)!;
+        if (!listed || !Object.hasOwn(listed, path)) continue;
         drift.removed.push(path);
         unified?.set(path, d.kind === 'file' ? unifiedDiff(path, readListedFile(dir, path), undefined) : `removed ${path} (not a regular file)\n`);
       }

@@ -82,10 +82,13 @@ export async function renderSpecFile(specPath: string, opts: RenderOptions = {})
   // Loaded here, not at the top: the translators (Handlebars, every template's module) are what
   // `vmonboard validate` must not pay for at start-up.
   const { buildBundleParallel, startVmWorkers } = await import('./parallel/render-parallel.js');
+  const { planWorkerHeap } = await import('./parallel/worker-heap.js');
   // A spec this large is a fleet: its workers load while the spec validates.
+  // Their heaps are planned from the spec's size: a model serializes to about 2.2× its spec's
+  // bytes (7.6 MB for the 3.5 MB spec of 5,000 × 4), so 3×. A model that needs more (large
+  // files embedded in every VM) gets new workers once it exists (buildBundleParallel).
   const bytes = specBytes(specPath, opts);
-  // A model serializes to about 2.2× its spec's bytes (7.6 MB for the 3.5 MB spec of 5,000 × 4); 3× errs on the roomy side.
-  const pool = opts.pool ?? (bytes >= EARLY_WORKERS_MIN_SPEC_BYTES ? startVmWorkers(opts.workers, 3 * bytes) : undefined);
+  const pool = opts.pool ?? (bytes >= EARLY_WORKERS_MIN_SPEC_BYTES ? startVmWorkers(opts.workers, planWorkerHeap(3 * bytes).oldGenerationMb) : undefined);
   let v: ValidationResult;
   try {
     v = await validateSpecFile(specPath, opts);

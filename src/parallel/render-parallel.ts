@@ -28,6 +28,7 @@ import type { TextFinding } from '../security/scan-bundle.js';
 
 import type { VmUsage } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ModelMessage, WorkerMessage } from './protocol.js';
+import { estimateVmBytes, MAX_CHUNK_VMS, planWorkerHeap } from './worker-heap.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
@@ -69,6 +70,8 @@ export interface ParallelOptions {
  */
 export interface VmWorkerPool {
   readonly workers: readonly Worker[];
+  /** The cap of each worker's old generation, in MB (worker-heap.ts). */
+  readonly oldGenerationMb: number;
   /** What ended a worker before a build listened to it (a failed module load), if anything did. */
   failure(): Error | undefined;
   /** Stops every worker; safe to call more than once. */
@@ -76,30 +79,17 @@ export interface VmWorkerPool {
 }
 
 /**
- * The old-generation cap of a VM worker, for a model of `modelBytes` v8-serialized bytes. A
- * worker's live heap is its copy of the model plus one chunk (about 35 MB at 5,000 workloads × 4,
- * whose model serializes to 7.6 MB), yet V8 let each worker's old generation grow to ~150 MB of
- * garbage between full collections: 2 × ~110 MB of a 1,000 × 4 render's 450 MB peak RSS. Capped,
- * a worker collects sooner; the same render peaks at ~325 MB in the same time. The cap keeps
- * at least 2.5× the live heap at every spec size (a worker over its cap would die, failing the
- * render), so it grows with the model: 96 MB up to 8 MB of model, +4 MB per MB after.
- */
-export function workerOldGenerationMb(modelBytes: number): number {
-  return Math.max(96, Math.ceil(64 + (4 * modelBytes) / 2 ** 20));
-}
-
-/**
  * Starts `count` (default defaultWorkers()) VM workers, or returns undefined when fewer than 2 or
- * workers are unavailable here. `modelBytes` sizes their heaps (workerOldGenerationMb); before
- * the model exists, callers estimate it from the spec (api.ts).
+ * workers are unavailable here. `oldGenerationMb` caps their old generations (worker-heap.ts);
+ * a build whose model needs more replaces the pool (buildBundleParallel).
  */
-export function startVmWorkers(count: number = defaultWorkers(), modelBytes = 0): VmWorkerPool | undefined {
+export function startVmWorkers(count: number = defaultWorkers(), oldGenerationMb = planWorkerHeap(0).oldGenerationMb): VmWorkerPool | undefined {
   if (!WORKER_URL || count < 2) return undefined;
   const url = WORKER_URL;
   // An 8 MB young generation (V8's default is larger on 64-bit): each worker's garbage is
   // short-lived per chunk, and a streaming render of 1,000 × 4 peaked at 522 MB instead of
   // 579 MB RSS for the same time; 4 MB saved no more and cost ~9% in scavenges (docs/performance.md).
-  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: workerOldGenerationMb(modelBytes) };
+  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: oldGenerationMb };
   const workers = Array.from({ length: count }, () => new Worker(url, { resourceLimits }));
   // A worker that fails before a build listens to it must not crash the process: the build
   // reports the failure instead.
@@ -113,6 +103,7 @@ export function startVmWorkers(count: number = defaultWorkers(), modelBytes = 0)
   }
   return {
     workers,
+    oldGenerationMb,
     failure: () => failed,
     close: () => (closed ??= Promise.all(workers.map((w) => w.terminate())).then(() => undefined)),
   };
@@ -134,10 +125,17 @@ export async function buildBundleParallel(model: Model, opts: ParallelOptions = 
     return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   }
   const modelMessage: ModelMessage = { type: 'model', model: serialize(model) };
-  const pool = opts.pool ?? startVmWorkers(opts.workers, modelMessage.model.length);
+  const plan = planWorkerHeap(modelMessage.model.length, estimateVmBytes(model));
+  let pool = opts.pool;
+  if (pool && pool.oldGenerationMb < plan.oldGenerationMb) {
+    // Started before the model existed (api.ts), with heaps this model's VMs could outgrow.
+    await pool.close();
+    pool = undefined;
+  }
+  pool ??= startVmWorkers(opts.workers, plan.oldGenerationMb);
   if (!pool) return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   try {
-    return await renderOnWorkers(model, modelMessage, pool, vmCount, opts.onProgress, opts.sink);
+    return await renderOnWorkers(model, modelMessage, plan.maxChunkVms, pool, vmCount, opts.onProgress, opts.sink);
   } finally {
     await pool.close();
   }
@@ -187,7 +185,7 @@ class StreamingBundleBuilder extends BundleBuilder {
 const NO_FINDINGS: readonly TextFinding[] = Object.freeze([]);
 
 /** The parallel build proper. */
-async function renderOnWorkers(model: Model, modelMessage: ModelMessage, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress'], sink?: BundleSink): Promise<BuiltBundle> {
+async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChunkVms: number, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress'], sink?: BundleSink): Promise<BuiltBundle> {
   const workerCount = workerPool.workers.length;
   const vms = listVms(model);
   const out = sink ? new StreamingBundleBuilder(sink) : new BundleBuilder();
@@ -204,7 +202,8 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, workerP
   const usage: Array<VmUsage | undefined> = new Array(vmCount);
 
   // Chunks small enough to keep both workers busy to the end, large enough to amortize messages.
-  const chunkSize = Math.max(8, Math.min(64, Math.ceil(vmCount / (workerCount * 8))));
+  // No more than a worker's heap was planned for (worker-heap.ts).
+  const chunkSize = Math.min(maxChunkVms, Math.max(8, Math.min(MAX_CHUNK_VMS, Math.ceil(vmCount / (workerCount * 8)))));
   const chunks: ChunkRequest[] = [];
   for (let from = 0, chunk = 0; from < vmCount; from += chunkSize, chunk++) chunks.push({ type: 'chunk', chunk, from, to: Math.min(vmCount, from + chunkSize) });
 

@@ -1,0 +1,47 @@
+/**
+ * How much heap a VM worker gets and how many VMs it renders per chunk. A worker's live heap is
+ * its copy of the model plus the chunk it is rendering (each VM's texts, then the chunk's UTF-8
+ * buffer). V8 let each worker's old generation fill with ~150 MB of garbage between full
+ * collections (2 × ~110 MB of a 1,000 × 4 render's 450 MB peak RSS), so the old generation is
+ * capped; a worker whose live heap outgrew its cap would die and fail the render, so the cap is
+ * planned from the model: the chunk is cut to what CHUNK_BYTES holds of this fleet's VMs (a
+ * large CA bundle is embedded in every VM several times), and the cap leaves room for the model
+ * and two such chunks.
+ */
+import { serialize } from 'node:v8';
+import type { Model } from '../model/model.js';
+
+/** The most VMs a chunk holds: enough to amortize the messages. */
+export const MAX_CHUNK_VMS = 64;
+
+/** About how many bytes of VM texts a chunk may hold. */
+export const CHUNK_BYTES = 16 * 2 ** 20;
+
+/** The chunk size and old-generation cap of a fleet's VM workers. */
+export interface WorkerHeapPlan {
+  /** The most VMs one chunk may hold. */
+  maxChunkVms: number;
+  oldGenerationMb: number;
+}
+
+/**
+ * About how many bytes one VM's files take: the scripts and configs (~110 KB for the bench
+ * fleet's VMs, rounded up), plus every file the model carries (trust bundles, CA files) eight
+ * times: a bootstrap stages each agent file and the UTF-8 buffer of a chunk copies it again.
+ */
+export function estimateVmBytes(model: Model): number {
+  return 128 * 1024 + 8 * serialize({ ...model, workloads: [] }).length;
+}
+
+/**
+ * The plan for a model of `modelBytes` v8-serialized bytes whose VMs take about `vmBytes` each:
+ * 96 MB for the bench's fleets (the 1,000 × 4 render then peaks at ~365 MB RSS instead of ~450),
+ * more for a large model or large VMs, whose chunks are also cut shorter.
+ */
+export function planWorkerHeap(modelBytes: number, vmBytes = 128 * 1024): WorkerHeapPlan {
+  const maxChunkVms = Math.max(1, Math.min(MAX_CHUNK_VMS, Math.floor(CHUNK_BYTES / vmBytes)));
+  const mb = (n: number): number => n / 2 ** 20;
+  // A worker's model is a few times its serialized size; two chunks' worth of texts may be live
+  // at once (one being rendered, the previous one's garbage); 64 MB for code and everything else.
+  return { maxChunkVms, oldGenerationMb: Math.max(96, Math.ceil(64 + 4 * mb(modelBytes) + 2 * maxChunkVms * mb(vmBytes))) };
+}

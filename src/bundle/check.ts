@@ -4,11 +4,9 @@
  * (git-scm.com/book "Git Internals - Git Objects": modes 100644 and 100755 only), so those are
  * the only things compared: a fresh clone of an up-to-date bundle must show no drift.
  */
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Bundle, BundleSink, FileMode } from './bundle.js';
 import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
-import { listTree, type ListedEntry } from './read-dir.js';
+import { listTree, readListedFile, type ListedEntry } from './read-dir.js';
 import { clipLine, readableDiff, unifiedDiff } from './drift-diff.js';
 
 /** One changed file with a short explanation. */
@@ -118,16 +116,6 @@ export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): D
       return drift;
     },
   };
-}
-
-/** Reads a file the listing found regular, never through a symlink put there since (O_NOFOLLOW). */
-function readListedFile(dir: string, path: string): Buffer {
-  const fd = openSync(join(dir, path), constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**

@@ -2,7 +2,7 @@
  * Reads a bundle directory back from disk: for `render --check` (what is committed) and for the
  * directory writer (is this a vmonboard bundle? is a leftover complete?).
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, parseManifest, sha256Hex, type Manifest } from './manifest.js';
 
@@ -41,8 +41,21 @@ export function listTree(dir: string): Map<string, ListedEntry> {
 /** listTree with every regular file's bytes (empty for the others). */
 export function readTree(dir: string): Map<string, DiskEntry> {
   const out = new Map<string, DiskEntry>();
-  for (const [path, e] of listTree(dir)) out.set(path, { ...e, content: e.kind === 'file' ? readFileSync(join(dir, path)) : Buffer.alloc(0) });
+  for (const [path, e] of listTree(dir)) out.set(path, { ...e, content: e.kind === 'file' ? readListedFile(dir, path) : Buffer.alloc(0) });
   return out;
+}
+
+/**
+ * Reads a file a listing found regular, never through a symlink put there since (O_NOFOLLOW):
+ * between the lstat and the read, a link planted in the directory would otherwise be followed.
+ */
+export function readListedFile(dir: string, path: string): Buffer {
+  const fd = openSync(join(dir, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** What is at a path where a bundle should go. */
@@ -70,7 +83,7 @@ export function inspectDir(dir: string): DirState {
   if (names.length === 0) return { kind: 'empty' };
   if (!names.includes(MANIFEST_FILE)) return { kind: 'foreign' };
   const mst = lstatSync(join(dir, MANIFEST_FILE));
-  const manifest = mst.isFile() ? parseManifest(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) : undefined;
+  const manifest = mst.isFile() ? parseManifest(readListedFile(dir, MANIFEST_FILE).toString('utf8')) : undefined;
   return manifest ? { kind: 'bundle', manifest } : { kind: 'foreign' };
 }
 

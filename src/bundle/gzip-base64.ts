@@ -9,10 +9,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 
 /**
  * How many encodings are remembered, oldest out first. A text is forgotten once it has been
- * decoded, so this bounds only what is encoded and never scanned (or scanned after a longer run
- * of VMs than this): such a decode just does the real work.
+ * decoded, so this bounds what is encoded and never scanned (`explain` renders payloads without
+ * scanning them), which a long-running library process would otherwise keep: at most ~256 ×
+ * 45 KB. It covers what one scan waits for: a worker's chunk (at most 64 VMs) or a fleet
+ * small enough for the main thread (fewer than 200 VMs). A miss just does the real decode.
  */
-const REMEMBERED_MAX = 1024;
+const REMEMBERED_MAX = 256;
 const remembered = new Map<string, string>();
 
 /** gzip (level 9; Node's zlib writes MTIME 0 and no file name) then base64: deterministic for a given zlib. */

@@ -232,11 +232,12 @@ class TempTree {
   constructor(readonly root: string) {}
 
   /**
-   * Whether the process umask leaves a creation mode whole, learned from the first file or
-   * directory made with it: then the chmod that would restore the stripped bits is skipped (one
-   * system call in four per file, for a fleet's tens of thousands of files).
+   * Whether the process umask leaves a creation mode whole, learned from the first file made with
+   * it (and the first directory): then the chmod that would restore stripped bits is skipped, one
+   * system call in four per file for a fleet's tens of thousands of files.
    */
-  private readonly umaskKeeps = new Map<string, boolean>();
+  private readonly fileModeKept = new Map<number, boolean>();
+  private dirModeKept: boolean | undefined;
 
   /** Writes one file now, with its exact mode; never follows or replaces anything (O_EXCL|O_NOFOLLOW). */
   writeNow(path: string, content: string | Uint8Array, mode: FileMode): void {
@@ -247,10 +248,9 @@ class TempTree {
     try {
       if (typeof content === 'string') writeText(fd, content);
       else writeFileSync(fd, content);
-      const key = `file ${mode}`;
-      let keeps = this.umaskKeeps.get(key);
-      if (keeps === undefined) this.umaskKeeps.set(key, (keeps = (fstatSync(fd).mode & 0o7777) === mode));
-      if (!keeps) fchmodSync(fd, mode);
+      let kept = this.fileModeKept.get(mode);
+      if (kept === undefined) this.fileModeKept.set(mode, (kept = (fstatSync(fd).mode & 0o7777) === mode));
+      if (!kept) fchmodSync(fd, mode);
     } finally {
       closeSync(fd);
     }
@@ -264,11 +264,9 @@ class TempTree {
       cur = join(cur, part);
       if (this.made.has(cur)) continue;
       mkdirSync(cur, { mode: 0o755 });
-      if (this.umaskKeeps.get('dir') !== true) {
-        // Learned on the first directory: lstat, because the tree is ours and nothing in it is followed.
-        if (!this.umaskKeeps.has('dir')) this.umaskKeeps.set('dir', (lstatSync(cur).mode & 0o7777) === 0o755);
-        chmodSync(cur, 0o755);
-      }
+      // lstat: the tree is ours, and nothing in it is followed.
+      this.dirModeKept ??= (lstatSync(cur).mode & 0o7777) === 0o755;
+      if (!this.dirModeKept) chmodSync(cur, 0o755);
       this.made.add(cur);
     }
   }

@@ -3,7 +3,7 @@
  * from identical bundles, replacement of an earlier bundle, and refusal to replace anything that
  * is not a vmonboard bundle unless forced.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,10 @@ describe('writeBundleToDir', () => {
       const r = await writeBundleToDir(b, dir);
       expect(r).toEqual({ files: b.size, recovered: [], warnings: [], kept: [] });
       expectDirHolds(dir, b);
+      // Directories too: 0755 whatever the umask (so a clone or a copy sees the same tree).
+      const dirs = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isDirectory());
+      expect(dirs.length).toBeGreaterThan(2);
+      for (const d of dirs) expect(lstatSync(join(d.parentPath ?? d.path, d.name)).mode & 0o777, `${d.name} under umask ${mask.toString(8)}`).toBe(0o755);
       expect(readdirSync(join(dir, '..'))).toEqual(['bundle']); // no temp or old directory left beside it
     }
   });

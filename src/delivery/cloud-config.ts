@@ -40,16 +40,6 @@ export interface CloudConfig {
 }
 
 /**
- * Encodes the bootstrap for write_files. The payload is gzipped as ONE stream: the script with
- * every file it stages compresses to about a third, while gzipping files one by one would inflate
- * each through base64 (cloud-init.md §1.6). That is what keeps a whole VM's user data within
- * EC2's 16,384 raw bytes. gzip output is deterministic for a given zlib: no name, mtime 0.
- */
-export function encodeBootstrap(script: string): string {
-  return encodeGzipBase64(script);
-}
-
-/**
  * Builds the cloud-config object: the bootstrap, root-only (0700), and runcmd running it with bash
  * (runcmd's own script is `#!/bin/sh` without `set -e`, so it must be a single call;
  * cloud-init.md §2.2). The bootstrap stages its files itself, so no file content is both in
@@ -58,7 +48,11 @@ export function encodeBootstrap(script: string): string {
 export function buildCloudConfig(bootstrap: string): CloudConfig {
   return {
     // A quoted permissions string: PyYAML reads an unquoted 0700 as the integer 448 (cloud-init.md §2.2).
-    write_files: [{ path: BOOTSTRAP_VM_PATH, owner: 'root:root', permissions: '0700', encoding: BOOTSTRAP_ENCODING, content: encodeBootstrap(bootstrap) }],
+    // The payload is gzipped as ONE stream: the script with every file it stages compresses to
+    // about a third, while gzipping files one by one would inflate each through base64
+    // (cloud-init.md §1.6). That is what keeps a whole VM's user data within EC2's 16,384 raw
+    // bytes. Deterministic for a given zlib: no name, mtime 0 (bundle/gzip-base64.ts).
+    write_files: [{ path: BOOTSTRAP_VM_PATH, owner: 'root:root', permissions: '0700', encoding: BOOTSTRAP_ENCODING, content: encodeGzipBase64(bootstrap) }],
     runcmd: [['/bin/bash', BOOTSTRAP_VM_PATH]],
   };
 }

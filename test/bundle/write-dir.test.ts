@@ -123,6 +123,15 @@ describe('syncFileSystem (the durability step before the swap)', () => {
     expect(await syncFileSystem(root)).toBe(true);
   });
 
+  it('falls back to fsyncing every file and directory it wrote, by their paths in the temp tree', async () => {
+    // The fallback opens each file it fsyncs and fails the write when one cannot be opened, so a
+    // wrong path (the list keeps paths relative to the temp tree) fails this test.
+    const dir = fresh();
+    await writeBundleToDir(sampleBundle('v1'), dir, { syncBinaries: ['/nonexistent/bin/sync'] });
+    expectDirHolds(dir, sampleBundle('v1'));
+    expect([...sampleBundle('v1').keys()].some((p) => p.split('/').length > 2)).toBe(true);
+  });
+
   it('reports false, without throwing, when it cannot flush (no sync binary, or sync fails)', async () => {
     expect(await syncFileSystem(root, ['/nonexistent/bin/sync'])).toBe(false);
     expect(await syncFileSystem(join(root, 'no-such-directory'))).toBe(false);

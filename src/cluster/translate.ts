@@ -22,6 +22,7 @@ import { renderClusterReadme } from './readme.js';
 import { readChartFiles } from './chart-files.js';
 import { checkClusterConsistency, type ClusterArtifacts } from './consistency.js';
 import { readVmUsage } from './vm-usage.js';
+import { loadYamlDetached } from '../render/load-detached.js';
 
 /** Bundle directory of everything cluster-side. */
 export const CLUSTER_DIR = 'cluster';
@@ -34,11 +35,14 @@ export const CLUSTER_VALUES_FILES = {
   mesh: `${CLUSTER_DIR}/mesh-registration.values.yaml`,
 } as const;
 
-/** Writes one values file with the generated header and a line naming the chart it is for; returns what a reader parses back. */
+/**
+ * Writes one values file with the generated header and a line naming the chart it is for; returns
+ * what a reader parses back, detached from the text (held until the consistency check at the end).
+ */
 function addValues(model: Model, out: BundleBuilder, path: string, chart: string, values: unknown, source: string): unknown {
   const text = `${generatedHeader(model)}# Values for ${chart}; see cluster/README.md for the install command.\n${dumpYaml(values)}`;
   out.add(path, text, { source });
-  return jsYaml.load(text);
+  return loadYamlDetached(text);
 }
 
 /**

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BundleBuilder } from '../../src/bundle/bundle.js';
-import { addManifest, formatManifest, formatMode, MANIFEST_FILE, parseManifest, sha256Hex, type ManifestEntry } from '../../src/bundle/manifest.js';
+import { addManifest, formatManifest, formatManifestBytes, formatMode, MANIFEST_FILE, parseManifest, sha256Hex, type ManifestEntry } from '../../src/bundle/manifest.js';
 import type { Bundle, WrittenFile } from '../../src/bundle/bundle.js';
 import { buildBundle } from '../../src/build-bundle.js';
 import { validateSpecFile } from '../../src/api.js';
@@ -65,6 +65,19 @@ describe('MANIFEST.json', () => {
     for (const [p, e] of Object.entries(m.files)) expect(e.sha256, p).toBe(createHash('sha256').update(bundle.get(p)!.content).digest('hex'));
   });
 
+  it('is bytes in a streaming build (files already written), the text otherwise', () => {
+    const b = new BundleBuilder();
+    b.add('a/kept.txt', 'kept\n');
+    const sink = { write: () => undefined };
+    b.addWritten(sink, 'b/written.txt', Buffer.from('w\n'), { mode: 0o755, source: '/x', sha256: sha256Hex('w\n'), findings: [] });
+    const streamed = addManifest(b.build(), 'spec.yaml', undefined, b.written()).get(MANIFEST_FILE)!.content;
+    expect(streamed).toBeInstanceOf(Uint8Array);
+    const m = parseManifest(Buffer.from(streamed as Uint8Array).toString('utf8'))!;
+    expect(Object.keys(m.files)).toEqual(['a/kept.txt', 'b/written.txt']);
+    expect(m.files['b/written.txt']).toEqual({ sha256: sha256Hex('w\n'), mode: '0755', source: '/x' });
+    expect(typeof addManifest(b.build(), 'spec.yaml').get(MANIFEST_FILE)!.content).toBe('string');
+  });
+
   it('is written out entry by entry with exactly the bytes JSON.stringify gives the whole object', () => {
     // The reference: the manifest object, stringified at once (what formatManifest did before it
     // wrote entries one by one for fleets of hundreds of thousands of files).
@@ -86,7 +99,10 @@ describe('MANIFEST.json', () => {
       fc.property(fc.uniqueArray(fc.tuple(path, file, fc.boolean()), { selector: ([p]) => p, maxLength: 12 }), fc.string({ maxLength: 10 }), (items, spec) => {
         const bundle = new Map(items.filter(([, , w]) => !w).map(([p, f]) => [p, f] as const)) as unknown as Bundle;
         const written = new Map(items.filter(([, , w]) => w).map(([p, f]) => [p, { sha256: sha256Hex(f.content), mode: f.mode, source: f.source, findings: [] }] as const)) as Map<string, WrittenFile>;
-        expect(formatManifest(bundle, spec, undefined, written)).toBe(reference(bundle, spec, written));
+        const text = reference(bundle, spec, written);
+        expect(formatManifest(bundle, spec, undefined, written)).toBe(text);
+        // The bytes a streaming build writes are that text's UTF-8, lone surrogates included (as U+FFFD, like every written text).
+        expect(Buffer.from(formatManifestBytes(bundle, spec, undefined, written)).equals(Buffer.from(text, 'utf8'))).toBe(true);
       }),
       { numRuns: 400 },
     );

@@ -5,7 +5,7 @@
  * README names the file to attach. It runs after them (translators.ts, readsVmFiles). Prose
  * lives in templates/bundle/README.md.hbs; this file builds its context.
  */
-import { listOffboardPlans } from '../cluster/offboard.js';
+import { listOffboardScripts } from '../cluster/offboard.js';
 import type { Delivery, Model, PlatformKind, PlatformModel, PortRole, WorkloadKey, WorkloadModel } from '../model/model.js';
 import type { BundleBuilder } from './bundle.js';
 import { locatePayload, PAYLOAD_FILE, VM_SCRIPTS, vmDir, type PayloadEncoding } from './layout.js';
@@ -227,7 +227,7 @@ export function buildReadmeContext(model: Model, payloads: PayloadLookup = rawPa
     vms,
     anyBake: vms.some((v) => v.bake),
     anyJoinToken: vms.some((v) => v.joinToken),
-    offboard: listOffboardPlans(model).map((p) => ({ workload: shortWorkloadName({ namespace: p.namespace, name: p.workload }, model.workloads), platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
+    offboard: listOffboardScripts(model).map((p) => ({ workload: shortWorkloadName({ namespace: p.namespace, name: p.workload }, model.workloads), platform: p.platform, command: `${p.file} vm-gone <agent-id> <vm-address>` })),
     manifestFile: MANIFEST_FILE,
     verifyScript: VM_SCRIPTS.verify,
     uninstallScript: VM_SCRIPTS.uninstall,

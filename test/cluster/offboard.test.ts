@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { goldenBundle, goldenCases, goldenModel } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
-import { listOffboardPlans } from '../../src/cluster/offboard.js';
+import { listOffboardPlans, listOffboardScripts } from '../../src/cluster/offboard.js';
 import { renderOffboardScript } from '../../src/cluster/offboard-script.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vmonboard-offboard-'));
@@ -61,6 +61,11 @@ describe.each(goldenCases())('golden case %s', (name) => {
       execFileSync('bash', ['-n', path]);
       execFileSync(sc, ['-S', 'warning', '-s', 'bash', path]);
     }
+  });
+
+  it('lists the same scripts without their steps for the bundle README (listOffboardScripts)', async () => {
+    const model = await goldenModel(name);
+    expect(listOffboardScripts(model)).toEqual(listOffboardPlans(model).map(({ workload, namespace, platform, file }) => ({ workload, namespace, platform, file })));
   });
 });
 

@@ -296,7 +296,8 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
   // The translators that read only the model (cluster values, offboarding scripts) run now, not
   // while the workers render: this thread hands out the chunks, so the seconds they take at
   // 5,000 × 4 (3.9 s) left both workers idle after their first two chunks, and their garbage
-  // came on top of the workers' heaps (RSS 840–890 MB then; 390 MB now, with the same time).
+  // came on top of the workers' heaps (that phase peaked at 840–890 MB RSS; 390–600 MB after,
+  // in the same time: docs/performance.md).
   translators.forEach((t, i) => {
     if (!t.perVm && !t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
   });

@@ -12,7 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, existsSync, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, promises as fsp, writeFileSync } from 'node:fs';
+import { constants, existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Bundle, BundleSink, FileMode, WrittenFile } from './bundle.js';
 import { acquireDirLock } from './dir-lock.js';
@@ -21,6 +21,7 @@ import { MANIFEST_FILE } from './manifest.js';
 import { refuseProtectedTarget, standardProtectedPaths, type ProtectedPath } from './output-guard.js';
 import { inspectDir } from './read-dir.js';
 import { recoverBundleDir } from './recover.js';
+import { TempTree } from './temp-tree.js';
 export { writeFileAtomic } from './safe-file.js';
 export { DirLockError } from './dir-lock.js';
 export { KeptEntryConflictError } from './keep-entries.js';
@@ -217,99 +218,6 @@ async function commitLocked(
   }
   return { files: bundle.size + (written?.size ?? 0), recovered, warnings, kept };
 }
-
-/**
- * The temp tree of one write: the files written so far and the directories made. Every file goes
- * through writeNow, synchronously: a fleet's streamed files arrive on the main thread between
- * worker messages, and a synchronous write is a few system calls where the promise API made four
- * round trips to the thread pool per file (a fleet's tens of thousands of files took longer to
- * write that way than to render).
- */
-class TempTree {
-  /**
-   * The files written so far, for the per-file fsync fallback (makeDurable), and the directories
-   * made, both relative to root. Relative, because a file's path is the same string its manifest
-   * entry is keyed by, so listing it costs one array slot; a full path per file was a string of
-   * its own (47 MB for the 350,000 files of a 5,000 × 4 fleet).
-   */
-  readonly files: string[] = [];
-  readonly made = new Set<string>();
-
-  constructor(readonly root: string) {}
-
-  /**
-   * Whether the process umask leaves a creation mode whole, learned from the first file made with
-   * it (and the first directory): then the chmod that would restore stripped bits is skipped, one
-   * system call in four per file for a fleet's tens of thousands of files.
-   */
-  private readonly fileModeKept = new Map<number, boolean>();
-  private dirModeKept: boolean | undefined;
-
-  /** Writes one file now, with its exact mode; never follows or replaces anything (O_EXCL|O_NOFOLLOW). */
-  writeNow(path: string, content: string | Uint8Array, mode: FileMode): void {
-    const slash = path.lastIndexOf('/');
-    if (slash > 0) {
-      const dir = path.slice(0, slash);
-      if (!this.made.has(dir)) this.makeParents(dir);
-    }
-    const fd = openSync(join(this.root, path), EXCLUSIVE_CREATE, mode);
-    try {
-      if (typeof content === 'string') writeText(fd, content);
-      else writeFileSync(fd, content);
-      let kept = this.fileModeKept.get(mode);
-      if (kept === undefined) this.fileModeKept.set(mode, (kept = (fstatSync(fd).mode & 0o7777) === mode));
-      if (!kept) fchmodSync(fd, mode);
-    } finally {
-      closeSync(fd);
-    }
-    this.files.push(path);
-  }
-
-  /** Full paths of the files written and of every directory made (root last), for fsync. */
-  fullPaths(): { files: string[]; dirs: string[] } {
-    return { files: this.files.map((p) => join(this.root, p)), dirs: [...[...this.made].map((d) => join(this.root, d)), this.root] };
-  }
-
-  /** Makes each missing directory of `dir` (relative), mode 0755 exactly. */
-  private makeParents(dir: string): void {
-    let rel = '';
-    for (const part of dir.split('/')) {
-      rel = rel === '' ? part : `${rel}/${part}`;
-      if (this.made.has(rel)) continue;
-      const cur = join(this.root, rel);
-      mkdirSync(cur, { mode: 0o755 });
-      // lstat: the tree is ours, and nothing in it is followed.
-      this.dirModeKept ??= (lstatSync(cur).mode & 0o7777) === 0o755;
-      if (!this.dirModeKept) chmodSync(cur, 0o755);
-      this.made.add(rel);
-    }
-  }
-}
-
-/** Characters per write of a long text. */
-const TEXT_SLICE = 1 << 20;
-
-/**
- * Writes a text as UTF-8 at the file's position, a slice at a time: writeFileSync would encode
- * all of it into one buffer first, and a fleet's MANIFEST.json is tens of megabytes. A slice never
- * ends between the two halves of a surrogate pair, so the bytes are the whole text's encoding.
- */
-function writeText(fd: number, text: string): void {
-  if (text.length <= TEXT_SLICE) {
-    writeFileSync(fd, text);
-    return;
-  }
-  for (let i = 0; i < text.length; ) {
-    let end = Math.min(text.length, i + TEXT_SLICE);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    writeFileSync(fd, text.slice(i, end));
-    i = end;
-  }
-}
-
-/** O_EXCL|O_NOFOLLOW: the temp tree is ours alone; a pre-existing file or link there would be a bug or an attack. */
-const EXCLUSIVE_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
  * Writes every file of `bundle` not yet written into the temp tree with exact modes, then makes

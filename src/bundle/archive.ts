@@ -27,21 +27,41 @@ export function archiveFormatFor(fileName: string): ArchiveFormat | undefined {
 }
 
 /** Every directory that holds a bundle file, parents first, in byte order ("a/", "a/b/"). */
-function listDirectories(bundle: Bundle): string[] {
+function listDirectories(paths: Iterable<string>): string[] {
   const dirs = new Set<string>();
-  for (const path of bundle.keys()) {
+  for (const path of paths) {
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
   }
   return [...dirs];
 }
 
-/**
- * Builds the archive of a bundle in memory. For tar.gz the tar streams through
- * createDeterministicGzip rather than archiver's own gzip stream, so the gzip header is pinned
- * too, and only the compressed archive is held: a fleet's tar is hundreds of megabytes.
- */
+/** One file of an archive: its bundle path, its mode, and its bytes, read when the archive reaches it. */
+export interface ArchiveFile {
+  path: string;
+  mode: number;
+  bytes(): Buffer;
+}
+
+/** Builds the archive of a bundle held in memory (see buildArchive). */
 export async function buildBundleArchive(bundle: Bundle, format: ArchiveFormat): Promise<Buffer> {
+  return buildArchive(
+    [...bundle].map(([path, f]) => ({ path, mode: f.mode, bytes: () => asBuffer(f.content) })),
+    format,
+  );
+}
+
+/** Bytes handed to archiver and not yet written out, beyond which buildArchive waits before reading more. */
+const PENDING_BYTES = 16 << 20;
+
+/**
+ * Builds an archive in memory. For tar.gz the tar streams through createDeterministicGzip rather
+ * than archiver's own gzip stream, so the gzip header is pinned too, and only the compressed
+ * archive is held: a fleet's tar is hundreds of megabytes. Each file's bytes are asked for only
+ * when fewer than PENDING_BYTES wait in archiver, so files read from disk (a streamed render's
+ * scratch tree) are never all in memory at once.
+ */
+export async function buildArchive(files: readonly ArchiveFile[], format: ArchiveFormat): Promise<Buffer> {
   const { default: archiver } = await import('archiver');
   const archive = format === 'zip' ? archiver('zip', { zlib: { level: 9 } }) : archiver('tar');
   const gzip = format === 'tar.gz' ? createDeterministicGzip() : undefined;
@@ -55,24 +75,45 @@ export async function buildBundleArchive(bundle: Bundle, format: ArchiveFormat):
       cb();
     },
   });
+  let failure: unknown;
+  let wake: (() => void) | undefined;
   const done = new Promise<void>((resolve, reject) => {
+    const fail = (err: unknown): void => {
+      failure ??= err;
+      wake?.();
+      reject(err);
+    };
     sink.on('finish', resolve);
-    archive.on('error', reject);
-    archive.on('warning', reject);
-    gzip?.on('error', reject);
+    archive.on('error', fail);
+    archive.on('warning', fail);
+    gzip?.on('error', fail);
   });
+  // A failure while entries are still being added is reported by `await done` below.
+  done.catch(() => undefined);
   if (gzip) archive.pipe(coalesce()).pipe(gzip).pipe(sink);
   else archive.pipe(sink);
+  // archiver processes entries in the order they were appended and emits 'entry' for each.
+  const sizes: number[] = [];
+  let pending = 0;
+  archive.on('entry', () => {
+    pending -= sizes.shift() ?? 0;
+    if (pending < PENDING_BYTES) wake?.();
+  });
   // Sorting all names together puts "a/" before "a/b" and "a/b" before "a/c/", so each
   // directory entry precedes its contents.
-  const entries: Array<[string, Buffer, number, boolean]> = [
-    ...listDirectories(bundle).map((d): [string, Buffer, number, boolean] => [d, Buffer.alloc(0), 0o755, true]),
-    ...[...bundle].map(([p, f]): [string, Buffer, number, boolean] => [p, asBuffer(f.content), f.mode, false]),
+  const entries: Array<[string, ArchiveFile | undefined]> = [
+    ...listDirectories(files.map((f) => f.path)).map((d): [string, undefined] => [d, undefined]),
+    ...files.map((f): [string, ArchiveFile] => [f.path, f]),
   ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [name, content, mode, isDir] of entries) {
-    archive.append(content, { name, date: ARCHIVE_DATE, mode, ...(isDir ? { type: 'directory' as const } : {}) });
+  for (const [name, file] of entries) {
+    while (pending >= PENDING_BYTES && failure === undefined) await new Promise<void>((r) => (wake = r));
+    if (failure !== undefined) break;
+    const content = file ? file.bytes() : Buffer.alloc(0);
+    sizes.push(content.length);
+    pending += content.length;
+    archive.append(content, { name, date: ARCHIVE_DATE, mode: file ? file.mode : 0o755, ...(file ? {} : { type: 'directory' as const }) });
   }
-  await archive.finalize();
+  if (failure === undefined) await archive.finalize();
   await done;
   return Buffer.concat(chunks);
 }

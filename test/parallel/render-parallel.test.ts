@@ -5,7 +5,8 @@
  * package under a temp directory (fresh, whatever the state of dist/) and imported from there;
  * from the TypeScript sources (this vitest process) the renderer must fall back to buildBundle.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -203,6 +204,59 @@ describe('the parallel renderer', () => {
     expect(String(r.stderr)).toMatch(/BUNDLE_SECRET/);
     expect(readFileSync(join(out, 'MANIFEST.json'), 'utf8')).toBe(before);
     expect(readdirSync(pkg).filter((e) => e.startsWith('out-secret.'))).toEqual([]);
+  }, 300_000);
+});
+
+describe('render --archive of a fleet (streamed through a scratch tree beside the archive)', () => {
+  it.each(['tar.gz', 'zip'] as const)('writes the %s archive of the in-memory bundle, byte for byte, and leaves no scratch tree', async (format) => {
+    const v = await api.validateSpecFile(specPath);
+    const reference = compiled.buildBundle(v.model!);
+    const { buildBundleArchive } = (await import(pathToFileURL(join(pkg, 'dist/src/bundle/archive.js')).href)) as { buildBundleArchive(b: Bundle, f: string): Promise<Buffer> };
+    const dir = mkdtempSync(join(pkg, 'archive-'));
+    const file = join(dir, `bundle.${format}`);
+    const r = spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', specPath, '--archive', file], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`(${reference.bundle.size} files,`);
+    expect(readFileSync(file).equals(await buildBundleArchive(reference.bundle, format))).toBe(true);
+    expect(readdirSync(dir)).toEqual([`bundle.${format}`]);
+    // To stdout, the scratch tree goes to the temp directory (TMPDIR), and is removed too.
+    const tmp = mkdtempSync(join(pkg, 'tmp-'));
+    const out = spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', specPath, '--archive', '-', '--archive-format', format], { env: { ...process.env, TMPDIR: tmp }, maxBuffer: 1 << 30 });
+    expect(out.status, String(out.stderr)).toBe(0);
+    expect(out.stdout.equals(readFileSync(file))).toBe(true);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 300_000);
+
+  it('writes no archive and leaves no scratch tree when a secret fails the render', async () => {
+    const jsYaml = (await import('js-yaml')).default;
+    const spec = jsYaml.load(readFileSync(specPath, 'utf8')) as { workloads: Array<{ labels?: Record<string, string> }> };
+    const jwt = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"system:serviceaccount:a:b"}').toString('base64url')}.${'s'.repeat(43)}`;
+    spec.workloads[WORKLOADS - 1]!.labels = { token: jwt };
+    const secretSpec = join(pkg, 'fleet', 'archive-secret.yaml');
+    writeFileSync(secretSpec, jsYaml.dump(spec, { lineWidth: -1 }));
+    writeFileSync(join(pkg, 'fleet', 'archive-secret.lock.yaml'), readFileSync(join(pkg, 'fleet', 'fleet.lock.yaml')));
+    const dir = mkdtempSync(join(pkg, 'archive-secret-'));
+    const r = spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', secretSpec, '--archive', join(dir, 'bundle.tar.gz')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/BUNDLE_SECRET/);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 300_000);
+
+  it('removes the scratch tree when interrupted (SIGTERM) and ends as the signal would', async () => {
+    const dir = mkdtempSync(join(pkg, 'archive-killed-'));
+    const child = spawn(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', specPath, '--archive', join(dir, 'bundle.tar.gz')], { stdio: 'ignore' });
+    // Wait until the scratch tree holds files (the render is streaming), then interrupt it.
+    const deadline = Date.now() + 120_000;
+    const scratchFiles = (): number => {
+      const s = readdirSync(dir).find((e) => e.startsWith('.bundle.tar.gz.files-'));
+      return s ? readdirSync(join(dir, s), { recursive: true }).length : 0;
+    };
+    while (scratchFiles() < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(scratchFiles()).toBeGreaterThanOrEqual(50);
+    child.kill('SIGTERM');
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(readdirSync(dir)).toEqual([]);
   }, 300_000);
 });
 

@@ -3,12 +3,14 @@
  * atomically, or an archive; `--check` compares with the committed bundle and writes nothing.
  */
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
-import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
+import { archiveFormatFor, buildArchive, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
 import type { Bundle, WrittenFile } from '../../bundle/bundle.js';
 import type { OpenBundleDir } from '../../bundle/write-dir.js';
+import type { ScratchTree } from '../../bundle/scratch-tree.js';
 import type { DriftCheck } from '../../bundle/check.js';
 import { lockPathFor } from '../../spec/lock.js';
 import { CliExit, EXIT, EXIT_CODES_HELP, UsageError, type CliIO } from '../io.js';
@@ -68,7 +70,7 @@ function dirOptions(spec: string, opts: RenderOptions) {
   return { force: opts.force, protect: protectedInputs(spec, opts), lockWaitSeconds: Number(opts.wait) };
 }
 
-async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; written?: ReadonlyMap<string, WrittenFile> }, opts: RenderOptions, openDir?: OpenBundleDir): Promise<void> {
+async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; written?: ReadonlyMap<string, WrittenFile> }, opts: RenderOptions, openDir?: OpenBundleDir, scratch?: ScratchTree): Promise<void> {
   // The writers load only when a bundle is written: `--help` and a failed validation never pay for them.
   const w = await import('../../bundle/write-dir.js');
   const { bundle } = result;
@@ -89,11 +91,18 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
   if (opts.archive) {
     // buildBundleArchive imports archiver lazily: only archive runs pay its load time.
     const format = opts.archiveFormat ?? (opts.archive === '-' ? 'tar.gz' : archiveFormatFor(opts.archive)!);
-    const data = await buildBundleArchive(bundle, format);
+    let files = bundle.size;
+    let data: Buffer;
+    if (scratch) {
+      // A streamed render: its files are in the scratch tree, read back one by one in path order.
+      const entries = scratch.finish(bundle, result.written);
+      files = entries.length;
+      data = await buildArchive(entries.map((e) => ({ path: e.path, mode: e.mode, bytes: () => scratch.take(e.path) })), format);
+    } else data = await buildBundleArchive(bundle, format);
     if (opts.archive === '-') io.stdout.write(data);
     else {
       await w.writeFileAtomic(opts.archive, data);
-      io.stderr.write(`wrote ${format} archive ${opts.archive} (${bundle.size} files, ${data.length} bytes)\n`);
+      io.stderr.write(`wrote ${format} archive ${opts.archive} (${files} files, ${data.length} bytes)\n`);
     }
   }
 }
@@ -157,11 +166,14 @@ ${EXIT_CODES_HELP}`,
       const progress = createRenderProgress((t) => io.stderr.write(t), io.isTTY);
       // `render -o` alone streams: the directory is opened (locked, judged, a temp tree made) once
       // the spec is valid, and a fleet's VM files go there as they are rendered instead of being
-      // held in memory. With --archive the files are needed whole, so they stay in memory.
+      // held in memory. `--archive` alone streams them to a scratch tree beside the archive
+      // (scratch-tree.ts) and reads them back to build it; with -o too, they stay in memory.
       const streaming = Boolean(opts.output && !opts.check && !opts.archive);
+      const archiveStreams = Boolean(opts.archive && !opts.output && !opts.check);
       // `--check` of an existing directory streams too: each file is compared as it is rendered.
       const checkStreams = Boolean(opts.check && statSync(opts.output!, { throwIfNoEntry: false })?.isDirectory());
       let openDir: OpenBundleDir | undefined;
+      let scratch: ScratchTree | undefined;
       let driftCheck: DriftCheck | undefined;
       let committed = false;
       try {
@@ -173,6 +185,7 @@ ${EXIT_CODES_HELP}`,
             ...(spec === '-' ? { stdinText: await io.readStdin() } : {}),
             ...(progress ? { onProgress: progress.update } : {}),
             ...(streaming ? { openSink: async () => (openDir = await (await import('../../bundle/write-dir.js')).openBundleDir(opts.output!, dirOptions(spec, opts))) } : {}),
+            ...(archiveStreams ? { openSink: async () => (scratch = (await import('../../bundle/scratch-tree.js')).openScratchTree(opts.archive!, tmpdir())) } : {}),
             ...(checkStreams ? { openSink: async () => (driftCheck = (await import('../../bundle/check.js')).openDriftCheck(opts.output!, { unified: opts.format === 'json' })) } : {}),
           });
         } finally {
@@ -184,6 +197,10 @@ ${EXIT_CODES_HELP}`,
         if (result.sinkError !== undefined) {
           // --check reads only: what stopped it (an unreadable directory) is reported as it was before streaming.
           if (opts.check) throw result.sinkError;
+          if (archiveStreams) {
+            io.stderr.write(`error: could not make a scratch directory for the archive: ${(result.sinkError as Error).message}\nNothing was written.\n`);
+            throw new CliExit(EXIT.invalid);
+          }
           await refuseDirWrite(io, result.sinkError, opts.output!);
         }
         if (fatal || !result.bundle) throw new CliExit(EXIT.invalid);
@@ -192,11 +209,13 @@ ${EXIT_CODES_HELP}`,
           return;
         }
         committed = true; // commit releases the directory whether it succeeds or not
-        await writeOutputs(io, spec, { bundle: result.bundle, ...(result.written ? { written: result.written } : {}) }, opts, openDir);
+        await writeOutputs(io, spec, { bundle: result.bundle, ...(result.written ? { written: result.written } : {}) }, opts, openDir, scratch);
       } finally {
         // Anything that stopped the render before commit (invalid spec, a fatal finding, a crash)
         // removes the temp tree: no partial output, and the target holds what it held.
         if (openDir && !committed) await openDir.abort();
+        // The archive's scratch tree goes whatever happened: written, refused or failed.
+        scratch?.remove();
       }
     });
 }

@@ -43,35 +43,48 @@ export interface ArchiveFile {
   bytes(): Buffer;
 }
 
-/** Builds the archive of a bundle held in memory (see buildArchive). */
+/** The files of a bundle held in memory, as archive entries. */
+export function bundleArchiveFiles(bundle: Bundle): ArchiveFile[] {
+  return [...bundle].map(([path, f]) => ({ path, mode: f.mode, bytes: () => asBuffer(f.content) }));
+}
+
+/** Builds the archive of a bundle held in memory (see streamArchive). */
 export async function buildBundleArchive(bundle: Bundle, format: ArchiveFormat): Promise<Buffer> {
-  return buildArchive(
-    [...bundle].map(([path, f]) => ({ path, mode: f.mode, bytes: () => asBuffer(f.content) })),
-    format,
-  );
+  return buildArchive(bundleArchiveFiles(bundle), format);
 }
 
 /** Bytes handed to archiver and not yet written out, beyond which buildArchive waits before reading more. */
 const PENDING_BYTES = 16 << 20;
 
-/**
- * Builds an archive in memory. For tar.gz the tar streams through createDeterministicGzip rather
- * than archiver's own gzip stream, so the gzip header is pinned too, and only the compressed
- * archive is held: a fleet's tar is hundreds of megabytes. Each file's bytes are asked for only
- * when fewer than PENDING_BYTES wait in archiver, so files read from disk (a streamed render's
- * scratch tree) are never all in memory at once.
- */
+/** Builds an archive in memory (see streamArchive). */
 export async function buildArchive(files: readonly ArchiveFile[], format: ArchiveFormat): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await streamArchive(files, format, (chunk) => chunks.push(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Makes an archive, handing its bytes to `write` as they come. For tar.gz the tar streams
+ * through createDeterministicGzip rather than archiver's own gzip stream, so the gzip header is
+ * pinned too: a fleet's tar is hundreds of megabytes and is never held. Each file's bytes are
+ * asked for only when fewer than PENDING_BYTES wait in archiver, so files read from disk (a
+ * streamed render's scratch tree) are never all in memory at once. Returns the archive's size.
+ */
+export async function streamArchive(files: readonly ArchiveFile[], format: ArchiveFormat, write: (chunk: Buffer) => void): Promise<number> {
   const { default: archiver } = await import('archiver');
   const archive = format === 'zip' ? archiver('zip', { zlib: { level: 9 } }) : archiver('tar');
   const gzip = format === 'tar.gz' ? createDeterministicGzip() : undefined;
-  const chunks: Buffer[] = [];
   let size = 0;
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       if (gzip) pinGzipOsByte(chunk, size);
       size += chunk.length;
-      chunks.push(chunk);
+      try {
+        write(chunk);
+      } catch (err) {
+        cb(err as Error);
+        return;
+      }
       cb();
     },
   });
@@ -84,6 +97,7 @@ export async function buildArchive(files: readonly ArchiveFile[], format: Archiv
       reject(err);
     };
     sink.on('finish', resolve);
+    sink.on('error', fail);
     archive.on('error', fail);
     archive.on('warning', fail);
     gzip?.on('error', fail);
@@ -115,7 +129,7 @@ export async function buildArchive(files: readonly ArchiveFile[], format: Archiv
   }
   if (failure === undefined) await archive.finalize();
   await done;
-  return Buffer.concat(chunks);
+  return size;
 }
 
 /** Bytes handed on in pieces of at least this size. */

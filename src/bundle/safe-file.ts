@@ -6,7 +6,7 @@
  * already at that name, link or not, instead of writing through it.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, promises as fsp, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Flags of every file the CLI creates: a new file, never an existing one or a link's target. */
@@ -43,6 +43,35 @@ export async function writeNewFile(path: string, data: string | Uint8Array, mode
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempNameBeside(path);
   await writeNewFile(tmp, data, 0o644);
+  try {
+    await fsp.rename(tmp, path);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Writes a file atomically like writeFileAtomic, from pieces `produce` hands to `write` one
+ * after another (an archive as it comes out of gzip), so the whole content is never held: a
+ * 5,000 × 4 fleet's archive is 340 MB compressed. On failure the temp file is removed and
+ * `path` is untouched.
+ */
+export async function writeFileAtomicFrom(path: string, produce: (write: (chunk: Uint8Array) => void) => Promise<void>): Promise<void> {
+  const tmp = tempNameBeside(path);
+  const fd = openSync(tmp, CREATE_NEW, 0o644);
+  let written = false;
+  try {
+    await produce((chunk) => {
+      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+    });
+    fchmodSync(fd, 0o644);
+    fsyncSync(fd);
+    written = true;
+  } finally {
+    closeSync(fd);
+    if (!written) rmSync(tmp, { force: true });
+  }
   try {
     await fsp.rename(tmp, path);
   } catch (err) {

@@ -22,7 +22,7 @@ import { refuseProtectedTarget, standardProtectedPaths, type ProtectedPath } fro
 import { inspectDir } from './read-dir.js';
 import { recoverBundleDir } from './recover.js';
 import { TempTree } from './temp-tree.js';
-export { writeFileAtomic } from './safe-file.js';
+export { writeFileAtomic, writeFileAtomicFrom } from './safe-file.js';
 export { DirLockError } from './dir-lock.js';
 export { KeptEntryConflictError } from './keep-entries.js';
 export { ProtectedTargetError } from './output-guard.js';

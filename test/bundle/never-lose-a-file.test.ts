@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MANIFEST_API_VERSION } from '../../src/bundle/manifest.js';
-import { writeFileAtomic, writeNewFile } from '../../src/bundle/safe-file.js';
+import { writeFileAtomic, writeFileAtomicFrom, writeNewFile } from '../../src/bundle/safe-file.js';
 import { PROJECT_ROOT } from '../helpers/golden-cases.js';
 import { runInProcess } from '../cli/cli-io.js';
 import { killWriterAt } from './kill-writer.js';
@@ -200,6 +200,26 @@ describe('§4 single output files never follow a planted symlink', () => {
     await writeFileAtomic(join(w, 'spec.lock.yaml'), 'pins\n');
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(readFileSync(join(w, 'spec.lock.yaml'), 'utf8')).toBe('pins\n');
+  });
+
+  it('writeFileAtomicFrom (a streamed archive) replaces a symlink at the destination, and on a failure leaves the destination and no temp file', async () => {
+    const w = workspace();
+    const victim = join(w, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(w, 'b.tar.gz'));
+    await writeFileAtomicFrom(join(w, 'b.tar.gz'), async (write) => {
+      for (const piece of ['one ', 'two ', 'three\n']) write(Buffer.from(piece));
+    });
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(readFileSync(join(w, 'b.tar.gz'), 'utf8')).toBe('one two three\n');
+    await expect(
+      writeFileAtomicFrom(join(w, 'b.tar.gz'), async (write) => {
+        write(Buffer.from('half an archive'));
+        throw new Error('gzip failed');
+      }),
+    ).rejects.toThrow('gzip failed');
+    expect(readFileSync(join(w, 'b.tar.gz'), 'utf8')).toBe('one two three\n');
+    expect(readdirSync(w).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('init -o: a dangling symlink is refused without --force and replaced, not followed, with it', async () => {

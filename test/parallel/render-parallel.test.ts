@@ -83,6 +83,21 @@ afterAll(() => {
   if (pkg) rmSync(pkg, { recursive: true, force: true });
 });
 
+/**
+ * The fleet spec with a JWT in its last workload's labels, as `<name>.yaml` beside it (with its
+ * lock): the JWT reaches that workload's VM files, which stream before the scan's verdict.
+ */
+async function writeSecretSpec(name: string): Promise<string> {
+  const jsYaml = (await import('js-yaml')).default;
+  const spec = jsYaml.load(readFileSync(specPath, 'utf8')) as { workloads: Array<{ labels?: Record<string, string> }> };
+  const jwt = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"system:serviceaccount:a:b"}').toString('base64url')}.${'s'.repeat(43)}`;
+  spec.workloads[WORKLOADS - 1]!.labels = { token: jwt };
+  const path = join(pkg, 'fleet', `${name}.yaml`);
+  writeFileSync(path, jsYaml.dump(spec, { lineWidth: -1 }));
+  writeFileSync(join(pkg, 'fleet', `${name}.lock.yaml`), readFileSync(join(pkg, 'fleet', 'fleet.lock.yaml')));
+  return path;
+}
+
 describe('the parallel renderer', () => {
   it('is available from compiled JavaScript and renders a mid-size fleet on workers, byte for byte as buildBundle', async () => {
     expect(compiled.parallelAvailable()).toBe(true);
@@ -191,15 +206,7 @@ describe('the parallel renderer', () => {
     const cli = (spec: string): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', spec, '-o', out], { encoding: 'utf8' });
     expect(cli(specPath).status).toBe(0);
     const before = readFileSync(join(out, 'MANIFEST.json'), 'utf8');
-    // A JWT in the last workload's labels reaches its VM files, which stream before the scan's verdict.
-    const jsYaml = (await import('js-yaml')).default;
-    const spec = jsYaml.load(readFileSync(specPath, 'utf8')) as { workloads: Array<{ labels?: Record<string, string> }> };
-    const jwt = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"system:serviceaccount:a:b"}').toString('base64url')}.${'s'.repeat(43)}`;
-    spec.workloads[WORKLOADS - 1]!.labels = { token: jwt };
-    const secretSpec = join(pkg, 'fleet', 'secret.yaml');
-    writeFileSync(secretSpec, jsYaml.dump(spec, { lineWidth: -1 }));
-    writeFileSync(join(pkg, 'fleet', 'secret.lock.yaml'), readFileSync(join(pkg, 'fleet', 'fleet.lock.yaml')));
-    const r = cli(secretSpec);
+    const r = cli(await writeSecretSpec('secret'));
     expect(r.status, String(r.stderr)).toBe(1);
     expect(String(r.stderr)).toMatch(/BUNDLE_SECRET/);
     expect(readFileSync(join(out, 'MANIFEST.json'), 'utf8')).toBe(before);
@@ -228,13 +235,7 @@ describe('render --archive of a fleet (streamed through a scratch tree beside th
   }, 300_000);
 
   it('writes no archive and leaves no scratch tree when a secret fails the render', async () => {
-    const jsYaml = (await import('js-yaml')).default;
-    const spec = jsYaml.load(readFileSync(specPath, 'utf8')) as { workloads: Array<{ labels?: Record<string, string> }> };
-    const jwt = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"system:serviceaccount:a:b"}').toString('base64url')}.${'s'.repeat(43)}`;
-    spec.workloads[WORKLOADS - 1]!.labels = { token: jwt };
-    const secretSpec = join(pkg, 'fleet', 'archive-secret.yaml');
-    writeFileSync(secretSpec, jsYaml.dump(spec, { lineWidth: -1 }));
-    writeFileSync(join(pkg, 'fleet', 'archive-secret.lock.yaml'), readFileSync(join(pkg, 'fleet', 'fleet.lock.yaml')));
+    const secretSpec = await writeSecretSpec('archive-secret');
     const dir = mkdtempSync(join(pkg, 'archive-secret-'));
     const r = spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', secretSpec, '--archive', join(dir, 'bundle.tar.gz')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(1);

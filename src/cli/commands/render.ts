@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
-import { archiveFormatFor, buildArchive, buildBundleArchive, type ArchiveFormat } from '../../bundle/archive.js';
+import { archiveFormatFor, buildArchive, bundleArchiveFiles, streamArchive, type ArchiveFile, type ArchiveFormat } from '../../bundle/archive.js';
 import type { Bundle, WrittenFile } from '../../bundle/bundle.js';
 import type { OpenBundleDir } from '../../bundle/write-dir.js';
 import type { ScratchTree } from '../../bundle/scratch-tree.js';
@@ -91,18 +91,18 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
   if (opts.archive) {
     // buildBundleArchive imports archiver lazily: only archive runs pay its load time.
     const format = opts.archiveFormat ?? (opts.archive === '-' ? 'tar.gz' : archiveFormatFor(opts.archive)!);
-    let files = bundle.size;
-    let data: Buffer;
-    if (scratch) {
-      // A streamed render: its files are in the scratch tree, read back one by one in path order.
-      const entries = scratch.finish(bundle, result.written);
-      files = entries.length;
-      data = await buildArchive(entries.map((e) => ({ path: e.path, mode: e.mode, bytes: () => scratch.take(e.path) })), format);
-    } else data = await buildBundleArchive(bundle, format);
-    if (opts.archive === '-') io.stdout.write(data);
+    // A streamed render's files are in the scratch tree, read back one by one in path order.
+    const entries = scratch?.finish(bundle, result.written);
+    const files: ArchiveFile[] = entries ? entries.map((e) => ({ path: e.path, mode: e.mode, bytes: () => scratch!.take(e.path) })) : bundleArchiveFiles(bundle);
+    // stdout gets the archive in one write, as before (a closed pipe ends the run quietly, pipes.ts).
+    if (opts.archive === '-') io.stdout.write(await buildArchive(files, format));
     else {
-      await w.writeFileAtomic(opts.archive, data);
-      io.stderr.write(`wrote ${format} archive ${opts.archive} (${files} files, ${data.length} bytes)\n`);
+      let size = 0;
+      // Straight from gzip into the file: a fleet's archive is hundreds of megabytes.
+      await w.writeFileAtomicFrom(opts.archive, async (write) => {
+        size = await streamArchive(files, format, write);
+      });
+      io.stderr.write(`wrote ${format} archive ${opts.archive} (${files.length} files, ${size} bytes)\n`);
     }
   }
 }

@@ -89,7 +89,7 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
     io.stderr.write(`wrote ${written.files} files to ${opts.output}\n`);
   }
   if (opts.archive) {
-    // buildBundleArchive imports archiver lazily: only archive runs pay its load time.
+    // streamArchive imports archiver lazily: only archive runs pay its load time.
     const format = opts.archiveFormat ?? (opts.archive === '-' ? 'tar.gz' : archiveFormatFor(opts.archive)!);
     // A streamed render's files are in the scratch tree, read back one by one in path order.
     const entries = scratch?.finish(bundle, result.written);

@@ -2,6 +2,7 @@
 // print {ms, cpuMs, maxRssKb, files} as JSON. A child per run keeps each peak RSS separate;
 // cpuMs (user + system, every thread) shows the work done even when the machine is busy.
 import { performance } from 'node:perf_hooks';
+import { peakRssKb } from './peak-rss.mjs';
 const spec = process.argv[2];
 const workers = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
 const t0 = performance.now();
@@ -13,4 +14,4 @@ if (!r.bundle) {
   process.exit(1);
 }
 const cpu = process.cpuUsage();
-console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS, files: r.bundle.size }));
+console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: peakRssKb(), files: r.bundle.size }));

@@ -231,7 +231,8 @@ describe('render --archive of a fleet (streamed through a scratch tree beside th
     const out = spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', specPath, '--archive', '-', '--archive-format', format], { env: { ...process.env, TMPDIR: tmp }, maxBuffer: 1 << 30 });
     expect(out.status, String(out.stderr)).toBe(0);
     expect(out.stdout.equals(readFileSync(file))).toBe(true);
-    expect(readdirSync(tmp)).toEqual([]);
+    // (Node 24 keeps its module compile cache there too: only the scratch tree's name counts.)
+    expect(readdirSync(tmp).filter((e) => e.startsWith('.vmonboard-archive.files-'))).toEqual([]);
   }, 300_000);
 
   it('writes no archive and leaves no scratch tree when a secret fails the render', async () => {

@@ -17,15 +17,13 @@ export type { Translator };
 
 /**
  * One registered translator. `perVm`, when present, is the same translator VM by VM (`run` is its
- * loop): the parallel renderer shards it across worker threads; everything else runs once.
- * `readsVmFiles` marks a translator that reads what the per-VM translators wrote (they alone
- * write under vms/), so the parallel renderer runs it only once every VM is in.
+ * loop): the parallel renderer shards it across worker threads; everything else runs once, in
+ * this order, once every VM is in (so a translator may read what the per-VM ones wrote).
  */
 export interface TranslatorEntry {
   name: string;
   run: Translator;
   perVm?: PerVmTranslator;
-  readsVmFiles?: true;
 }
 
 /** Registered translators (cluster side, VM agent configs, payloads, bundle README/manifest). */
@@ -37,7 +35,7 @@ export const translators: TranslatorEntry[] = [
   // Cluster side, flavor istio (issue 3): cluster/ values, IAM, README and our chart.
   { name: 'cluster', run: translateClusterValues },
   // Its consistency check, after the VM translators on purpose: it reads the VM files from the bundle.
-  { name: 'cluster-consistency', run: checkClusterFiles, readsVmFiles: true },
+  { name: 'cluster-consistency', run: checkClusterFiles },
   // Cluster side, flavor gloo (issue 10): cluster/ gloo-platform values, istiod and gateway values,
   // ExternalWorkloads and the east-west Service through our chart, README. Flavor istio renders nothing here.
   { name: 'cluster-gloo', run: translateGlooCluster },
@@ -46,5 +44,5 @@ export const translators: TranslatorEntry[] = [
   // Bundle README (issue 6), after the payload translators on purpose: it names the payload file
   // each VM directory holds, which is compressed when the raw payload is over its platform's
   // limit (issue 15 §11). MANIFEST.json is added by buildBundle after every translator ran.
-  { name: 'bundle-readme', run: translateBundleReadme, readsVmFiles: true },
+  { name: 'bundle-readme', run: translateBundleReadme },
 ];

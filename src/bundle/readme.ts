@@ -2,7 +2,7 @@
  * The bundle README.md translator: instructions for the person applying the bundle, built from
  * the model and from one fact of the per-VM translators' output: which payload file each VM
  * directory holds (raw, or compressed to fit its platform: src/delivery/fit-payload.ts), so the
- * README names the file to attach. It runs after them (translators.ts, readsVmFiles). Prose
+ * README names the file to attach. It runs after them (translators.ts). Prose
  * lives in templates/bundle/README.md.hbs; this file builds its context.
  */
 import { listOffboardScripts } from '../cluster/offboard.js';

@@ -48,7 +48,7 @@ function addValues(model: Model, out: BundleBuilder, path: string, chart: string
 /**
  * Renders flavor istio's cluster side (values, IAM, READMEs, our chart); flavor gloo is rendered
  * by cluster/gloo/translate.ts. The values as a reader parses them back go to the build cache for
- * checkClusterFiles. Reads no VM file, so a parallel build runs it while the VMs render.
+ * checkClusterFiles. Reads no VM file.
  */
 export const translateClusterValues: Translator = (model, out, cache) => {
   if (model.flavor !== 'istio') return [];

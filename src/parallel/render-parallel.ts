@@ -287,23 +287,19 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
       send();
     });
   });
-  // A throw below must not leave `done` rejecting unobserved; `await done` still reports it.
-  done.catch(() => undefined);
   await done;
-  // Their work is done: their heaps go now, before the model's own translators run on this
-  // thread (close is idempotent; buildBundleParallel calls it again).
+  // Their work is done: their heaps go now, before the other translators run on this thread
+  // (close is idempotent; buildBundleParallel calls it again).
   await workerPool.close();
-  // The translators that read only the model (cluster values, offboarding scripts) run now, not
-  // while the workers render: this thread hands out the chunks, so the seconds they take at
-  // 5,000 × 4 (3.9 s) left both workers idle after their first two chunks, and their garbage
-  // came on top of the workers' heaps (that phase peaked at 840–890 MB RSS; 390–600 MB after,
-  // in the same time: docs/performance.md).
-  translators.forEach((t, i) => {
-    if (!t.perVm && !t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
-  });
   if (model.flavor === 'istio') cache.vmUsage = usage as VmUsage[];
+  // Every translator that is not per VM runs now, in the registry's order as in buildBundle, not
+  // while the workers render: this thread hands out the chunks, so the seconds the cluster
+  // values and offboarding scripts take at 5,000 × 4 (3.9 s) left both workers idle after their
+  // first two chunks, and their garbage came on top of the workers' heaps (that phase peaked at
+  // 840–890 MB RSS; 390–600 MB after, in the same time: docs/performance.md). The consistency
+  // check and the README, which read what the VMs' files say, find every VM in.
   translators.forEach((t, i) => {
-    if (t.readsVmFiles) modelFindings.set(i, t.run(model, out, cache));
+    if (!t.perVm) modelFindings.set(i, t.run(model, out, cache));
   });
 
   // Findings in buildBundle's order: translator by translator, a per-VM one VM by VM, then its `after`.

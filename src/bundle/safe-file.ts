@@ -43,6 +43,11 @@ export async function writeNewFile(path: string, data: string | Uint8Array, mode
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempNameBeside(path);
   await writeNewFile(tmp, data, 0o644);
+  await renameInto(tmp, path);
+}
+
+/** Renames our temp file over `path` (a link there is replaced, not followed); removes it if that fails. */
+async function renameInto(tmp: string, path: string): Promise<void> {
   try {
     await fsp.rename(tmp, path);
   } catch (err) {
@@ -72,10 +77,5 @@ export async function writeFileAtomicFrom(path: string, produce: (write: (chunk:
     closeSync(fd);
     if (!written) rmSync(tmp, { force: true });
   }
-  try {
-    await fsp.rename(tmp, path);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
+  await renameInto(tmp, path);
 }

@@ -24,7 +24,6 @@ export interface ScratchEntry {
 
 /** A scratch tree: a BundleSink, then the rest of the bundle, then a reader for the archive. */
 export interface ScratchTree extends BundleSink {
-  readonly root: string;
   /** Writes the files of `bundle` (those not streamed) and lists every file with its mode, in byte order. */
   finish(bundle: Bundle, written?: ReadonlyMap<string, WrittenFile>): ScratchEntry[];
   /**
@@ -62,7 +61,6 @@ export function openScratchTree(archive: string, tmp: string): ScratchTree {
   }
   for (const s of CLEANUP_SIGNALS) process.once(s, onSignal);
   return {
-    root,
     write: (path, content, mode) => tree.writeNow(path, content, mode),
     finish: (bundle, written) => {
       const entries: ScratchEntry[] = [];

@@ -91,9 +91,10 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
   if (opts.archive) {
     // streamArchive imports archiver lazily: only archive runs pay its load time.
     const format = opts.archiveFormat ?? (opts.archive === '-' ? 'tar.gz' : archiveFormatFor(opts.archive)!);
-    // A streamed render's files are in the scratch tree, read back one by one in path order.
-    const entries = scratch?.finish(bundle, result.written);
-    const files: ArchiveFile[] = entries ? entries.map((e) => ({ path: e.path, mode: e.mode, bytes: () => scratch!.take(e.path) })) : bundleArchiveFiles(bundle);
+    // A streamed render's files are in the scratch tree, read back one by one in path order. A
+    // bundle rendered on the main thread (a small spec) is all in memory: nothing to read back.
+    const streamed = scratch && result.written && result.written.size > 0 ? scratch : undefined;
+    const files: ArchiveFile[] = streamed ? streamed.finish(bundle, result.written).map((e) => ({ path: e.path, mode: e.mode, bytes: () => streamed.take(e.path) })) : bundleArchiveFiles(bundle);
     // stdout gets the archive in one write, as before (a closed pipe ends the run quietly, pipes.ts).
     if (opts.archive === '-') io.stdout.write(await buildArchive(files, format));
     else {

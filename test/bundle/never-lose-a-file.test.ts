@@ -180,6 +180,16 @@ describe('§4 single output files never follow a planted symlink', () => {
     expect(readdirSync(w).filter((f) => f.includes('.tmp-'))).toEqual([`b.tar.gz.tmp-${process.pid}`]);
   });
 
+  it('render --archive into a directory that does not exist: exit 1, naming the archive, and nothing made', async () => {
+    const w = workspace();
+    const before = listing(w);
+    const r = await runInProcess(['render', join(w, 'quickstart.yaml'), '--archive', join(w, 'missing', 'b.tar.gz')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: could not write the archive ${join(w, 'missing', 'b.tar.gz')}: no scratch directory for its files (ENOENT`);
+    expect(r.stderr).toContain('Nothing was written.');
+    expect(listing(w)).toEqual(before);
+  });
+
   it('writeNewFile refuses an existing name, a symlink or a dangling one, and writes nothing through it', async () => {
     const w = workspace();
     const victim = join(w, 'victim.txt');

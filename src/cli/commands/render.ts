@@ -199,7 +199,7 @@ ${EXIT_CODES_HELP}`,
           // --check reads only: what stopped it (an unreadable directory) is reported as it was before streaming.
           if (opts.check) throw result.sinkError;
           if (archiveStreams) {
-            io.stderr.write(`error: could not make a scratch directory for the archive: ${(result.sinkError as Error).message}\nNothing was written.\n`);
+            io.stderr.write(`error: could not write the archive ${opts.archive}: no scratch directory for its files (${(result.sinkError as Error).message})\nNothing was written.\n`);
             throw new CliExit(EXIT.invalid);
           }
           await refuseDirWrite(io, result.sinkError, opts.output!);

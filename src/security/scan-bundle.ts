@@ -34,7 +34,7 @@ const COMPILED = SECRET_PATTERNS.map((p) => {
  * cloud-config.ts gzips), each with the line of its `content:` key: the scanner judges what
  * cloud-init will write, not only the base64 around it.
  */
-function encodedTexts(text: string): Array<{ line: number; text: string }> {
+export function encodedTexts(text: string): Array<{ line: number; text: string }> {
   if (!text.startsWith('#cloud-config\n') || !text.includes('encoding: "gz+b64"')) return [];
   const out: Array<{ line: number; text: string }> = [];
   for (const m of text.matchAll(/encoding: "gz\+b64"\n *content: "([A-Za-z0-9+/=]*)"/g)) {

@@ -82,7 +82,7 @@ export class BundleBuilder {
     return this.streamed;
   }
 
-  private claim(path: string): void {
+  protected claim(path: string): void {
     if (!SAFE_PATH.test(path)) throw new Error(`unsafe bundle path: ${JSON.stringify(path)}`);
     if (this.has(path)) throw new Error(`duplicate bundle path: ${path}`);
   }

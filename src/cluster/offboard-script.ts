@@ -8,7 +8,7 @@
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
 import { safeHeader } from '../vm/safe-header.js';
-import { listOffboardPlans, OFFBOARD_DIR, type OffboardPlan } from './offboard.js';
+import { listOffboardScripts, offboardPlans, OFFBOARD_DIR, type OffboardPlan, type OffboardScript } from './offboard.js';
 import { shq } from './shell-words.js';
 
 /** The literal prefix of the plan's agent IDs (everything before the first <placeholder>). */
@@ -77,7 +77,7 @@ export function renderOffboardScript(model: Model, plan: OffboardPlan): string {
 }
 
 /** Renders cluster/offboard/README.md: what each script does, and when to run it. */
-export function renderOffboardReadme(model: Model, plans: OffboardPlan[]): string {
+export function renderOffboardReadme(model: Model, plans: readonly OffboardScript[]): string {
   const lines = [
     `# Offboarding VMs of ${model.name}`,
     '',
@@ -102,7 +102,6 @@ export function renderOffboardReadme(model: Model, plans: OffboardPlan[]): strin
 
 /** Adds cluster/offboard/README.md and one script per workload × platform. */
 export function addOffboardFiles(model: Model, out: BundleBuilder): void {
-  const plans = listOffboardPlans(model);
-  out.add(`${OFFBOARD_DIR}/README.md`, renderOffboardReadme(model, plans), { mode: 0o644, source: '/workloads' });
-  for (const p of plans) out.add(p.file, renderOffboardScript(model, p), { mode: 0o755, source: '/workloads' });
+  out.add(`${OFFBOARD_DIR}/README.md`, renderOffboardReadme(model, listOffboardScripts(model)), { mode: 0o644, source: '/workloads' });
+  for (const p of offboardPlans(model)) out.add(p.file, renderOffboardScript(model, p), { mode: 0o755, source: '/workloads' });
 }

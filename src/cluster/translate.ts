@@ -89,7 +89,14 @@ export const checkClusterFiles: Translator = (model, out, cache) => {
     gateway: jsYaml.load(text(CLUSTER_VALUES_FILES.gateway) ?? ''),
     mesh: jsYaml.load(text(CLUSTER_VALUES_FILES.mesh) ?? ''),
   };
-  return checkClusterConsistency(model, parsed, cache?.vmUsage ?? readVmUsage(model, text));
+  const findings = checkClusterConsistency(model, parsed, cache?.vmUsage ?? readVmUsage(model, text));
+  // Nothing reads them after this check; at 5,000 × 4 they are tens of MB that the README,
+  // rendered next, would otherwise have to find room beside.
+  if (cache) {
+    cache.clusterArtifacts = undefined;
+    cache.vmUsage = undefined;
+  }
+  return findings;
 };
 
 /** The whole cluster side of flavor istio: translateClusterValues, then checkClusterFiles. */

@@ -1,10 +1,14 @@
 /**
- * The messages between the parallel renderer (render-parallel.ts) and its VM workers
- * (vm-worker.ts). A worker renders chunks of VMs with the per-VM translators and sends back each
+ * The messages between the parallel renderer (render-parallel.ts) and its workers (vm-worker.ts).
+ * A VM worker renders chunks of VMs with the per-VM translators and sends back each
  * file with its content as UTF-8 bytes in one transferred buffer per chunk (no copy, and half the
  * memory of a JS string holding the header's em dash), plus what the main thread would otherwise
  * recompute: each content's sha256 and secret findings, each VM's usage, and the findings of
  * every translator per VM, so the main thread can put them in reference order.
+ *
+ * Once every VM is in, the end worker (a fresh worker on the same entry) runs the other
+ * translators (cluster values, the consistency check, the READMEs: end-phase.ts) and sends their
+ * files in batches the same way, then its findings.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FileMode } from '../bundle/bundle.js';
@@ -62,6 +66,34 @@ export interface ChunkResult {
   usage: Array<[number, UsageRecord]>;
 }
 
+/**
+ * The end worker's one request, after the model: what the VMs' files said that the translators
+ * run there need, since the end worker never sees those files.
+ */
+export interface FinishRequest {
+  type: 'finish';
+  /** Every VM's usage (flavor istio), in listVms order; empty otherwise. */
+  usage: UsageRecord[];
+  /** The payload file each VM directory holds (readme.ts listPayloadFiles), for the bundle README. */
+  payloadFiles: string[];
+}
+
+/** A file the end worker rendered: its content is buffer[offset, offset + length). */
+export type EndFileRecord = [path: string, mode: FileMode, source: string, offset: number, length: number, sha256: string, findings: TextFinding[]];
+
+/** A batch of the end worker's files, in one transferred buffer. */
+export interface EndFiles {
+  type: 'files';
+  files: EndFileRecord[];
+  buffer: ArrayBuffer;
+}
+
+/** The end worker is done: every batch was posted before this; the findings of each translator it ran, by translator index. */
+export interface EndFinished {
+  type: 'finished';
+  findings: Array<[translator: number, diagnostics: Array<Diagnostic & { atKey?: boolean }>]>;
+}
+
 /** A worker failure: the message and stack of what it threw. */
 export interface WorkerFailure {
   type: 'error';
@@ -69,5 +101,8 @@ export interface WorkerFailure {
   stack?: string;
 }
 
-/** Everything a worker posts. */
+/** Everything a VM worker posts. */
 export type WorkerMessage = ChunkResult | WorkerFailure;
+
+/** Everything the end worker posts. */
+export type EndWorkerMessage = EndFiles | EndFinished | WorkerFailure;

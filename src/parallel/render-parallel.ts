@@ -1,7 +1,8 @@
 /**
  * buildBundle on worker threads, for fleets: the per-VM translators (src/translate/per-vm.ts) run in
- * `workers` worker threads, chunk by chunk, while the main thread runs the translators that do
- * not read VM files; translators that do (the cluster consistency check) run once every VM is in.
+ * `workers` worker threads, chunk by chunk, while the main thread hands out the chunks and takes
+ * in the files; once every VM is in, the other translators (cluster values, the consistency
+ * check, the READMEs) run in one more worker, the end worker (end-phase.ts).
  * The result is byte for byte buildBundle's (test/parallel/render-parallel.test.ts): the same
  * files, the same findings in the same order, the same MANIFEST.json. VM file contents come back
  * as UTF-8 bytes instead of strings, which the Bundle type allows and every writer handles.
@@ -17,18 +18,16 @@ import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
-import { BundleBuilder, type BundleFile, type BundleSink, type FileMode } from '../bundle/bundle.js';
-import { sha256Hex } from '../bundle/manifest.js';
-import { scannableText, TextScanner } from '../security/scan-bundle.js';
-import { BuildCache } from '../translate/build-cache.js';
+import { BundleBuilder, type BundleSink, type FileMode } from '../bundle/bundle.js';
+import { listPayloadFiles } from '../bundle/readme.js';
 import { buildBundle, finishBundle, type BuiltBundle } from '../build-bundle.js';
 import { listVms, type VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 
-import type { VmUsage } from '../cluster/vm-usage.js';
-import type { ChunkRequest, ModelMessage, WorkerMessage } from './protocol.js';
-import { estimateVmBytes, MAX_CHUNK_VMS, planWorkerHeap } from './worker-heap.js';
+import type { ChunkRequest, FinishRequest, ModelMessage, UsageRecord, WorkerMessage } from './protocol.js';
+import { estimateVmBytes, MAX_CHUNK_VMS, planEndWorkerHeap, planWorkerHeap, WORKER_YOUNG_GENERATION_MB } from './worker-heap.js';
+import { EndWorker, type TakeFile } from './end-worker.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
@@ -62,6 +61,8 @@ export interface ParallelOptions {
    * grow with the fleet. A build on the main thread ignores it and keeps every file.
    */
   sink?: BundleSink;
+  /** The end worker's old-generation cap in MB (default planEndWorkerHeap): a test sets a small one to see the render fail cleanly. */
+  endWorkerHeapMb?: number;
 }
 
 /**
@@ -86,10 +87,7 @@ export interface VmWorkerPool {
 export function startVmWorkers(count: number = defaultWorkers(), oldGenerationMb = planWorkerHeap(0).oldGenerationMb): VmWorkerPool | undefined {
   if (!WORKER_URL || count < 2) return undefined;
   const url = WORKER_URL;
-  // An 8 MB young generation (V8's default is larger on 64-bit): each worker's garbage is
-  // short-lived per chunk, and a streaming render of 1,000 × 4 peaked at 522 MB instead of
-  // 579 MB RSS for the same time; 4 MB saved no more and cost ~9% in scavenges (docs/performance.md).
-  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: oldGenerationMb };
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb };
   const workers = Array.from({ length: count }, () => new Worker(url, { resourceLimits }));
   // A worker that fails before a build listens to it must not crash the process: the build
   // reports the failure instead.
@@ -135,7 +133,7 @@ export async function buildBundleParallel(model: Model, opts: ParallelOptions = 
   pool ??= startVmWorkers(opts.workers, plan.oldGenerationMb);
   if (!pool) return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   try {
-    return await renderOnWorkers(model, modelMessage, plan.maxChunkVms, pool, vmCount, opts.onProgress, opts.sink);
+    return await renderOnWorkers(model, modelMessage, plan.maxChunkVms, pool, vmCount, opts);
   } finally {
     await pool.close();
   }
@@ -155,41 +153,15 @@ function sequentialProgress(onProgress: ParallelOptions['onProgress'], total: nu
   };
 }
 
-/**
- * The main thread's builder of a streaming build: the model-level translators' files (cluster
- * values, one offboarding script per VM, the READMEs) go to the sink as they are added, hashed
- * and scanned then, like the workers' files. No translator reads them back in a parallel build
- * (the consistency check gets the parsed values from the build cache); one that tried would get
- * an error here rather than a silent undefined.
- */
-class StreamingBundleBuilder extends BundleBuilder {
-  constructor(private readonly sink: BundleSink) {
-    super();
-  }
-
-  override add(path: string, content: string | Uint8Array, opts: { mode?: FileMode; source?: string } = {}): void {
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    // A scanner per file: TextScanner memoizes by text, and these texts (one offboarding script
-    // per VM) are all distinct, so a shared one would keep every script alive to the end.
-    const findings = new TextScanner().scan(typeof content === 'string' ? content : scannableText(content));
-    this.addWritten(this.sink, path, bytes, { mode: opts.mode ?? 0o644, source: opts.source ?? '', sha256: sha256Hex(bytes), findings: findings.length === 0 ? NO_FINDINGS : findings });
-  }
-
-  override get(path: string): BundleFile | undefined {
-    if (this.has(path)) throw new Error(`internal error: ${path} went to the output as it was rendered; a translator cannot read it back in a streaming build`);
-    return undefined;
-  }
-}
-
 /** The findings of a clean text, shared by every written file that has none (most of a fleet's). */
 const NO_FINDINGS: readonly TextFinding[] = Object.freeze([]);
 
 /** The parallel build proper. */
-async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChunkVms: number, workerPool: VmWorkerPool, vmCount: number, onProgress?: ParallelOptions['onProgress'], sink?: BundleSink): Promise<BuiltBundle> {
+async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChunkVms: number, workerPool: VmWorkerPool, vmCount: number, opts: ParallelOptions): Promise<BuiltBundle> {
+  const { onProgress, sink } = opts;
   const workerCount = workerPool.workers.length;
   const vms = listVms(model);
-  const out = sink ? new StreamingBundleBuilder(sink) : new BundleBuilder();
-  const cache = new BuildCache();
+  const out = new BundleBuilder();
   const hashes = new Map<Uint8Array, string>();
   const scanned = new Map<Uint8Array, readonly TextFinding[]>();
   // Findings by translator index: per-VM ones by VM index, the others as one list.
@@ -199,7 +171,7 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
   const internSource = (p: string): string => sources.get(p) ?? (sources.set(p, p), p);
   const perVmFindings = new Map<number, Unlocated[][]>();
   const modelFindings = new Map<number, Unlocated[]>();
-  const usage: Array<VmUsage | undefined> = new Array(vmCount);
+  const usage: UsageRecord[] = model.flavor === 'istio' ? new Array(vmCount) : [];
 
   // Chunks small enough to keep both workers busy to the end, large enough to amortize messages.
   // No more than a worker's heap was planned for (worker-heap.ts).
@@ -207,6 +179,8 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
   const chunks: ChunkRequest[] = [];
   for (let from = 0, chunk = 0; from < vmCount; from += chunkSize, chunk++) chunks.push({ type: 'chunk', chunk, from, to: Math.min(vmCount, from + chunkSize) });
 
+  let endWorker: EndWorker | undefined;
+  const startEndWorker = (): EndWorker => (endWorker ??= new EndWorker(WORKER_URL!, modelMessage, opts.endWorkerHeapMb ?? planEndWorkerHeap(modelMessage.model.length, vmCount)));
   const pool = workerPool.workers.slice(0, chunks.length);
   for (const w of pool) w.postMessage(modelMessage);
   const done = new Promise<void>((resolve, rejectBuild) => {
@@ -228,6 +202,8 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
       const contents = new Map<number, { bytes: Uint8Array; sha256: string; findings: readonly TextFinding[] }>();
       const send = (): void => {
         if (next < chunks.length) w.postMessage(chunks[next++]);
+        // The last chunk is out: the end worker loads now, while the VM workers finish.
+        if (next === chunks.length) startEndWorker();
       };
       w.on('error', reject);
       w.on('exit', (code) => {
@@ -276,7 +252,7 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
           if (!byVm) perVmFindings.set(t, (byVm = []));
           byVm[vm] = d;
         }
-        for (const [i, record] of msg.usage) usage[i] = { workload: vms[i]!.workload, placement: vms[i]!.placement, ...record };
+        for (const [i, record] of msg.usage) usage[i] = record;
         const c = chunks[msg.chunk]!;
         rendered += c.to - c.from;
         onProgress?.(rendered, vmCount, vms[c.to - 1]!);
@@ -287,20 +263,29 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
       send();
     });
   });
-  await done;
-  // Their work is done: their heaps go now, before the other translators run on this thread
-  // (close is idempotent; buildBundleParallel calls it again).
-  await workerPool.close();
-  if (model.flavor === 'istio') cache.vmUsage = usage as VmUsage[];
-  // Every translator that is not per VM runs now, in the registry's order as in buildBundle, not
-  // while the workers render: this thread hands out the chunks, so the seconds the cluster
-  // values and offboarding scripts take at 5,000 × 4 (3.9 s) left both workers idle after their
-  // first two chunks, and their garbage came on top of the workers' heaps (that phase peaked at
-  // 840–890 MB RSS; 390–600 MB after, in the same time: docs/performance.md). The consistency
-  // check and the README, which read what the VMs' files say, find every VM in.
-  translators.forEach((t, i) => {
-    if (!t.perVm) modelFindings.set(i, t.run(model, out, cache));
-  });
+  try {
+    await done;
+    // Their work is done: their heaps go now, before the end worker's (close is idempotent;
+    // buildBundleParallel calls it again).
+    await workerPool.close();
+    const finish: FinishRequest = { type: 'finish', usage, payloadFiles: listPayloadFiles(model, (path) => out.has(path)) };
+    const take: TakeFile = (path, bytes, mode, source, sha256, findings) => {
+      if (sink) out.addWritten(sink, path, bytes, { mode, source: internSource(source), sha256, findings: findings.length === 0 ? NO_FINDINGS : findings });
+      else {
+        out.add(path, bytes, { mode, source });
+        hashes.set(bytes, sha256);
+        scanned.set(bytes, findings);
+      }
+    };
+    const ended = startEndWorker().finish(finish, take);
+    // Posted (a copy): the end worker has what it needs of these.
+    usage.length = 0;
+    finish.payloadFiles.length = 0;
+    for (const [i, d] of await ended) modelFindings.set(i, d);
+  } finally {
+    // Stopped already unless the build failed before the end worker finished.
+    await (endWorker as EndWorker | undefined)?.close();
+  }
 
   // Findings in buildBundle's order: translator by translator, a per-VM one VM by VM, then its `after`.
   const diagnostics: Unlocated[] = [];

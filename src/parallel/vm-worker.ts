@@ -1,7 +1,8 @@
 /**
- * A VM worker of the parallel renderer (render-parallel.ts): it gets the model once, then
+ * A worker of the parallel renderer (render-parallel.ts): it gets the model once, then either
  * renders the chunks of VMs it is sent with exactly the per-VM translators buildBundle runs, and
- * posts each chunk's files as UTF-8 bytes with their sha256 and secret findings (protocol.ts).
+ * posts each chunk's files as UTF-8 bytes with their sha256 and secret findings (protocol.ts), or,
+ * as the end worker, runs the other translators once (end-phase.ts) and posts their files the same way.
  * Pure apart from the messages: it reads no file and no environment.
  */
 import { createHash } from 'node:crypto';
@@ -15,7 +16,8 @@ import { translators } from '../translators.js';
 import { scannableText, TextScanner } from '../security/scan-bundle.js';
 import { MAX_CONTENT_HASHED_CHARS } from '../text-memo.js';
 import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
-import type { ChunkRequest, ChunkResult, FindingsRecord, ModelMessage, NewContent, UsageRecord, WorkerFailure } from './protocol.js';
+import type { ChunkRequest, ChunkResult, FindingsRecord, FinishRequest, ModelMessage, NewContent, UsageRecord, WorkerFailure } from './protocol.js';
+import { runEndPhase } from './end-phase.js';
 
 if (!parentPort) throw new Error('vm-worker runs only as a worker thread of the parallel renderer');
 const port = parentPort;
@@ -138,14 +140,18 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   return { type: 'result', chunk: req.chunk, files, contents, keep, drop, buffer: buffer.buffer as ArrayBuffer, findings, usage };
 }
 
-port.on('message', (req: ModelMessage | ChunkRequest) => {
+port.on('message', (req: ModelMessage | ChunkRequest | FinishRequest) => {
   try {
     if (req.type === 'model') {
       model = deserialize(req.model) as Model;
       vms = listVms(model);
       return;
     }
-    if (!model) throw new Error('internal error: a chunk arrived before the model');
+    if (!model) throw new Error(`internal error: a ${req.type} request arrived before the model`);
+    if (req.type === 'finish') {
+      port.postMessage(runEndPhase(model, vms, req, (batch) => port.postMessage(batch, [batch.buffer])));
+      return;
+    }
     const result = renderChunk(req, model);
     port.postMessage(result, [result.buffer]);
   } catch (err) {

@@ -45,3 +45,27 @@ export function planWorkerHeap(modelBytes: number, vmBytes = 128 * 1024): Worker
   // at once (one being rendered, the previous one's garbage); 64 MB for code and everything else.
   return { maxChunkVms, oldGenerationMb: Math.max(96, Math.ceil(64 + 4 * mb(modelBytes) + 2 * maxChunkVms * mb(vmBytes))) };
 }
+
+/**
+ * Every worker's young generation, in MB. V8's default is larger on 64-bit; a worker's garbage
+ * is short-lived (per chunk), and a streaming render of 1,000 × 4 peaked at 522 MB instead of
+ * 579 MB RSS for the same time; 4 MB saved no more and cost ~9% in scavenges (docs/performance.md).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 8;
+
+/**
+ * The end worker's old-generation cap (end-phase.ts), in MB, for a model of `modelBytes`
+ * v8-serialized bytes and `vmCount` VMs. What is live there grows with the fleet: the model, then
+ * the cluster values of every VM (the spire values, their YAML text and the text parsed back for
+ * the consistency check), then the bundle README, about 5 KB per VM in all (at 5,000 × 4,
+ * the end worker needed more than 96 MB and less than 128 MB, docs/performance.md). The cap leaves
+ * four times that, since a worker over its cap dies and fails the render. A capped heap is still
+ * collected far sooner than the main thread's: V8 lets a heap whose cap is below its default
+ * maximum grow to 1.3–2× what is live, and never past halfway to the cap, where the main thread's
+ * default heap may grow to 4× (nodejs/node deps/v8/src/heap/heap-controller.cc: MaxGrowingFactor,
+ * BoundAllocationLimit).
+ */
+export function planEndWorkerHeap(modelBytes: number, vmCount: number): number {
+  const mb = (n: number): number => n / 2 ** 20;
+  return Math.max(128, Math.ceil(64 + 4 * mb(modelBytes) + 4 * mb(vmCount * 5 * 1024)));
+}

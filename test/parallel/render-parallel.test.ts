@@ -153,6 +153,17 @@ describe('the parallel renderer', () => {
     await expect(compiled.buildBundleParallel(model, { workers: 2 })).rejects.toThrow(/duplicate bundle path/);
   }, 300_000);
 
+  it('rejects with a clear error, and writes nothing more, when the end worker runs out of its heap', async () => {
+    const v = await api.validateSpecFile(specPath);
+    const written: string[] = [];
+    const sink = { write: (path: string) => void written.push(path) };
+    // 2 MB holds neither the worker's modules and model nor the cluster values and READMEs of 240 VMs.
+    await expect(compiled.buildBundleParallel(v.model!, { workers: 2, sink: sink as never, endWorkerHeapMb: 2 })).rejects.toThrow(/ran out of its 2 MB heap/);
+    // The VM files streamed; of the end worker's files (cluster/, the READMEs) none or only whole batches did.
+    expect(written.some((p) => p.startsWith('vms/'))).toBe(true);
+    expect(written).not.toContain('README.md');
+  }, 300_000);
+
   it('is what `vmonboard render` writes for a fleet', async () => {
     const v = await api.validateSpecFile(specPath);
     const reference = compiled.buildBundle(v.model!);

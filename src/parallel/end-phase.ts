@@ -1,0 +1,103 @@
+/**
+ * The end of a parallel build, in a worker of its own (the end worker): once every VM is in, the
+ * translators that are not per VM (cluster values and their consistency check, the offboarding
+ * scripts, the READMEs) run here, in the registry's order as in buildBundle, and their files go
+ * to the main thread in batches with their sha256 and secret findings, as a VM worker's do.
+ *
+ * Why a worker: these translators make a lot of short-lived garbage (about 280 MB of it for the
+ * cluster values of 5,000 × 4: the 10 MB spire values dumped, then parsed back). On the main
+ * thread, whose heap V8 may let grow to four times what is live before it collects, that
+ * garbage came on top of every file's manifest entry and made the render's peak (630–760 MB at
+ * 5,000 × 4). A worker's old generation is capped (worker-heap.ts planEndWorkerHeap), and V8
+ * lets a capped heap grow by a much smaller factor (see there; docs/performance.md).
+ */
+import { createHash } from 'node:crypto';
+import type { Model } from '../model/model.js';
+import { BundleBuilder, type BundleFile, type FileMode } from '../bundle/bundle.js';
+import { BuildCache } from '../translate/build-cache.js';
+import type { VmRef } from '../translate/vm-ref.js';
+import { translators } from '../translators.js';
+import { scannableText, TextScanner } from '../security/scan-bundle.js';
+import type { EndFileRecord, EndFiles, EndFinished, FinishRequest } from './protocol.js';
+
+/** A batch is posted once it holds this many bytes: the main thread writes it while the worker goes on. */
+const BATCH_BYTES = 4 * 2 ** 20;
+
+type Pending = { path: string; mode: FileMode; source: string; text?: string; bytes?: Uint8Array; length: number; sha256: string; findings: EndFileRecord[6] };
+
+/**
+ * The end worker's builder: each added file is hashed and scanned here and goes into the next
+ * batch; nothing is kept but its path (for the duplicate check). The translators that run here
+ * never read a file back (the consistency check gets the parsed values from the build cache); one
+ * that tried would get an error rather than a silent undefined.
+ */
+class PostingBundleBuilder extends BundleBuilder {
+  private readonly claimed = new Set<string>();
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly post: (batch: EndFiles) => void) {
+    super();
+  }
+
+  override add(path: string, content: string | Uint8Array, opts: { mode?: FileMode; source?: string } = {}): void {
+    this.claim(path);
+    this.claimed.add(path);
+    // A scanner per file: TextScanner memoizes by text, and these texts (one offboarding script
+    // per VM) are all distinct, so a shared one would keep every script alive to the end.
+    const findings = new TextScanner().scan(scannableText(content));
+    const file = typeof content === 'string' ? { text: content, length: Buffer.byteLength(content, 'utf8') } : { bytes: content, length: content.length };
+    // Hashed as UTF-8 straight from the string: a Buffer copy of the 16 MB bundle README of
+    // 5,000 × 4 would sit beside the string until the batch is posted.
+    const sha256 = (typeof content === 'string' ? createHash('sha256').update(content, 'utf8') : createHash('sha256').update(content)).digest('hex');
+    this.pending.push({ path, mode: opts.mode ?? 0o644, source: opts.source ?? '', ...file, sha256, findings });
+    this.pendingBytes += file.length;
+    if (this.pendingBytes >= BATCH_BYTES) this.flush();
+  }
+
+  override has(path: string): boolean {
+    return this.claimed.has(path);
+  }
+
+  override get(path: string): BundleFile | undefined {
+    if (this.claimed.has(path)) throw new Error(`internal error: ${path} went to the main thread as it was rendered; a translator cannot read it back in the end worker`);
+    return undefined;
+  }
+
+  /** Posts the pending files as one batch, their bytes in one transferred buffer. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const buffer = Buffer.allocUnsafeSlow(this.pendingBytes);
+    const files: EndFileRecord[] = [];
+    let offset = 0;
+    for (const f of this.pending) {
+      const length = f.bytes ? (buffer.set(f.bytes, offset), f.bytes.length) : buffer.write(f.text!, offset, 'utf8');
+      if (length !== f.length) throw new Error('internal error: UTF-8 length mismatch');
+      files.push([f.path, f.mode, f.source, offset, length, f.sha256, f.findings]);
+      offset += length;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.post({ type: 'files', files, buffer: buffer.buffer as ArrayBuffer });
+  }
+}
+
+/**
+ * Runs every translator that is not per VM, posting their files in batches; returns their
+ * findings by translator index. `vms` is listVms(model), to which `req.usage` is parallel.
+ */
+export function runEndPhase(model: Model, vms: readonly VmRef[], req: FinishRequest, post: (batch: EndFiles) => void): EndFinished {
+  const out = new PostingBundleBuilder(post);
+  const cache = new BuildCache();
+  if (model.flavor === 'istio') cache.vmUsage = req.usage.map((record, i) => ({ workload: vms[i]!.workload, placement: vms[i]!.placement, ...record }));
+  cache.payloadFiles = new Set(req.payloadFiles);
+  // The request is this worker's own copy: what it held now lives in the cache, which lets go of it once used.
+  req.usage.length = 0;
+  req.payloadFiles.length = 0;
+  const findings: EndFinished['findings'] = [];
+  translators.forEach((t, i) => {
+    if (!t.perVm) findings.push([i, t.run(model, out, cache)]);
+  });
+  out.flush();
+  return { type: 'finished', findings };
+}

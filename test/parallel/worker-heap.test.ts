@@ -6,7 +6,7 @@
 import { serialize } from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { CHUNK_BYTES, estimateVmBytes, MAX_CHUNK_VMS, planWorkerHeap } from '../../src/parallel/worker-heap.js';
+import { CHUNK_BYTES, estimateVmBytes, MAX_CHUNK_VMS, planEndWorkerHeap, planWorkerHeap } from '../../src/parallel/worker-heap.js';
 import { buildBundleParallel, type VmWorkerPool } from '../../src/parallel/render-parallel.js';
 import { buildBundle } from '../../src/build-bundle.js';
 import { validateSpecFile } from '../../src/api.js';
@@ -61,5 +61,26 @@ describe('worker heap plan', () => {
     const built = await buildBundleParallel(v.model!, { pool: small, minVms: 1 });
     expect(close).toHaveBeenCalled();
     expect([...built.bundle.keys()]).toEqual([...buildBundle(v.model!).bundle.keys()]);
+  });
+});
+
+describe('end worker heap plan', () => {
+  it('gives 5,000 × 4 about four times what its end worker was measured to need (more than 96 MB, less than 128 MB)', () => {
+    // 5,000 × 4: the model serializes to 7.66 MB; 20,000 VMs (docs/performance.md, fourth pass).
+    const mb = planEndWorkerHeap(7_660_525, 20_000);
+    expect(mb).toBe(484);
+    expect(mb).toBeGreaterThanOrEqual(3.5 * 128);
+  });
+
+  it('for any model and fleet: at least 128 MB, and never less for a larger model or fleet', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 256 * MB }), fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 16 * MB }), fc.integer({ min: 0, max: 10_000 }), (modelBytes, vms, moreBytes, moreVms) => {
+        const mb = planEndWorkerHeap(modelBytes, vms);
+        expect(mb).toBeGreaterThanOrEqual(128);
+        expect(planEndWorkerHeap(modelBytes + moreBytes, vms + moreVms)).toBeGreaterThanOrEqual(mb);
+        // Room for four times the model and 5 KB per VM, above 64 MB for the worker itself.
+        expect(mb * MB).toBeGreaterThanOrEqual(64 * MB + 4 * modelBytes + 4 * vms * 5 * 1024);
+      }),
+    );
   });
 });

@@ -3,7 +3,7 @@
  * bundle README, `vmonboard userdata`, `explain`, `diff` and the EC2 command, so they never disagree
  * on a path. It belongs to the bundle (src/bundle/), not to one of the translators that fill it.
  */
-import type { Delivery, WorkloadKey } from '../model/model.js';
+import type { Delivery, Model, WorkloadKey } from '../model/model.js';
 
 /**
  * Bundle directory of one workload on one platform: vms/<namespace>/<workload>/<platform>.
@@ -63,4 +63,32 @@ export function locatePayload(has: (path: string) => boolean, workload: Workload
     if (has(path)) return { path, fileName, encoding };
   }
   return undefined;
+}
+
+/**
+ * The payload file each VM directory of a bundle being built holds (what locatePayload finds),
+ * for a builder that answers `has` where the VM files are not: a parallel build's end worker,
+ * whose translators (the bundle README) ask which payload file a VM directory holds.
+ */
+export function listPayloadFiles(model: Model, has: (path: string) => boolean): string[] {
+  const byName = new Map(model.platforms.map((p) => [p.name, p]));
+  const files: string[] = [];
+  for (const w of model.workloads) {
+    for (const pl of w.placements) {
+      const p = byName.get(pl.platform)!;
+      const found = locatePayload(has, w, p.name, p.delivery);
+      if (found) files.push(found.path);
+    }
+  }
+  return files;
+}
+
+/** Every name a payload file may have in a VM directory (each delivery, each encoding). */
+const PAYLOAD_FILE_NAMES: ReadonlySet<string> = new Set(
+  (Object.keys(PAYLOAD_FILE) as Delivery[]).flatMap((d) => (Object.keys(ENCODING_SUFFIX) as PayloadEncoding[]).map((e) => payloadFileName(d, e))),
+);
+
+/** True when `path` is where a VM directory's payload file may be (whether or not it is there). */
+export function isPayloadPath(path: string): boolean {
+  return path.startsWith('vms/') && PAYLOAD_FILE_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
 }

@@ -245,32 +245,8 @@ export function payloadsIn(has: (path: string) => boolean): PayloadLookup {
   };
 }
 
-/**
- * The payload file each VM directory of a bundle being built holds (what payloadsIn finds), for a
- * README rendered where the VM files are not: a parallel build's end worker gets this list as
- * BuildCache.payloadFiles.
- */
-export function listPayloadFiles(model: Model, has: (path: string) => boolean): string[] {
-  const byName = new Map(model.platforms.map((p) => [p.name, p]));
-  const files: string[] = [];
-  for (const w of model.workloads) {
-    for (const pl of w.placements) {
-      const p = byName.get(pl.platform)!;
-      const found = locatePayload(has, w, p.name, p.delivery);
-      if (found) files.push(found.path);
-    }
-  }
-  return files;
-}
-
-/**
- * Translator: adds README.md (0644) to the bundle, naming the payload file each VM directory
- * holds: as the builder has them, or, in a parallel build's end worker, as the build cache lists
- * them (BuildCache.payloadFiles; typed by that one field, since bundle/ sits below translate/).
- */
-export function translateBundleReadme(model: Model, out: BundleBuilder, cache?: { readonly payloadFiles?: ReadonlySet<string> | undefined }): [] {
-  const listed = cache?.payloadFiles;
-  const has = listed ? (path: string): boolean => listed.has(path) : (path: string): boolean => out.has(path);
-  out.add(README_FILE, renderMarkdownTemplate('bundle/README.md.hbs', buildReadmeContext(model, payloadsIn(has))), { mode: 0o644, source: '' });
+/** Translator: adds README.md (0644) to the bundle, naming the payload file each VM directory holds. */
+export function translateBundleReadme(model: Model, out: BundleBuilder): [] {
+  out.add(README_FILE, renderMarkdownTemplate('bundle/README.md.hbs', buildReadmeContext(model, payloadsIn((path) => out.has(path)))), { mode: 0o644, source: '' });
   return [];
 }

@@ -18,6 +18,7 @@ import { BuildCache } from '../translate/build-cache.js';
 import type { VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
 import { scannableText, TextScanner } from '../security/scan-bundle.js';
+import { isPayloadPath } from '../bundle/layout.js';
 import type { EndFileRecord, EndFiles, EndFinished, FinishRequest } from './protocol.js';
 
 /** A batch is posted once it holds this many bytes: the main thread writes it while the worker goes on. */
@@ -29,14 +30,19 @@ type Pending = { path: string; mode: FileMode; source: string; text?: string; by
  * The end worker's builder: each added file is hashed and scanned here and goes into the next
  * batch; nothing is kept but its path (for the duplicate check). The translators that run here
  * never read a file back (the consistency check gets the parsed values from the build cache); one
- * that tried would get an error rather than a silent undefined.
+ * that tried would get an error rather than a silent undefined. Of the VM files, which it never
+ * sees, `has` knows the payload files (the bundle README names them); asked about any other, it
+ * throws rather than answer false.
  */
 class PostingBundleBuilder extends BundleBuilder {
   private readonly claimed = new Set<string>();
   private pending: Pending[] = [];
   private pendingBytes = 0;
 
-  constructor(private readonly post: (batch: EndFiles) => void) {
+  constructor(
+    private readonly post: (batch: EndFiles) => void,
+    private readonly payloadFiles: ReadonlySet<string>,
+  ) {
     super();
   }
 
@@ -56,7 +62,9 @@ class PostingBundleBuilder extends BundleBuilder {
   }
 
   override has(path: string): boolean {
-    return this.claimed.has(path);
+    if (this.claimed.has(path) || this.payloadFiles.has(path)) return true;
+    if (path.startsWith('vms/') && !isPayloadPath(path)) throw new Error(`internal error: the end worker knows only the payload files of the VM directories, not ${path}`);
+    return false;
   }
 
   override get(path: string): BundleFile | undefined {
@@ -87,11 +95,10 @@ class PostingBundleBuilder extends BundleBuilder {
  * findings by translator index. `vms` is listVms(model), to which `req.usage` is parallel.
  */
 export function runEndPhase(model: Model, vms: readonly VmRef[], req: FinishRequest, post: (batch: EndFiles) => void): EndFinished {
-  const out = new PostingBundleBuilder(post);
+  const out = new PostingBundleBuilder(post, new Set(req.payloadFiles));
   const cache = new BuildCache();
   if (model.flavor === 'istio') cache.vmUsage = req.usage.map((record, i) => ({ workload: vms[i]!.workload, placement: vms[i]!.placement, ...record }));
-  cache.payloadFiles = new Set(req.payloadFiles);
-  // The request is this worker's own copy: what it held now lives in the cache, which lets go of it once used.
+  // The request is this worker's own copy: what it held now lives in the cache and the builder.
   req.usage.length = 0;
   req.payloadFiles.length = 0;
   const findings: EndFinished['findings'] = [];

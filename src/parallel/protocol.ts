@@ -74,7 +74,7 @@ export interface FinishRequest {
   type: 'finish';
   /** Every VM's usage (flavor istio), in listVms order; empty otherwise. */
   usage: UsageRecord[];
-  /** The payload file each VM directory holds (readme.ts listPayloadFiles), for the bundle README. */
+  /** The payload file each VM directory holds (layout.ts listPayloadFiles): the bundle README names them. */
   payloadFiles: string[];
 }
 

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/model.js';
 import { BundleBuilder, type BundleSink, type FileMode } from '../bundle/bundle.js';
-import { listPayloadFiles } from '../bundle/readme.js';
+import { listPayloadFiles } from '../bundle/layout.js';
 import { buildBundle, finishBundle, type BuiltBundle } from '../build-bundle.js';
 import { listVms, type VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
@@ -179,6 +179,16 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
   const chunks: ChunkRequest[] = [];
   for (let from = 0, chunk = 0; from < vmCount; from += chunkSize, chunk++) chunks.push({ type: 'chunk', chunk, from, to: Math.min(vmCount, from + chunkSize) });
 
+  // Every file a worker rendered, VM or end: to the sink with its manifest entry, or kept with
+  // the hash and findings its worker computed.
+  const take: TakeFile = (path, bytes, mode, source, sha256, findings) => {
+    if (sink) out.addWritten(sink, path, bytes, { mode, source: internSource(source), sha256, findings: findings.length === 0 ? NO_FINDINGS : findings });
+    else {
+      out.add(path, bytes, { mode, source });
+      hashes.set(bytes, sha256);
+      scanned.set(bytes, findings);
+    }
+  };
   let endWorker: EndWorker | undefined;
   const startEndWorker = (): EndWorker => (endWorker ??= new EndWorker(WORKER_URL!, modelMessage, opts.endWorkerHeapMb ?? planEndWorkerHeap(modelMessage.model.length, vmCount)));
   const pool = workerPool.workers.slice(0, chunks.length);
@@ -219,18 +229,10 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
         }
         send();
         try {
-          for (const c of msg.contents) {
-            const bytes = new Uint8Array(msg.buffer, c.offset, c.length);
-            contents.set(c.id, { bytes, sha256: c.sha256, findings: c.findings });
-            if (!sink) {
-              hashes.set(bytes, c.sha256);
-              scanned.set(bytes, c.findings);
-            }
-          }
+          for (const c of msg.contents) contents.set(c.id, { bytes: new Uint8Array(msg.buffer, c.offset, c.length), sha256: c.sha256, findings: c.findings });
           for (const [path, mode, source, id] of msg.files) {
             const c = contents.get(id)!;
-            if (sink) out.addWritten(sink, path, c.bytes, { mode, source: internSource(source), sha256: c.sha256, findings: c.findings.length === 0 ? NO_FINDINGS : c.findings });
-            else out.add(path, c.bytes, { mode, source });
+            take(path, c.bytes, mode, source, c.sha256, c.findings);
           }
           for (const id of msg.drop) contents.delete(id);
           if (sink) {
@@ -269,14 +271,6 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
     // buildBundleParallel calls it again).
     await workerPool.close();
     const finish: FinishRequest = { type: 'finish', usage, payloadFiles: listPayloadFiles(model, (path) => out.has(path)) };
-    const take: TakeFile = (path, bytes, mode, source, sha256, findings) => {
-      if (sink) out.addWritten(sink, path, bytes, { mode, source: internSource(source), sha256, findings: findings.length === 0 ? NO_FINDINGS : findings });
-      else {
-        out.add(path, bytes, { mode, source });
-        hashes.set(bytes, sha256);
-        scanned.set(bytes, findings);
-      }
-    };
     const ended = startEndWorker().finish(finish, take);
     // Posted (a copy): the end worker has what it needs of these.
     usage.length = 0;

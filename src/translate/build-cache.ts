@@ -28,11 +28,6 @@ export class BuildCache {
   vmUsage: VmUsage[] | undefined;
   /** The cluster values as parsed back from the files translateClusterValues wrote, for the consistency check. */
   clusterArtifacts: ClusterArtifacts | undefined;
-  /**
-   * The payload file each VM directory holds (bundle/readme.ts listPayloadFiles), when the README
-   * renders where the VM files are not (a parallel build's end worker); undefined otherwise.
-   */
-  payloadFiles: ReadonlySet<string> | undefined;
 
   /** listAgentFiles, once per placement. */
   agentFiles(model: Model, workload: WorkloadModel, placement: Placement): AgentFile[] {

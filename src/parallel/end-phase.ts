@@ -19,12 +19,13 @@ import type { VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
 import { scannableText, TextScanner } from '../security/scan-bundle.js';
 import { isPayloadPath } from '../bundle/layout.js';
+import { packContents, type PackItem } from './pack-contents.js';
 import type { EndFileRecord, EndFiles, EndFinished, FinishRequest } from './protocol.js';
 
 /** A batch is posted once it holds this many bytes: the main thread writes it while the worker goes on. */
 const BATCH_BYTES = 4 * 2 ** 20;
 
-type Pending = { path: string; mode: FileMode; source: string; text?: string; bytes?: Uint8Array; length: number; sha256: string; findings: EndFileRecord[6] };
+type Pending = PackItem & { path: string; mode: FileMode; source: string; sha256: string; findings: EndFileRecord[6] };
 
 /**
  * The end worker's builder: each added file is hashed and scanned here and goes into the next
@@ -52,12 +53,12 @@ class PostingBundleBuilder extends BundleBuilder {
     // A scanner per file: TextScanner memoizes by text, and these texts (one offboarding script
     // per VM) are all distinct, so a shared one would keep every script alive to the end.
     const findings = new TextScanner().scan(scannableText(content));
-    const file = typeof content === 'string' ? { text: content, length: Buffer.byteLength(content, 'utf8') } : { bytes: content, length: content.length };
+    const file = typeof content === 'string' ? { text: content } : { bytes: content };
     // Hashed as UTF-8 straight from the string, without a Buffer copy made only for the hash
     // (16 MB more garbage for the bundle README of 5,000 × 4).
     const sha256 = (typeof content === 'string' ? createHash('sha256').update(content, 'utf8') : createHash('sha256').update(content)).digest('hex');
     this.pending.push({ path, mode: opts.mode ?? 0o644, source: opts.source ?? '', ...file, sha256, findings });
-    this.pendingBytes += file.length;
+    this.pendingBytes += typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.length;
     if (this.pendingBytes >= BATCH_BYTES) this.flush();
   }
 
@@ -75,18 +76,11 @@ class PostingBundleBuilder extends BundleBuilder {
   /** Posts the pending files as one batch, their bytes in one transferred buffer. */
   flush(): void {
     if (this.pending.length === 0) return;
-    const buffer = Buffer.allocUnsafeSlow(this.pendingBytes);
-    const files: EndFileRecord[] = [];
-    let offset = 0;
-    for (const f of this.pending) {
-      const length = f.bytes ? (buffer.set(f.bytes, offset), f.bytes.length) : buffer.write(f.text!, offset, 'utf8');
-      if (length !== f.length) throw new Error('internal error: UTF-8 length mismatch');
-      files.push([f.path, f.mode, f.source, offset, length, f.sha256, f.findings]);
-      offset += length;
-    }
+    const { buffer, views } = packContents(this.pending);
+    const files = this.pending.map((f, k): EndFileRecord => [f.path, f.mode, f.source, views[k]!.byteOffset, views[k]!.length, f.sha256, f.findings]);
     this.pending = [];
     this.pendingBytes = 0;
-    this.post({ type: 'files', files, buffer: buffer.buffer as ArrayBuffer });
+    this.post({ type: 'files', files, buffer });
   }
 }
 

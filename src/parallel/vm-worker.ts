@@ -18,6 +18,7 @@ import { MAX_CONTENT_HASHED_CHARS } from '../text-memo.js';
 import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ChunkResult, FindingsRecord, FinishRequest, ModelMessage, NewContent, UsageRecord, WorkerFailure } from './protocol.js';
 import { runEndPhase } from './end-phase.js';
+import { packContents } from './pack-contents.js';
 
 if (!parentPort) throw new Error('vm-worker runs only as a worker thread of the parallel renderer');
 const port = parentPort;
@@ -118,26 +119,15 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
 
   // One buffer for the chunk's new contents, transferred to the main thread without a copy.
   const scanner = new TextScanner();
-  let size = 0;
-  const lengths = fresh.map((c) => c.bytes?.length ?? Buffer.byteLength(c.text, 'utf8'));
-  for (const n of lengths) size += n;
-  const buffer = Buffer.allocUnsafeSlow(size);
-  const contents: NewContent[] = [];
-  let offset = 0;
-  fresh.forEach((c, k) => {
-    const length = c.bytes ? (buffer.set(c.bytes, offset), c.bytes.length) : buffer.write(c.text, offset, 'utf8');
-    if (length !== lengths[k]) throw new Error('internal error: UTF-8 length mismatch');
-    const bytes = buffer.subarray(offset, offset + length);
-    contents.push({
-      id: c.id,
-      offset,
-      length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      findings: scanner.scan(c.text),
-    });
-    offset += length;
-  });
-  return { type: 'result', chunk: req.chunk, files, contents, keep, drop, buffer: buffer.buffer as ArrayBuffer, findings, usage };
+  const { buffer, views } = packContents(fresh);
+  const contents: NewContent[] = fresh.map((c, k) => ({
+    id: c.id,
+    offset: views[k]!.byteOffset,
+    length: views[k]!.length,
+    sha256: createHash('sha256').update(views[k]!).digest('hex'),
+    findings: scanner.scan(c.text),
+  }));
+  return { type: 'result', chunk: req.chunk, files, contents, keep, drop, buffer, findings, usage };
 }
 
 port.on('message', (req: ModelMessage | ChunkRequest | FinishRequest) => {

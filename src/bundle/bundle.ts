@@ -3,9 +3,11 @@
  * archive, stdout) are the only code that does I/O with it. Paths are checked here once, so no
  * writer can be tricked into leaving the output directory.
  */
+import type { FileMode } from './file-mode.js';
+import { WrittenFiles, type WrittenFile } from './written-files.js';
 
-/** File modes used in bundles: scripts 0755, configs 0644, anything sensitive 0600. */
-export type FileMode = 0o755 | 0o644 | 0o600;
+export type { FileMode } from './file-mode.js';
+export type { WrittenFile } from './written-files.js';
 
 /** One file of a bundle. */
 export interface BundleFile {
@@ -19,21 +21,9 @@ export interface BundleFile {
 export type Bundle = ReadonlyMap<string, BundleFile>;
 
 /**
- * A file a streaming build already handed to its sink (a fleet's VM files, written to the output
- * tree as the workers produce them): what the manifest and the secret scan still need, without
- * the content, so memory does not grow with the fleet.
- */
-export interface WrittenFile {
-  mode: FileMode;
-  source: string;
-  sha256: string;
-  /** The secret scan's findings for the content (normally none). */
-  findings: ReadonlyArray<{ pattern: string; what: string; line: number }>;
-}
-
-/**
  * Where a streaming build puts files as they are produced (the output directory's temp tree).
- * Synchronous: the caller drops the bytes as soon as it returns.
+ * Synchronous, and it keeps no view of the bytes: once it returns, the caller reuses the buffer
+ * under them (a parallel build gives a chunk's buffer back to its worker).
  */
 export interface BundleSink {
   write(path: string, content: Uint8Array, mode: FileMode): void;
@@ -44,7 +34,7 @@ const SAFE_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+-]+(\/[A-Za-z0-9.
 /** Collects files for a bundle; rejects unsafe or duplicate paths (a translator bug). */
 export class BundleBuilder {
   private readonly files = new Map<string, BundleFile>();
-  private readonly streamed = new Map<string, WrittenFile>();
+  private readonly streamed = new WrittenFiles();
 
   /** Adds a file; throws if the path is unsafe or already taken. */
   add(path: string, content: string | Uint8Array, opts: { mode?: FileMode; source?: string } = {}): void {
@@ -59,7 +49,7 @@ export class BundleBuilder {
   addWritten(sink: BundleSink, path: string, content: Uint8Array, file: WrittenFile): void {
     this.claim(path);
     sink.write(path, content, file.mode);
-    this.streamed.set(path, file);
+    this.streamed.add(path, file);
   }
 
   /** True when the path was added (kept or written). */

@@ -174,7 +174,8 @@ async function commitLocked(
   };
   let kept: string[] = [];
   try {
-    const paths = written && written.size > 0 ? new Set([...bundle.keys(), ...written.keys()]) : bundle;
+    // Both kinds of file, without a set of a fleet's paths (350,000 at 5,000 × 4) made at the peak of the build.
+    const paths = !written || written.size === 0 ? bundle : { has: (p: string) => bundle.has(p) || written.has(p), keys: () => concatKeys(bundle, written) };
     kept = state.kind === 'bundle' ? await listKeptEntries(target, state.manifest, paths) : [];
     await writeTree(bundle, tree, step, kept.length > 0 ? () => linkKeptEntries(target, tmp, kept) : undefined, opts.syncBinaries);
     // Re-check before the swap: the lock is still ours and the tree is whole (MANIFEST.json is
@@ -298,4 +299,10 @@ async function syncPath(path: string, isDir = true): Promise<void> {
   } finally {
     await fh?.close();
   }
+}
+
+/** The paths of the kept files, then of the written ones. */
+function* concatKeys(bundle: Bundle, written: ReadonlyMap<string, WrittenFile>): Generator<string> {
+  yield* bundle.keys();
+  yield* written.keys();
 }

@@ -39,8 +39,10 @@ export const CLUSTER_VALUES_FILES = {
  * Writes one values file with the generated header and a line naming the chart it is for; returns
  * what a reader parses back, detached from the text (held until the consistency check at the end).
  */
-function addValues(model: Model, out: BundleBuilder, path: string, chart: string, values: unknown, source: string): unknown {
-  const text = `${generatedHeader(model)}# Values for ${chart}; see cluster/README.md for the install command.\n${dumpYaml(values)}`;
+function addValues(model: Model, out: BundleBuilder, path: string, chart: string, build: () => unknown, source: string): unknown {
+  // Built here, so the values are garbage once dumped: the spire values of 5,000 × 4 are a tree of
+  // about 10 MB that would otherwise stay alive beside the text while it is parsed back.
+  const text = `${generatedHeader(model)}# Values for ${chart}; see cluster/README.md for the install command.\n${dumpYaml(build())}`;
   out.add(path, text, { source });
   return loadYamlDetached(text);
 }
@@ -52,12 +54,17 @@ function addValues(model: Model, out: BundleBuilder, path: string, chart: string
  */
 export const translateClusterValues: Translator = (model, out, cache) => {
   if (model.flavor !== 'istio') return [];
-  const spire = buildSpireValues(model);
+  let diagnostics: ReturnType<typeof buildSpireValues>['diagnostics'] = [];
+  const spireValues = (): unknown => {
+    const spire = buildSpireValues(model);
+    diagnostics = spire.diagnostics;
+    return spire.values;
+  };
   const parsed: ClusterArtifacts = {
-    spire: addValues(model, out, CLUSTER_VALUES_FILES.spire, `the spire chart ${model.spire.chartVersion}`, spire.values, ''),
-    istiod: addValues(model, out, CLUSTER_VALUES_FILES.istiod, `the istio/istiod chart ${model.mesh.istioVersion} (a fragment to merge)`, buildIstiodValues(model), '/mesh'),
-    gateway: addValues(model, out, CLUSTER_VALUES_FILES.gateway, `the istio/gateway chart ${model.mesh.istioVersion}`, buildGatewayValues(model), '/eastWestGateway'),
-    mesh: addValues(model, out, CLUSTER_VALUES_FILES.mesh, 'charts/vmonboard-mesh (beside this file)', buildMeshValues(model), '/workloads'),
+    spire: addValues(model, out, CLUSTER_VALUES_FILES.spire, `the spire chart ${model.spire.chartVersion}`, spireValues, ''),
+    istiod: addValues(model, out, CLUSTER_VALUES_FILES.istiod, `the istio/istiod chart ${model.mesh.istioVersion} (a fragment to merge)`, () => buildIstiodValues(model), '/mesh'),
+    gateway: addValues(model, out, CLUSTER_VALUES_FILES.gateway, `the istio/gateway chart ${model.mesh.istioVersion}`, () => buildGatewayValues(model), '/eastWestGateway'),
+    mesh: addValues(model, out, CLUSTER_VALUES_FILES.mesh, 'charts/vmonboard-mesh (beside this file)', () => buildMeshValues(model), '/workloads'),
   };
   if (cache) cache.clusterArtifacts = parsed;
 
@@ -67,7 +74,7 @@ export const translateClusterValues: Translator = (model, out, cache) => {
   out.add(`${CLUSTER_DIR}/README.md`, renderClusterReadme(model, { iam: iam.length > 0 }), { source: '' });
   addOffboardFiles(model, out);
   for (const f of readChartFiles()) out.add(`${CLUSTER_DIR}/charts/vmonboard-mesh/${f.path}`, f.content, { source: '' });
-  return spire.diagnostics;
+  return diagnostics;
 };
 
 /**

@@ -20,6 +20,7 @@ import { translators } from '../translators.js';
 import { scannableText, TextScanner } from '../security/scan-bundle.js';
 import { isPayloadPath } from '../bundle/layout.js';
 import { packContents, type PackItem } from './pack-contents.js';
+import { StringPool } from './string-pool.js';
 import type { EndFileRecord, EndFiles, EndFinished, FinishRequest } from './protocol.js';
 
 /** A batch is posted once it holds this many bytes: the main thread writes it while the worker goes on. */
@@ -91,7 +92,8 @@ class PostingBundleBuilder extends BundleBuilder {
 export function runEndPhase(model: Model, vms: readonly VmRef[], req: FinishRequest, post: (batch: EndFiles) => void): EndFinished {
   const out = new PostingBundleBuilder(post, new Set(req.payloadFiles));
   const cache = new BuildCache();
-  if (model.flavor === 'istio') cache.vmUsage = req.usage.map((record, i) => ({ workload: vms[i]!.workload, placement: vms[i]!.placement, ...record }));
+  const strings = new StringPool();
+  if (model.flavor === 'istio') cache.vmUsage = req.usage.map((record, i) => ({ workload: vms[i]!.workload, placement: vms[i]!.placement, ...strings.intern(record) }));
   // The request is this worker's own copy: what it held now lives in the cache and the builder.
   req.usage.length = 0;
   req.payloadFiles.length = 0;

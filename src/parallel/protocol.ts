@@ -29,6 +29,16 @@ export interface ChunkRequest {
   to: number;
 }
 
+/**
+ * A chunk's buffer, given back to the VM worker that sent it once the main thread wrote the
+ * chunk's files (a streaming build only: otherwise the bundle keeps views of it). The worker packs
+ * a later chunk into it (pack-contents.ts BufferPool).
+ */
+export interface RecycleMessage {
+  type: 'recycle';
+  buffer: ArrayBuffer;
+}
+
 /** A content first seen in this chunk: its bytes are buffer[offset, offset + length). */
 export interface NewContent {
   id: number;

@@ -25,9 +25,11 @@ import { listVms, type VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 
-import type { ChunkRequest, FinishRequest, ModelMessage, UsageRecord, WorkerMessage } from './protocol.js';
+import type { ChunkRequest, FinishRequest, ModelMessage, RecycleMessage, UsageRecord, WorkerMessage } from './protocol.js';
 import { estimateVmBytes, MAX_CHUNK_VMS, planEndWorkerHeap, planWorkerHeap, WORKER_YOUNG_GENERATION_MB } from './worker-heap.js';
 import { EndWorker, type TakeFile } from './end-worker.js';
+import { StringPool } from './string-pool.js';
+import { collectGarbage } from './collect-garbage.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
@@ -122,6 +124,9 @@ export async function buildBundleParallel(model: Model, opts: ParallelOptions = 
     await opts.pool?.close();
     return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   }
+  // The spec's parsed document is garbage now: collected before the VM phase, it no longer sets
+  // how far the main thread's heap may grow through it (collect-garbage.ts).
+  collectGarbage();
   const modelMessage: ModelMessage = { type: 'model', model: serialize(model) };
   const plan = planWorkerHeap(modelMessage.model.length, estimateVmBytes(model));
   let pool = opts.pool;
@@ -153,9 +158,6 @@ function sequentialProgress(onProgress: ParallelOptions['onProgress'], total: nu
   };
 }
 
-/** The findings of a clean text, shared by every written file that has none (most of a fleet's). */
-const NO_FINDINGS: readonly TextFinding[] = Object.freeze([]);
-
 /** The parallel build proper. */
 async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChunkVms: number, workerPool: VmWorkerPool, vmCount: number, opts: ParallelOptions): Promise<BuiltBundle> {
   const { onProgress, sink } = opts;
@@ -165,13 +167,10 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
   const hashes = new Map<Uint8Array, string>();
   const scanned = new Map<Uint8Array, readonly TextFinding[]>();
   // Findings by translator index: per-VM ones by VM index, the others as one list.
-  // Each message brings its own copy of every source pointer; a streaming build keeps one per
-  // pointer (a fleet's 70,000 written files name 4,000 pointers).
-  const sources = new Map<string, string>();
-  const internSource = (p: string): string => sources.get(p) ?? (sources.set(p, p), p);
   const perVmFindings = new Map<number, Unlocated[][]>();
   const modelFindings = new Map<number, Unlocated[]>();
   const usage: UsageRecord[] = model.flavor === 'istio' ? new Array(vmCount) : [];
+  const usageStrings = new StringPool();
 
   // Chunks small enough to keep both workers busy to the end, large enough to amortize messages.
   // No more than a worker's heap was planned for (worker-heap.ts).
@@ -182,7 +181,9 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
   // Every file a worker rendered, VM or end: to the sink with its manifest entry, or kept with
   // the hash and findings its worker computed.
   const take: TakeFile = (path, bytes, mode, source, sha256, findings) => {
-    if (sink) out.addWritten(sink, path, bytes, { mode, source: internSource(source), sha256, findings: findings.length === 0 ? NO_FINDINGS : findings });
+    // Each message brings its own copy of every source pointer and digest: the builder's record of
+    // written files (written-files.ts) keeps each pointer once and each digest as bytes.
+    if (sink) out.addWritten(sink, path, bytes, { mode, source, sha256, findings });
     else {
       out.add(path, bytes, { mode, source });
       hashes.set(bytes, sha256);
@@ -243,6 +244,8 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
               if (keep.has(c.id)) contents.get(c.id)!.bytes = contents.get(c.id)!.bytes.slice();
               else contents.delete(c.id);
             }
+            // Nothing here views the buffer now (the sink keeps no bytes): back to the worker for a later chunk.
+            w.postMessage({ type: 'recycle', buffer: msg.buffer } satisfies RecycleMessage, [msg.buffer]);
           }
         } catch (err) {
           // A failed write (disk full, a bug): the build fails and the caller removes its temp tree.
@@ -254,7 +257,7 @@ async function renderOnWorkers(model: Model, modelMessage: ModelMessage, maxChun
           if (!byVm) perVmFindings.set(t, (byVm = []));
           byVm[vm] = d;
         }
-        for (const [i, record] of msg.usage) usage[i] = record;
+        for (const [i, record] of msg.usage) usage[i] = usageStrings.intern(record);
         const c = chunks[msg.chunk]!;
         rendered += c.to - c.from;
         onProgress?.(rendered, vmCount, vms[c.to - 1]!);

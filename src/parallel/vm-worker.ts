@@ -16,9 +16,9 @@ import { translators } from '../translators.js';
 import { scannableText, TextScanner } from '../security/scan-bundle.js';
 import { MAX_CONTENT_HASHED_CHARS } from '../text-memo.js';
 import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
-import type { ChunkRequest, ChunkResult, FindingsRecord, FinishRequest, ModelMessage, NewContent, UsageRecord, WorkerFailure } from './protocol.js';
+import type { ChunkRequest, ChunkResult, FindingsRecord, FinishRequest, ModelMessage, NewContent, RecycleMessage, UsageRecord, WorkerFailure } from './protocol.js';
 import { runEndPhase } from './end-phase.js';
-import { packContents } from './pack-contents.js';
+import { BufferPool, packContents } from './pack-contents.js';
 
 if (!parentPort) throw new Error('vm-worker runs only as a worker thread of the parallel renderer');
 const port = parentPort;
@@ -26,6 +26,8 @@ const perVm = translators.flatMap((t, index) => (t.perVm ? [{ index, each: t.per
 /** Set by the first message: the worker starts before the model exists (it loads while the spec validates). */
 let model: Model | undefined;
 let vms: VmRef[] = [];
+/** The chunk buffers the main thread gave back, for the next chunks. */
+const buffers = new BufferPool();
 
 /**
  * Content ids, so a text many VMs share (units, certificates, a workload's configs on each of its
@@ -119,7 +121,7 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
 
   // One buffer for the chunk's new contents, transferred to the main thread without a copy.
   const scanner = new TextScanner();
-  const { buffer, views } = packContents(fresh);
+  const { buffer, views } = packContents(fresh, buffers);
   const contents: NewContent[] = fresh.map((c, k) => ({
     id: c.id,
     offset: views[k]!.byteOffset,
@@ -130,8 +132,12 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   return { type: 'result', chunk: req.chunk, files, contents, keep, drop, buffer, findings, usage };
 }
 
-port.on('message', (req: ModelMessage | ChunkRequest | FinishRequest) => {
+port.on('message', (req: ModelMessage | ChunkRequest | FinishRequest | RecycleMessage) => {
   try {
+    if (req.type === 'recycle') {
+      buffers.give(req.buffer);
+      return;
+    }
     if (req.type === 'model') {
       model = deserialize(req.model) as Model;
       vms = listVms(model);

@@ -1,5 +1,6 @@
 /**
- * One full garbage collection of the main thread, before a fleet's VM phase.
+ * A full garbage collection of the main thread, before a fleet's VM phase and before its end
+ * phase (render-parallel.ts).
  *
  * Why: V8 sets a heap's next collection limit from what was live at its last full collection,
  * times a growing factor of up to 4 for the main thread's uncapped heap (nodejs/node

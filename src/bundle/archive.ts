@@ -26,14 +26,30 @@ export function archiveFormatFor(fileName: string): ArchiveFormat | undefined {
   return undefined;
 }
 
-/** Every directory that holds a bundle file, parents first, in byte order ("a/", "a/b/"). */
-function listDirectories(paths: Iterable<string>): string[] {
-  const dirs = new Set<string>();
-  for (const path of paths) {
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
+/**
+ * Every archive entry in byte order: each directory (`a/`, with its trailing slash) just before
+ * the first file under it, since sorting all names together puts "a/" before "a/b" and "a/b"
+ * before "a/c/". Files with a common directory are contiguous in byte order, so a directory's
+ * entry is due exactly when the first of them comes. Made as the archive goes: listing a fleet's
+ * 150,000 directories and 350,000 files as sorted pairs first held ~30 MB at 5,000 × 4.
+ */
+export function* archiveEntries(files: readonly ArchiveFile[]): Generator<[name: string, file: ArchiveFile | undefined]> {
+  const byPath = (a: ArchiveFile, b: ArchiveFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const sorted = files.every((f, i) => i === 0 || files[i - 1]!.path < f.path) ? files : [...files].sort(byPath);
+  // The directories of the previous file, outermost first ("a/", "a/b/").
+  const open: string[] = [];
+  for (const file of sorted) {
+    let depth = 0;
+    for (let slash = file.path.indexOf('/'); slash > 0; slash = file.path.indexOf('/', slash + 1), depth++) {
+      const dir = file.path.slice(0, slash + 1);
+      if (open[depth] === dir) continue;
+      open.length = depth;
+      open.push(dir);
+      yield [dir, undefined];
+    }
+    open.length = depth;
+    yield [file.path, file];
   }
-  return [...dirs];
 }
 
 /** One file of an archive: its bundle path, its mode, and its bytes, read when the archive reaches it. */
@@ -113,13 +129,7 @@ export async function streamArchive(files: readonly ArchiveFile[], format: Archi
     pending -= sizes.shift() ?? 0;
     if (pending < PENDING_BYTES) wake?.();
   });
-  // Sorting all names together puts "a/" before "a/b" and "a/b" before "a/c/", so each
-  // directory entry precedes its contents.
-  const entries: Array<[string, ArchiveFile | undefined]> = [
-    ...listDirectories(files.map((f) => f.path)).map((d): [string, undefined] => [d, undefined]),
-    ...files.map((f): [string, ArchiveFile] => [f.path, f]),
-  ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [name, file] of entries) {
+  for (const [name, file] of archiveEntries(files)) {
     while (pending >= PENDING_BYTES && failure === undefined) await new Promise<void>((r) => (wake = r));
     if (failure !== undefined) break;
     const content = file ? file.bytes() : Buffer.alloc(0);

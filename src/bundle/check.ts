@@ -66,11 +66,13 @@ export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): D
   }
   const drift: BundleDrift = { added: [], removed: [], changed: [] };
   const unified = opts.unified ? new Map<string, string>() : undefined;
-  const seen = new Set<string>();
+  // What is compared leaves the listing, so what stays in it at the end was not rendered, and a
+  // fleet's listing (350,000 paths at 5,000 × 4) shrinks as its files arrive instead of being
+  // held beside a second set of the same paths.
   const compare = (path: string, content: string | Uint8Array, mode: FileMode): void => {
-    seen.add(path);
     const want = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
     const d = disk.get(path);
+    disk.delete(path);
     if (!d) {
       drift.added.push(path);
       unified?.set(path, unifiedDiff(path, undefined, want));
@@ -94,12 +96,14 @@ export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): D
   return {
     write: compare,
     finish: (bundle, written) => {
+      // The committed manifest's entry, before comparing the rendered one takes it out of the listing.
+      const committedManifest = disk.get(MANIFEST_FILE);
       for (const [path, f] of bundle) compare(path, f.content, f.mode);
       // What is on disk and was not rendered is "removed" when the committed manifest lists it
       // (anything else there is not the bundle's). The manifest is read only when there is such
       // a file: a fleet's is tens of megabytes, and parsed it was the largest thing a --check held.
-      const unrendered = [...disk.keys()].filter((path) => !seen.has(path) && !written?.has(path));
-      const m = unrendered.length > 0 ? disk.get(MANIFEST_FILE) : undefined;
+      const unrendered = [...disk.keys()].filter((path) => !written?.has(path));
+      const m = unrendered.length > 0 ? committedManifest : undefined;
       const listed = m?.kind === 'file' ? parseManifest(readListedFile(dir, MANIFEST_FILE).toString('utf8'))?.files : undefined;
       for (const path of unrendered) {
         const d = disk.get(path)!;

@@ -12,7 +12,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BundleBuilder } from '../../src/bundle/bundle.js';
 import { gzipDeterministic } from '../../src/bundle/gzip.js';
-import { archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../src/bundle/archive.js';
+import { archiveEntries, archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../src/bundle/archive.js';
+import fc from 'fast-check';
 import { renderSpecFile } from '../../src/api.js';
 import { PROJECT_ROOT } from '../helpers/golden-cases.js';
 import { requireExecutable } from '../validators/require-tool.js';
@@ -100,5 +101,35 @@ describe('archives of a rendered spec', () => {
 
   it('picks the format from the file name', () => {
     expect([archiveFormatFor('b.tar.gz'), archiveFormatFor('B.TGZ'), archiveFormatFor('b.zip'), archiveFormatFor('b.tar')]).toEqual(['tar.gz', 'tar.gz', 'zip', undefined]);
+  });
+});
+
+describe('archive entry order (issue 19: made as the archive goes)', () => {
+  /** The order the archive had before: every directory and file name sorted together. */
+  const reference = (paths: readonly string[]): string[] => {
+    const dirs = new Set<string>();
+    for (const p of paths) {
+      const parts = p.split('/');
+      for (let i = 1; i < parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
+    }
+    return [...dirs, ...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  };
+  // Names with '.', '-' and '_' beside '/' in byte order, where "a/b.txt" < "a/b/" < "a/b/c".
+  const segment = fc.stringMatching(/^[ab.\-_]{1,3}$/).filter((s) => s !== '.' && s !== '..');
+  const paths = fc
+    .uniqueArray(fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/')), { maxLength: 40 })
+    // A bundle never has a file where another file's directory is.
+    .map((ps) => ps.filter((p) => !ps.some((q) => q.startsWith(`${p}/`))));
+
+  it('lists each directory once, just before its first file, in the byte order of all names sorted together, whatever order the files come in', () => {
+    fc.assert(
+      fc.property(paths, fc.boolean(), (ps, shuffle) => {
+        const files = (shuffle ? [...ps].reverse() : [...ps].sort()).map((path) => ({ path, mode: 0o644, bytes: () => Buffer.alloc(0) }));
+        const entries = [...archiveEntries(files)];
+        expect(entries.map(([name]) => name)).toEqual(reference(ps));
+        for (const [name, file] of entries) expect(file === undefined ? name.endsWith('/') : file.path === name).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -94,7 +94,7 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
     // A streamed render's files are in the scratch tree, read back one by one in path order. A
     // bundle rendered on the main thread (a small spec) is all in memory: nothing to read back.
     const streamed = scratch && result.written && result.written.size > 0 ? scratch : undefined;
-    const files: ArchiveFile[] = streamed ? streamed.finish(bundle, result.written).map((e) => ({ path: e.path, mode: e.mode, bytes: () => streamed.take(e.path) })) : bundleArchiveFiles(bundle);
+    const files: ArchiveFile[] = streamed ? streamed.finish(bundle, result.written) : bundleArchiveFiles(bundle);
     // stdout gets the archive in one write, as before (a closed pipe ends the run quietly, pipes.ts).
     if (opts.archive === '-') io.stdout.write(await buildArchive(files, format));
     else {

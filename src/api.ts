@@ -81,10 +81,9 @@ export type RenderOptions = ReadSpecOptions &
 export async function renderSpecFile(specPath: string, opts: RenderOptions = {}): Promise<RenderResult> {
   // Loaded here, not at the top: the translators (Handlebars, every template's module) are what
   // `vmonboard validate` must not pay for at start-up.
-  const { buildBundleParallel, startVmWorkers, PARALLEL_MIN_VMS } = await import('./parallel/render-parallel.js');
+  const { buildBundleParallel, startVmWorkers, rendersOnWorkers } = await import('./parallel/render-parallel.js');
   const { planWorkerHeap } = await import('./parallel/worker-heap.js');
   const { collectGarbage } = await import('./parallel/collect-garbage.js');
-  const { listVms } = await import('./translate/vm-ref.js');
   // A spec this large is a fleet: its workers load while the spec validates.
   // Their heaps are planned from the spec's size: a model serializes to about 2.2× its spec's
   // bytes (7.6 MB for the 3.5 MB spec of 5,000 × 4), so 3×. A model that needs more (large
@@ -107,7 +106,7 @@ export async function renderSpecFile(specPath: string, opts: RenderOptions = {})
     // A fleet's sink may list a committed tree first (render --check): the spec's parsed document
     // is collected before, so it does not set how far the heap grows while that listing is made
     // (collect-garbage.ts; buildBundleParallel collects again before its VM phase).
-    if (listVms(v.model).length >= (opts.minVms ?? PARALLEL_MIN_VMS)) collectGarbage();
+    if (rendersOnWorkers(v.model, opts)) collectGarbage();
     try {
       sink = await opts.openSink();
     } catch (sinkError) {

@@ -120,7 +120,7 @@ export function defaultWorkers(): number {
  */
 export async function buildBundleParallel(model: Model, opts: ParallelOptions = {}): Promise<BuiltBundle> {
   const vmCount = listVms(model).length;
-  if (vmCount < (opts.minVms ?? PARALLEL_MIN_VMS)) {
+  if (!rendersOnWorkers(model, opts)) {
     await opts.pool?.close();
     return buildBundle(model, sequentialProgress(opts.onProgress, vmCount));
   }
@@ -142,6 +142,11 @@ export async function buildBundleParallel(model: Model, opts: ParallelOptions = 
   } finally {
     await pool.close();
   }
+}
+
+/** True when buildBundleParallel renders this model as a fleet (its size; whether workers can start here is not asked). */
+export function rendersOnWorkers(model: Model, opts: Pick<ParallelOptions, 'minVms'> = {}): boolean {
+  return listVms(model).length >= (opts.minVms ?? PARALLEL_MIN_VMS);
 }
 
 /**

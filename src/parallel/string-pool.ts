@@ -2,7 +2,7 @@
  * One copy of each equal string among the values that cross between threads. A structured clone
  * copies every string it meets, so each VM's usage record (UsageRecord, protocol.ts) arrives with
  * its own copies of the same trust domain, addresses and host names: at 5,000 × 4 its 20,000
- * records held the same few dozen strings about 400,000 times, some 10 MB on the main thread
+ * records held the same strings hundreds of thousands of times, some 10 MB on the main thread
  * through the VM phase and again in the end worker, both at the peak of the build.
  */
 export class StringPool {

@@ -70,15 +70,24 @@ function dirOptions(spec: string, opts: RenderOptions) {
   return { force: opts.force, protect: protectedInputs(spec, opts), lockWaitSeconds: Number(opts.wait) };
 }
 
-async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; written?: ReadonlyMap<string, WrittenFile> }, opts: RenderOptions, openDir?: OpenBundleDir, scratch?: ScratchTree): Promise<void> {
+/**
+ * What a render writes: its bundle and, when it streamed, its written files' manifest entries.
+ * Held here only, so the archive step can let go of both once it has listed them.
+ */
+interface RenderOutputs {
+  bundle?: Bundle;
+  written?: ReadonlyMap<string, WrittenFile>;
+}
+
+async function writeOutputs(io: CliIO, spec: string, outputs: RenderOutputs, opts: RenderOptions, openDir?: OpenBundleDir, scratch?: ScratchTree): Promise<void> {
   // The writers load only when a bundle is written: `--help` and a failed validation never pay for them.
   const w = await import('../../bundle/write-dir.js');
-  const { bundle } = result;
   if (opts.output) {
+    const bundle = outputs.bundle!;
     let written;
     try {
       // A streaming render opened the directory before it rendered; otherwise it opens now.
-      written = await (openDir ? openDir.commit(bundle, result.written) : w.writeBundleToDir(bundle, opts.output, dirOptions(spec, opts)));
+      written = await (openDir ? openDir.commit(bundle, outputs.written) : w.writeBundleToDir(bundle, opts.output, dirOptions(spec, opts)));
     } catch (err) {
       return refuseDirWrite(io, err, opts.output);
     }
@@ -93,8 +102,14 @@ async function writeOutputs(io: CliIO, spec: string, result: { bundle: Bundle; w
     const format = opts.archiveFormat ?? (opts.archive === '-' ? 'tar.gz' : archiveFormatFor(opts.archive)!);
     // A streamed render's files are in the scratch tree, read back one by one in path order. A
     // bundle rendered on the main thread (a small spec) is all in memory: nothing to read back.
-    const streamed = scratch && result.written && result.written.size > 0 ? scratch : undefined;
-    const files: ArchiveFile[] = streamed ? streamed.finish(bundle, result.written) : bundleArchiveFiles(bundle);
+    const streamed = scratch && outputs.written && outputs.written.size > 0 ? scratch : undefined;
+    const files: ArchiveFile[] = streamed ? streamed.finish(outputs.bundle!, outputs.written) : bundleArchiveFiles(outputs.bundle!);
+    if (streamed) {
+      // Every file is in the scratch tree now and listed: the bundle (its MANIFEST.json is 76 MB
+      // at 5,000 × 4) and the manifest's entries are not needed while the archive reads it back.
+      delete outputs.bundle;
+      delete outputs.written;
+    }
     // stdout gets the archive in one write, as before (a closed pipe ends the run quietly, pipes.ts).
     if (opts.archive === '-') io.stdout.write(await buildArchive(files, format));
     else {
@@ -210,7 +225,10 @@ ${EXIT_CODES_HELP}`,
           return;
         }
         committed = true; // commit releases the directory whether it succeeds or not
-        await writeOutputs(io, spec, { bundle: result.bundle, ...(result.written ? { written: result.written } : {}) }, opts, openDir, scratch);
+        const outputs: RenderOutputs = { bundle: result.bundle, ...(result.written ? { written: result.written } : {}) };
+        // The outputs are all that is left to use: the model, the spec's text and the findings go now.
+        result = undefined;
+        await writeOutputs(io, spec, outputs, opts, openDir, scratch);
       } finally {
         // Anything that stopped the render before commit (invalid spec, a fatal finding, a crash)
         // removes the temp tree: no partial output, and the target holds what it held.

@@ -12,6 +12,7 @@ import { buildContext, type BootstrapContext } from './context.js';
 import { renderShell } from './shell-helpers.js';
 import { payloadFiles, type PayloadFiles } from './vm-files.js';
 import { renderHashed } from './hashed-render.js';
+import { late } from '../translate/late-values.js';
 
 /** Template of each flavor's bootstrap; flavor gloo is a later issue. */
 const BOOTSTRAP_TEMPLATE = 'istio.sh.hbs';
@@ -24,11 +25,20 @@ export interface RenderedBootstrap {
   files: PayloadFiles;
 }
 
-/** sha256 of the script plus each staged file, NUL-separated (names included, so a rename changes it). */
+/**
+ * sha256 of the script plus each staged file, NUL-separated (names included, so a rename changes
+ * it). A late value (translate/late-values.ts): a VM family's template holds placeholder names,
+ * so each VM's hash is taken over its own texts.
+ */
 function payloadHash(script: string, staged: ReadonlyArray<{ rel: string; content: string }>): string {
+  return late([script, ...staged.flatMap((s) => [s.rel, s.content])], hashPayloadTexts);
+}
+
+/** The payload hash of [script, rel, content, rel, content, …]. */
+function hashPayloadTexts([script, ...staged]: readonly string[]): string {
   const h = createHash('sha256');
-  h.update(script);
-  for (const s of staged) h.update(`\0${s.rel}\0${s.content}`);
+  h.update(script!);
+  for (let i = 0; i < staged.length; i += 2) h.update(`\0${staged[i]}\0${staged[i + 1]}`);
   return h.digest('hex');
 }
 

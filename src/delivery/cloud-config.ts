@@ -8,6 +8,10 @@
 import { dumpYaml } from '../render/yaml.js';
 import { encodeGzipBase64 } from '../bundle/gzip-base64.js';
 import { BOOTSTRAP_VM_PATH } from './vm-paths.js';
+import { late } from '../translate/late-values.js';
+
+/** The gz+b64 text of one script: a late value (translate/late-values.ts), taken over each VM's own bootstrap. */
+const gzipBase64Of = ([text]: readonly string[]): string => encodeGzipBase64(text!);
 
 /**
  * Top-level keys a vmonboard `#cloud-config` may use, each present in cloud-init 22.2:
@@ -52,7 +56,7 @@ export function buildCloudConfig(bootstrap: string): CloudConfig {
     // about a third, while gzipping files one by one would inflate each through base64
     // (cloud-init.md §1.6). That is what keeps a whole VM's user data within EC2's 16,384 raw
     // bytes. Deterministic for a given zlib: no name, mtime 0 (bundle/gzip-base64.ts).
-    write_files: [{ path: BOOTSTRAP_VM_PATH, owner: 'root:root', permissions: '0700', encoding: BOOTSTRAP_ENCODING, content: encodeGzipBase64(bootstrap) }],
+    write_files: [{ path: BOOTSTRAP_VM_PATH, owner: 'root:root', permissions: '0700', encoding: BOOTSTRAP_ENCODING, content: late([bootstrap], gzipBase64Of) }],
     runcmd: [['/bin/bash', BOOTSTRAP_VM_PATH]],
   };
 }

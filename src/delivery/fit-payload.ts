@@ -18,6 +18,7 @@ import type { PlatformModel } from '../model/model.js';
 import { encodeUserData, UserDataError } from '../userdata/encode.js';
 import { budgetFor, formatBytes } from '../userdata/budget.js';
 import { PAYLOAD_FILE, payloadFileName } from '../bundle/layout.js';
+import { assumeLate } from '../translate/late-values.js';
 
 /** The payload file as the bundle stores it, and the finding that explains it (if any). */
 export interface FittedPayload {
@@ -37,7 +38,10 @@ export function fitPayload(payload: string, platform: PlatformModel, pointer: st
   // The common case, without copying the text: raw bytes within the limit (or no limit at all)
   // are what encodeUserData would choose too.
   const budget = budgetFor(platform.kind, platform.delivery);
-  if (!budget || Buffer.byteLength(payload, 'utf8') <= budget.limit) return { name: raw, content: payload, diagnostics: [] };
+  // A late condition (translate/late-values.ts): a VM family's template assumes its payload fits
+  // raw, and each VM of the family is checked against its own payload (one that does not fit is
+  // rendered on its own, through the rest of this function).
+  if (!budget || assumeLate([payload], ([p]) => Buffer.byteLength(p!, 'utf8') <= budget.limit)) return { name: raw, content: payload, diagnostics: [] };
   try {
     const fitted = encodeUserData({ payload: Buffer.from(payload, 'utf8'), payloadName: raw, target: `${workload} on ${platform.name}`, kind: platform.kind, delivery: platform.delivery });
     if (fitted.encoding === 'raw') return { name: raw, content: payload, diagnostics: [] };

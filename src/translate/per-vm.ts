@@ -15,6 +15,13 @@ import { listVms, type VmRef } from './vm-ref.js';
  * The per-VM form of a translator: `each` adds one VM's files and returns its findings, reading
  * nothing but the model (never another VM's files); `after`, when present, returns findings
  * about the model as a whole, reported after every VM's.
+ *
+ * A fleet's VM workers render a family of VMs whose workloads differ only in their names from one
+ * template (src/parallel/vm-family.ts), so `each` must pass a workload's name, namespace and
+ * service account through as text: never sort by them, branch on them or measure them. What it
+ * derives from a whole text that holds them (a hash, a gzip, a size check) goes through
+ * late-values.ts, which computes it again for each VM. The family checks every template it
+ * makes, and refuses one that breaks this rule where it can see it.
  */
 export interface PerVmTranslator {
   each(model: Model, vm: VmRef, out: BundleBuilder, cache: BuildCache): Unlocated[];

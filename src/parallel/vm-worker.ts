@@ -12,20 +12,24 @@ import type { Model } from '../model/model.js';
 import { BundleBuilder } from '../bundle/bundle.js';
 import { BuildCache } from '../translate/build-cache.js';
 import { listVms, type VmRef } from '../translate/vm-ref.js';
-import { translators } from '../translators.js';
 import { scannableText, TextScanner } from '../security/scan-bundle.js';
 import { MAX_CONTENT_HASHED_CHARS } from '../text-memo.js';
-import { memoizedYamlLoad, readVmUsageOf } from '../cluster/vm-usage.js';
-import type { ChunkRequest, ChunkResult, FindingsRecord, FinishRequest, ModelMessage, NewContent, RecycleMessage, UsageRecord, WorkerFailure } from './protocol.js';
+import { memoizedYamlLoad } from '../cluster/vm-usage.js';
+import type { ChunkRequest, ChunkResult, FindingsRecord, FinishRequest, ModelMessage, NewContent, RecycleMessage, WorkerFailure } from './protocol.js';
 import { runEndPhase } from './end-phase.js';
 import { BufferPool, packContents } from './pack-contents.js';
+import { vmRenderer, type RenderVm } from './render-vm.js';
+import { VmFamilies } from './vm-family.js';
 
 if (!parentPort) throw new Error('vm-worker runs only as a worker thread of the parallel renderer');
 const port = parentPort;
-const perVm = translators.flatMap((t, index) => (t.perVm ? [{ index, each: t.perVm.each }] : []));
 /** Set by the first message: the worker starts before the model exists (it loads while the spec validates). */
 let model: Model | undefined;
 let vms: VmRef[] = [];
+/** The renderer of the chunk being rendered (its cache and YAML memo live as long as the chunk). */
+let chunkRender: RenderVm | undefined;
+/** Family templates (vm-family.ts), kept across chunks for the model this worker renders. */
+let families = new VmFamilies((vm) => chunkRender!(vm));
 /** The chunk buffers the main thread gave back, for the next chunks. */
 const buffers = new BufferPool();
 
@@ -50,25 +54,15 @@ const INTERN_MAX_CHARS = MAX_CONTENT_HASHED_CHARS;
 /** Renders VMs [from, to) and returns the chunk's message. */
 function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   // A cache per chunk: it lives as long as the VMs that fill it.
-  const cache = new BuildCache();
+  chunkRender = vmRenderer(model, new BuildCache(), memoizedYamlLoad());
   const out = new BundleBuilder();
   const findings: FindingsRecord[] = [];
   const usage: ChunkResult['usage'] = [];
-  const load = memoizedYamlLoad();
   for (let i = req.from; i < req.to; i++) {
-    const vm = vms[i]!;
-    for (const t of perVm) {
-      const d = t.each(model, vm, out, cache);
-      if (d.length > 0) findings.push([t.index, i, d]);
-    }
-    if (model.flavor === 'istio') {
-      const text = (path: string): string | undefined => {
-        const c = out.get(path)?.content;
-        return c === undefined ? undefined : typeof c === 'string' ? c : Buffer.from(c).toString('utf8');
-      };
-      const { workload: _w, placement: _p, ...record } = readVmUsageOf(model, vm.workload, vm.placement, text, load);
-      usage.push([i, record satisfies UsageRecord]);
-    }
+    const r = families.renderVm(vms[i]!);
+    for (const [path, f] of r.files) out.add(path, f.content, { mode: f.mode, source: f.source });
+    for (const [t, d] of r.findings) findings.push([t, i, d]);
+    if (r.usage) usage.push([i, r.usage]);
   }
 
   const local = new Map<string, { id: number; hits: number }>();
@@ -141,6 +135,7 @@ port.on('message', (req: ModelMessage | ChunkRequest | FinishRequest | RecycleMe
     if (req.type === 'model') {
       model = deserialize(req.model) as Model;
       vms = listVms(model);
+      families = new VmFamilies((vm) => chunkRender!(vm));
       return;
     }
     if (!model) throw new Error(`internal error: a ${req.type} request arrived before the model`);

@@ -1,0 +1,246 @@
+/**
+ * VM families (issue 19): a fleet's workloads often differ only in their names. Two VMs are of one
+ * family when their workloads, with the names (name, namespace, service account) and the spec
+ * pointer put aside, are the same, on the same placement. A VM worker renders a family once as a
+ * template, with placeholder names, and every further VM of it by putting its own names in the
+ * template's slots and computing again what is derived from its texts (payload hash, gzip, the
+ * user-data budget: translate/late-values.ts). The bytes are those of rendering the VM itself.
+ *
+ * Why that holds, and what checks it:
+ * - Names go in only where they are, as they are. A name is used as a slot only when it has the
+ *   shape every quoting of ours leaves alone and YAML reads as a string (NAME_SHAPE): DNS-label
+ *   characters, a letter first, at least three characters, not a YAML 1.1 word. Anything else
+ *   renders the VM on its own.
+ * - A template is checked before it is used. It is rendered with two sets of placeholders that
+ *   differ in length and in order (SENTINEL_A, SENTINEL_B): putting B's names into A's render must
+ *   give B's render exactly, late values and assumed conditions included. Then the VM that made
+ *   the family a family (its second VM) is rendered on its own as well, and must equal the template
+ *   filled with its names. A family that fails either check is never templated: each of its VMs is
+ *   rendered on its own.
+ * - Per-VM translators treat names as opaque text (translate/per-vm.ts says so): a translator that
+ *   sorted or branched on a workload's name could pass both checks and still differ for a third
+ *   name; test/parallel/vm-family.test.ts renders fleets with random names both ways.
+ *
+ * Written here rather than taken from a library: this is string templating over our own
+ * translators' output with a check against them, which no templating package does.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Placement, WorkloadModel } from '../model/model.js';
+import type { BundleFile } from '../bundle/bundle.js';
+import type { VmRef } from '../translate/vm-ref.js';
+import { LATE_CLOSE, LATE_OPEN, recordLate, type LateRecording } from '../translate/late-values.js';
+import type { RenderVm, VmRender } from './render-vm.js';
+
+/** DNS-label characters, a letter first, 3–63 characters: left alone by shq, JSON, HCL and our YAML. */
+const NAME_SHAPE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
+/** YAML 1.1 booleans and null (PyYAML reads them unquoted as such); every other NAME_SHAPE is a plain string. */
+const YAML_WORDS = new Set(['yes', 'off', 'true', 'false', 'null']);
+
+/** Placeholder names: two sets, short and early in sort order, long and late in it. */
+const SENTINEL_A = (i: number): string => `avmofam${i}x`;
+const SENTINEL_B = (i: number): string => `zvmofam${i}${'z'.repeat(40)}`;
+/** Placeholder spec pointers of the workload (its placements' pointers start with it). */
+const POINTER_A = '/vmofampointera';
+const POINTER_B = '/vmofampointerbzzzzzzzzzzzz';
+/** Text that, found in a workload, would be taken for a placeholder: such a VM renders on its own. */
+const RESERVED = /vmofam|[\uE010\uE011]/;
+
+/** Templates kept per worker, least recently used out, and families seen once remembered. */
+const TEMPLATES_MAX = 64;
+const SEEN_MAX = 2048;
+
+/** A text split at its slots: parts[0] slot[0] parts[1] … parts[n]. */
+interface Compiled {
+  parts: string[];
+  /** 0…names-1: a name; NAMES: the workload pointer; NAMES+1+k: late value k. */
+  slots: number[];
+}
+
+interface Template {
+  names: number;
+  files: Array<{ path: Compiled; content: Compiled | Uint8Array; mode: BundleFile['mode']; source: Compiled }>;
+  late: Array<{ inputs: Compiled[]; compute: (inputs: readonly string[]) => string }>;
+  conditions: Array<{ inputs: Compiled[]; holds: (inputs: readonly string[]) => boolean }>;
+  /** Findings and usage as rendered with SENTINEL_A names (small: mapped per VM). */
+  findings: VmRender['findings'];
+  usage: VmRender['usage'];
+}
+
+/** The names of a workload, longest first (a name inside another is never split), or undefined when one is not slot-safe. */
+function slotNames(w: WorkloadModel): string[] | undefined {
+  const names = [...new Set([w.name, w.namespace, w.serviceAccount])].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return names.every((n) => NAME_SHAPE.test(n) && !YAML_WORDS.has(n)) ? names : undefined;
+}
+
+/** Deep copy of plain data with every string mapped (object keys are kept as they are). */
+function mapStrings<T>(value: T, f: (s: string) => string): T {
+  if (typeof value === 'string') return f(value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f)) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, f);
+    return out as T;
+  }
+  return value;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A function replacing each of `from` by the string at the same index of `to`, in one pass. */
+function replacer(from: readonly string[], to: readonly string[]): (s: string) => string {
+  const re = new RegExp(from.map(escapeRegExp).join('|'), 'g');
+  const index = new Map(from.map((f, i) => [f, to[i]!]));
+  return (s) => s.replace(re, (m) => index.get(m)!);
+}
+
+/** The workload's pointer replaced in its own and its placements' pointers (exactly, or as a prefix). */
+function withPointer(p: string, from: string, to: string): string {
+  return p === from ? to : p.startsWith(`${from}/`) ? to + p.slice(from.length) : p;
+}
+
+/** The VM with its names and pointer replaced by placeholders, or undefined when it cannot be templated. */
+function placeholderVm(vm: VmRef, names: readonly string[], sentinel: (i: number) => string, pointer: string): VmRef {
+  const rename = replacer(names, names.map((_, i) => sentinel(i)));
+  const from = vm.workload.pointer;
+  const placements = vm.workload.placements.map((pl): Placement => ({ ...mapStrings({ ...pl, pointer: '' }, rename), pointer: withPointer(pl.pointer, from, pointer) }));
+  const workload: WorkloadModel = { ...mapStrings({ ...vm.workload, placements: [], pointer: '' }, rename), placements, pointer };
+  const index = vm.workload.placements.indexOf(vm.placement);
+  return { workload, placement: placements[index]! };
+}
+
+/** Compiles `text` (rendered with SENTINEL_A names) into parts and slots. */
+function compile(text: string, names: number): Compiled {
+  const parts: string[] = [];
+  const slots: number[] = [];
+  const re = new RegExp(`avmofam(\\d+)x|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    parts.push(text.slice(last, m.index));
+    slots.push(m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? names + 1 + Number(m[2]) : names);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return { parts, slots };
+}
+
+function fill(c: Compiled, values: readonly string[]): string {
+  let s = c.parts[0]!;
+  for (let i = 0; i < c.slots.length; i++) s += values[c.slots[i]!]! + c.parts[i + 1]!;
+  return s;
+}
+
+/** Whether B's render is A's with B's placeholders put in (late values and conditions included). */
+function sameShape(a: VmRender, la: LateRecording, b: VmRender, lb: LateRecording, names: number): boolean {
+  const ab = replacer(
+    [...Array.from({ length: names }, (_, i) => SENTINEL_A(i)), POINTER_A],
+    [...Array.from({ length: names }, (_, i) => SENTINEL_B(i)), POINTER_B],
+  );
+  if (a.files.size !== b.files.size || la.values.length !== lb.values.length || la.conditions.length !== lb.conditions.length) return false;
+  for (const [path, f] of a.files) {
+    const g = b.files.get(ab(path));
+    if (!g || g.mode !== f.mode || g.source !== ab(f.source)) return false;
+    if (typeof f.content === 'string' ? g.content !== ab(f.content) : !(g.content instanceof Uint8Array) || !Buffer.from(f.content).equals(g.content)) return false;
+  }
+  const sameInputs = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((s, i) => ab(s) === y[i]);
+  if (!la.values.every((v, k) => v.compute === lb.values[k]!.compute && sameInputs(v.inputs, lb.values[k]!.inputs))) return false;
+  if (!la.conditions.every((c, k) => sameInputs(c.inputs, lb.conditions[k]!.inputs))) return false;
+  return isDeepStrictEqual(mapStrings(a.findings, ab), b.findings) && isDeepStrictEqual(mapStrings(a.usage, ab), b.usage);
+}
+
+function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
+  return {
+    names,
+    files: [...a.files].map(([path, f]) => ({ path: compile(path, names), content: typeof f.content === 'string' ? compile(f.content, names) : f.content, mode: f.mode, source: compile(f.source, names) })),
+    late: la.values.map((v) => ({ inputs: v.inputs.map((s) => compile(s, names)), compute: v.compute })),
+    conditions: la.conditions.map((c) => ({ inputs: c.inputs.map((s) => compile(s, names)), holds: c.holds })),
+    findings: a.findings,
+    usage: a.usage,
+  };
+}
+
+/** The template filled for `vm` (whose names are `names`), or undefined when a condition it assumed fails for it. */
+function instantiate(t: Template, vm: VmRef, names: readonly string[]): VmRender | undefined {
+  const values = [...names, vm.workload.pointer];
+  for (const v of t.late) values.push(v.compute(v.inputs.map((c) => fill(c, values))));
+  for (const c of t.conditions) if (!c.holds(c.inputs.map((i) => fill(i, values)))) return undefined;
+  const files = new Map<string, BundleFile>();
+  for (const f of t.files) files.set(fill(f.path, values), { content: f.content instanceof Uint8Array ? f.content : fill(f.content, values), mode: f.mode, source: fill(f.source, values) });
+  const real = replacer([...names.map((_, i) => SENTINEL_A(i)), POINTER_A], [...names, vm.workload.pointer]);
+  return { files, findings: mapStrings(t.findings, real), usage: mapStrings(t.usage, real) };
+}
+
+/** Whether two renders of one VM are the same, byte for byte. */
+function sameRender(x: VmRender, y: VmRender): boolean {
+  if (x.files.size !== y.files.size) return false;
+  for (const [path, f] of x.files) {
+    const g = y.files.get(path);
+    if (!g || g.mode !== f.mode || g.source !== f.source) return false;
+    if (typeof f.content === 'string' ? g.content !== f.content : !(g.content instanceof Uint8Array) || !Buffer.from(f.content).equals(g.content)) return false;
+  }
+  return isDeepStrictEqual(x.findings, y.findings) && isDeepStrictEqual(x.usage, y.usage);
+}
+
+/** How a worker's VMs were rendered (for tests and the bench). */
+export interface FamilyStats {
+  /** VMs rendered on their own (first of a family, not slot-safe, or of a family that failed its checks). */
+  own: number;
+  /** VMs filled in from a template. */
+  filled: number;
+  /** Families whose template failed a check. */
+  refused: number;
+}
+
+/** Renders VMs through family templates where it can, on its own otherwise; the result is always the VM's own render. */
+export class VmFamilies {
+  private readonly templates = new Map<string, Template | null>();
+  private readonly seen = new Set<string>();
+  readonly stats: FamilyStats = { own: 0, filled: 0, refused: 0 };
+
+  constructor(private readonly render: RenderVm) {}
+
+  renderVm(vm: VmRef): VmRender {
+    const names = slotNames(vm.workload);
+    if (!names || RESERVED.test(JSON.stringify(vm.workload))) return this.own(vm);
+    const shape = placeholderVm(vm, names, SENTINEL_A, POINTER_A);
+    const key = `${vm.workload.placements.indexOf(vm.placement)}\0${JSON.stringify(shape.workload)}`;
+    const t = this.templates.get(key);
+    if (t === null) return this.own(vm);
+    if (t) {
+      this.templates.delete(key);
+      this.templates.set(key, t);
+      const filled = instantiate(t, vm, names);
+      if (!filled) return this.own(vm);
+      this.stats.filled++;
+      return filled;
+    }
+    if (!this.seen.has(key)) {
+      this.seen.add(key);
+      if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value as string);
+      return this.own(vm);
+    }
+    // The family's second VM: make its template, and check it against this VM rendered on its own.
+    this.seen.delete(key);
+    const own = this.own(vm);
+    const made = this.makeChecked(shape, vm, names, own);
+    if (!made) this.stats.refused++;
+    this.templates.set(key, made ?? null);
+    if (this.templates.size > TEMPLATES_MAX) this.templates.delete(this.templates.keys().next().value as string);
+    return own;
+  }
+
+  private own(vm: VmRef): VmRender {
+    this.stats.own++;
+    return this.render(vm);
+  }
+
+  private makeChecked(shapeA: VmRef, vm: VmRef, names: readonly string[], own: VmRender): Template | undefined {
+    const a = recordLate(() => this.render(shapeA));
+    const b = recordLate(() => this.render(placeholderVm(vm, names, SENTINEL_B, POINTER_B)));
+    if (!sameShape(a.result, a.recorded, b.result, b.recorded, names.length)) return undefined;
+    const t = makeTemplate(a.result, a.recorded, names.length);
+    const filled = instantiate(t, vm, names);
+    return filled && sameRender(filled, own) ? t : undefined;
+  }
+}

@@ -31,6 +31,64 @@ export function packContents(items: readonly PackItem[], pool?: BufferPool): { b
 }
 
 /**
+ * Packs contents one at a time, as a VM worker renders them, so that a VM's texts can be
+ * collected young instead of waiting for the whole chunk (a chunk's texts outlived two
+ * scavenges and were promoted: an old-generation collection per chunk). The buffer comes from
+ * `pool` and is replaced by a larger one, bytes copied, when a content does not fit; a view
+ * returned by `add` is valid until the next `add` (its offset stays valid for good).
+ */
+export class ContentPacker {
+  private arrayBuffer: ArrayBuffer;
+  private buffer: Buffer;
+  private used = 0;
+
+  constructor(
+    private readonly pool: BufferPool,
+    expected: number,
+  ) {
+    this.arrayBuffer = pool.take(expected);
+    this.buffer = Buffer.from(this.arrayBuffer);
+  }
+
+  /** Appends one content and returns its view. */
+  add(item: PackItem): Buffer {
+    const start = this.used;
+    if (item.bytes) {
+      this.reserve(item.bytes.length);
+      this.buffer.set(item.bytes, start);
+      this.used += item.bytes.length;
+    } else {
+      const text = item.text ?? '';
+      // A UTF-16 code unit is at most 3 bytes of UTF-8: with that much room the text is written
+      // whole without measuring it first (measuring is a pass over the text of its own).
+      if (this.buffer.length - start < text.length * 3) this.reserve(Buffer.byteLength(text, 'utf8'));
+      this.used += this.buffer.write(text, start, 'utf8');
+    }
+    return this.buffer.subarray(start, this.used);
+  }
+
+  /** The bytes packed so far. */
+  get size(): number {
+    return this.used;
+  }
+
+  /** The buffer holding every content at the offsets of its views (it may be longer than `size`). */
+  finish(): ArrayBuffer {
+    return this.arrayBuffer;
+  }
+
+  private reserve(n: number): void {
+    if (this.buffer.length - this.used >= n) return;
+    const bigger = this.pool.take(Math.max(this.used + n, 2 * this.buffer.length));
+    const next = Buffer.from(bigger);
+    this.buffer.copy(next, 0, 0, this.used);
+    this.pool.give(this.arrayBuffer);
+    this.arrayBuffer = bigger;
+    this.buffer = next;
+  }
+}
+
+/**
  * The buffers a VM worker packs its chunks into, given back by the main thread once it has
  * written a chunk's files (RecycleMessage, protocol.ts). Each chunk used to get a new buffer,
  * allocated by the worker's thread and freed by the main thread's collector whenever it next ran:

@@ -211,7 +211,12 @@ export class VmFamilies {
       this.templates.delete(key);
       this.templates.set(key, t);
       const filled = instantiate(t, vm, names);
-      if (!filled) return this.own(vm);
+      if (!filled) {
+        // A payload over its budget (the only condition today) is over it for the family's other
+        // VMs too, but for a few bytes of name: they render on their own without a wasted fill.
+        this.templates.set(key, null);
+        return this.own(vm);
+      }
       this.stats.filled++;
       return filled;
     }
@@ -236,8 +241,16 @@ export class VmFamilies {
   }
 
   private makeChecked(shapeA: VmRef, vm: VmRef, names: readonly string[], own: VmRender): Template | undefined {
-    const a = recordLate(() => this.render(shapeA));
-    const b = recordLate(() => this.render(placeholderVm(vm, names, SENTINEL_B, POINTER_B)));
+    let a: ReturnType<typeof recordLate<VmRender>>;
+    let b: typeof a;
+    try {
+      a = recordLate(() => this.render(shapeA));
+      b = recordLate(() => this.render(placeholderVm(vm, names, SENTINEL_B, POINTER_B)));
+    } catch {
+      // A translator that refuses a placeholder name looks at names: no template. The VM itself
+      // rendered on its own (own), so a real error has already surfaced there.
+      return undefined;
+    }
     if (!sameShape(a.result, a.recorded, b.result, b.recorded, names.length)) return undefined;
     const t = makeTemplate(a.result, a.recorded, names.length);
     const filled = instantiate(t, vm, names);

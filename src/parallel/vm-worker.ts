@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { deserialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { Model } from '../model/model.js';
-import { BundleBuilder } from '../bundle/bundle.js';
 import { BuildCache } from '../translate/build-cache.js';
 import { listVms, type VmRef } from '../translate/vm-ref.js';
 import { scannableText, TextScanner } from '../security/scan-bundle.js';
@@ -17,7 +16,7 @@ import { MAX_CONTENT_HASHED_CHARS } from '../text-memo.js';
 import { memoizedYamlLoad } from '../cluster/vm-usage.js';
 import type { ChunkRequest, ChunkResult, FindingsRecord, FinishRequest, ModelMessage, NewContent, RecycleMessage, WorkerFailure } from './protocol.js';
 import { runEndPhase } from './end-phase.js';
-import { BufferPool, packContents } from './pack-contents.js';
+import { BufferPool, ContentPacker } from './pack-contents.js';
 import { vmRenderer, type RenderVm } from './render-vm.js';
 import { VmFamilies } from './vm-family.js';
 
@@ -51,79 +50,100 @@ const SHARED_MAX = 512;
 let nextId = 0;
 const INTERN_MAX_CHARS = MAX_CONTENT_HASHED_CHARS;
 
-/** Renders VMs [from, to) and returns the chunk's message. */
+/**
+ * Texts of this chunk seen once, kept for a repeat (the LOCAL_MAX most recent): a text every VM
+ * has comes back within a VM's files, a workload's own (mesh.yaml) within its platforms' (about
+ * 70 files), and a longer memory only kept the VMs' unique texts alive past their collection.
+ */
+const LOCAL_MAX = 128;
+/** What the last chunk packed, in bytes: the next chunk's buffer is taken for about as much. */
+let lastChunkBytes = 8 * 2 ** 20;
+
+/**
+ * Renders VMs [from, to) and returns the chunk's message. Each VM's new texts are packed, hashed
+ * and scanned as soon as it is rendered, so they die young (pack-contents.ts ContentPacker).
+ */
 function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   // A cache per chunk: it lives as long as the VMs that fill it.
   chunkRender = vmRenderer(model, new BuildCache(), memoizedYamlLoad());
-  const out = new BundleBuilder();
   const findings: FindingsRecord[] = [];
   const usage: ChunkResult['usage'] = [];
+  const files: ChunkResult['files'] = [];
+  const contents: NewContent[] = [];
+  const packer = new ContentPacker(buffers, lastChunkBytes);
+  // A scanner per VM: its memo (a cloud-config's gzipped bootstrap is the VM's bootstrap.sh)
+  // pays only within a VM, since texts shared between VMs are scanned once anyway (interned
+  // below), and a chunk's worth of memo kept every text alive to the chunk's end.
+  let scanner = new TextScanner();
+  const keep: number[] = [];
+  const local = new Map<string, { id: number; hits: number }>();
+  /** A text leaving `local`: kept for later chunks when it was seen twice, the main thread told (keep). */
+  const retire = (text: string, e: { id: number; hits: number }): void => {
+    if (e.hits === 0) return;
+    shared.set(text, e.id);
+    keep.push(e.id);
+  };
+  const pack = (item: { text: string; bytes?: Uint8Array }): number => {
+    const id = nextId++;
+    const view = packer.add(item);
+    contents.push({ id, offset: view.byteOffset, length: view.length, sha256: createHash('sha256').update(view).digest('hex'), findings: scanner.scan(item.text) });
+    return id;
+  };
+
   for (let i = req.from; i < req.to; i++) {
     const r = families.renderVm(vms[i]!);
-    for (const [path, f] of r.files) out.add(path, f.content, { mode: f.mode, source: f.source });
+    scanner = new TextScanner();
     for (const [t, d] of r.findings) findings.push([t, i, d]);
     if (r.usage) usage.push([i, r.usage]);
-  }
-
-  const local = new Map<string, { id: number; hits: number }>();
-  const fresh: Array<{ id: number; text: string; bytes?: Uint8Array }> = [];
-  const files: ChunkResult['files'] = [];
-  for (const [path, f] of out.build()) {
-    if (typeof f.content !== 'string') {
-      // Bytes (a payload stored gzipped, fit-payload.ts) cross as they are: a UTF-8 round trip
-      // would corrupt them. They are never interned; the scanner judges their decompressed text.
-      const id = nextId++;
-      fresh.push({ id, text: scannableText(f.content), bytes: f.content });
-      files.push([path, f.mode, f.source, id]);
-      continue;
-    }
-    const text = f.content;
-    let id = text.length <= INTERN_MAX_CHARS ? shared.get(text) : undefined;
-    if (id !== undefined) {
-      // Most recently used last: Map keeps insertion order.
-      shared.delete(text);
-      shared.set(text, id);
-    }
-    if (id === undefined) {
-      const seen = text.length <= INTERN_MAX_CHARS ? local.get(text) : undefined;
-      if (seen) {
-        seen.hits++;
-        id = seen.id;
-      } else {
-        id = nextId++;
-        fresh.push({ id, text });
-        if (text.length <= INTERN_MAX_CHARS) local.set(text, { id, hits: 0 });
+    for (const [path, f] of r.files) {
+      if (typeof f.content !== 'string') {
+        // Bytes (a payload stored gzipped, fit-payload.ts) cross as they are: a UTF-8 round trip
+        // would corrupt them. They are never interned; the scanner judges their decompressed text.
+        files.push([path, f.mode, f.source, pack({ text: scannableText(f.content), bytes: f.content })]);
+        continue;
       }
+      const text = f.content;
+      const internable = text.length <= INTERN_MAX_CHARS;
+      let id = internable ? shared.get(text) : undefined;
+      if (id !== undefined) {
+        // Most recently used last: Map keeps insertion order.
+        shared.delete(text);
+        shared.set(text, id);
+      } else if (internable) {
+        const seen = local.get(text);
+        if (seen) {
+          seen.hits++;
+          id = seen.id;
+        } else {
+          id = pack({ text });
+          local.set(text, { id, hits: 0 });
+          if (local.size > LOCAL_MAX) {
+            const [oldest, e] = local.entries().next().value as [string, { id: number; hits: number }];
+            local.delete(oldest);
+            retire(oldest, e);
+          }
+        }
+      } else {
+        id = pack({ text });
+      }
+      files.push([path, f.mode, f.source, id]);
     }
-    files.push([path, f.mode, f.source, id]);
   }
-  // Texts seen twice in this chunk are kept for later chunks; the main thread keeps their bytes (keep).
-  const keep: number[] = [];
-  for (const [text, e] of local) {
-    if (e.hits > 0) {
-      shared.set(text, e.id);
-      keep.push(e.id);
-    }
-  }
+  for (const [text, e] of local) retire(text, e);
   // Evicted texts are never named again (a later use gets a new id): the main thread forgets them.
+  // Never one this message asks it to keep: it would drop it before keeping it.
   const drop: number[] = [];
+  const kept = new Set(keep);
   for (const [text, id] of shared) {
     if (shared.size <= SHARED_MAX) break;
+    if (kept.has(id)) continue;
     shared.delete(text);
     drop.push(id);
   }
-
-  // One buffer for the chunk's new contents, transferred to the main thread without a copy.
-  const scanner = new TextScanner();
-  const { buffer, views } = packContents(fresh, buffers);
-  const contents: NewContent[] = fresh.map((c, k) => ({
-    id: c.id,
-    offset: views[k]!.byteOffset,
-    length: views[k]!.length,
-    sha256: createHash('sha256').update(views[k]!).digest('hex'),
-    findings: scanner.scan(c.text),
-  }));
-  return { type: 'result', chunk: req.chunk, files, contents, keep, drop, buffer, findings, usage };
+  // In path order, as the chunk's files always came (the VMs' own order is workload by workload).
+  files.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  lastChunkBytes = packer.size;
+  return { type: 'result', chunk: req.chunk, files, contents, keep, drop, buffer: packer.finish(), findings, usage };
 }
 
 port.on('message', (req: ModelMessage | ChunkRequest | FinishRequest | RecycleMessage) => {

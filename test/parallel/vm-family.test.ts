@@ -112,6 +112,19 @@ describe('VM families', () => {
     expect(sorted.filled).toBe(0);
   });
 
+  it('refuse a family whose renderer throws on a placeholder name, and render each VM on its own', async () => {
+    const model = await plainFleet();
+    const stats = compareAll(
+      model,
+      synthetic((vm) => {
+        if (vm.workload.name.includes('vmofam')) throw new Error('not a name this renderer knows');
+        return vm.workload.name;
+      }),
+    );
+    expect(stats.refused).toBe(1);
+    expect(stats.filled).toBe(0);
+  });
+
   it('fill a passing-through renderer, computing late values from each VM’s own text and rendering on its own a VM whose assumed condition fails', async () => {
     const model = await plainFleet();
     const sha = ([t]: readonly string[]): string => createHash('sha256').update(t!).digest('hex');

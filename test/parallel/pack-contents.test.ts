@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BufferPool, packContents, type PackItem } from '../../src/parallel/pack-contents.js';
+import { BufferPool, ContentPacker, packContents, type PackItem } from '../../src/parallel/pack-contents.js';
 
 const item: fc.Arbitrary<PackItem> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }).map((text) => ({ text })),
@@ -27,6 +27,31 @@ describe('packContents', () => {
         // Given back, as the main thread does once it has written a chunk.
         pool.give(packContents(items, pool).buffer);
       }),
+    );
+  });
+});
+
+describe('ContentPacker', () => {
+  it('packs items one at a time, growing its buffer as needed, each at an offset that holds its bytes in the final buffer', () => {
+    // Texts of every kind (lone surrogates included: 3 bytes each, the most a code unit takes)
+    // and sizes past the first buffer, so that it grows and copies what it had.
+    const big = fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), fc.integer({ min: 5_000, max: 40_000 })).map(([s, n]) => ({ text: s.repeat(n) }));
+    const loneSurrogates = fc.constant({ text: '\uD800a\uDFFF\uDC00' });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(item, big, loneSurrogates), { maxLength: 12 }), fc.integer({ min: 0, max: 4096 }), (items, expected) => {
+        const packer = new ContentPacker(new BufferPool(), expected);
+        const placed = items.map((c) => {
+          const view = packer.add(c);
+          expect(Buffer.compare(view, bytesOf(c))).toBe(0);
+          return { offset: view.byteOffset, length: view.length };
+        });
+        const buffer = packer.finish();
+        items.forEach((c, k) => {
+          expect(Buffer.compare(Buffer.from(buffer, placed[k]!.offset, placed[k]!.length), bytesOf(c))).toBe(0);
+        });
+        expect(packer.size).toBe(items.reduce((n, c) => n + bytesOf(c).length, 0));
+      }),
+      { numRuns: 40 },
     );
   });
 });

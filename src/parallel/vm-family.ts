@@ -182,7 +182,7 @@ function sameRender(x: VmRender, y: VmRender): boolean {
   return isDeepStrictEqual(x.findings, y.findings) && isDeepStrictEqual(x.usage, y.usage);
 }
 
-/** How a worker's VMs were rendered (for tests and the bench). */
+/** How a worker's VMs were rendered (tests read it). */
 export interface FamilyStats {
   /** VMs rendered on their own (first of a family, not slot-safe, or of a family that failed its checks). */
   own: number;

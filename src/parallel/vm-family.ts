@@ -45,9 +45,22 @@ const POINTER_B = '/vmofampointerbzzzzzzzzzzzz';
 /** Text that, found in a workload, would be taken for a placeholder: such a VM renders on its own. */
 const RESERVED = /vmofam|[\uE010\uE011]/;
 
-/** Templates kept per worker, least recently used out, and families seen once remembered. */
+/**
+ * Templates kept per worker, least recently used out: at most this many, and this many
+ * characters of text in all (a template keeps its first render's texts, ~110 K characters for the
+ * bench fleet's VMs, twice that in bytes for texts with the header's em dash), since a worker's heap is capped.
+ */
 const TEMPLATES_MAX = 64;
+const TEMPLATE_CHARS_MAX = 4 * 2 ** 20;
+/** Families seen once, remembered for their second VM. */
 const SEEN_MAX = 2048;
+/**
+ * Making a template costs two more renders. A fleet whose families come back only after their
+ * template was evicted would pay that again and again, so once BUILD_TRIAL templates have been
+ * made, no more are made unless each made one has filled FILLS_PER_BUILD VMs on average.
+ */
+const BUILD_TRIAL = 16;
+const FILLS_PER_BUILD = 2;
 
 /** A text split at its slots: parts[0] slot[0] parts[1] … parts[n]. */
 interface Compiled {
@@ -58,6 +71,8 @@ interface Compiled {
 
 interface Template {
   names: number;
+  /** Characters of text it keeps (TEMPLATE_CHARS_MAX). */
+  chars: number;
   files: Array<{ path: Compiled; content: Compiled | Uint8Array; mode: BundleFile['mode']; source: Compiled }>;
   late: Array<{ inputs: Compiled[]; compute: (inputs: readonly string[]) => string }>;
   conditions: Array<{ inputs: Compiled[]; holds: (inputs: readonly string[]) => boolean }>;
@@ -100,7 +115,7 @@ function withPointer(p: string, from: string, to: string): string {
   return p === from ? to : p.startsWith(`${from}/`) ? to + p.slice(from.length) : p;
 }
 
-/** The VM with its names and pointer replaced by placeholders, or undefined when it cannot be templated. */
+/** The VM with its names and its workload's pointer replaced by placeholders (its placement is the copy's). */
 function placeholderVm(vm: VmRef, names: readonly string[], sentinel: (i: number) => string, pointer: string): VmRef {
   const rename = replacer(names, names.map((_, i) => sentinel(i)));
   const from = vm.workload.pointer;
@@ -150,8 +165,12 @@ function sameShape(a: VmRender, la: LateRecording, b: VmRender, lb: LateRecordin
 }
 
 function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
+  let chars = 0;
+  for (const [path, f] of a.files) chars += path.length + (typeof f.content === 'string' ? f.content.length : f.content.length / 2);
+  for (const v of la.values) for (const i of v.inputs) chars += i.length;
   return {
     names,
+    chars,
     files: [...a.files].map(([path, f]) => ({ path: compile(path, names), content: typeof f.content === 'string' ? compile(f.content, names) : f.content, mode: f.mode, source: compile(f.source, names) })),
     late: la.values.map((v) => ({ inputs: v.inputs.map((s) => compile(s, names)), compute: v.compute })),
     conditions: la.conditions.map((c) => ({ inputs: c.inputs.map((s) => compile(s, names)), holds: c.holds })),
@@ -188,6 +207,8 @@ export interface FamilyStats {
   own: number;
   /** VMs filled in from a template. */
   filled: number;
+  /** Templates made (checked), refused ones included. */
+  built: number;
   /** Families whose template failed a check. */
   refused: number;
 }
@@ -196,7 +217,8 @@ export interface FamilyStats {
 export class VmFamilies {
   private readonly templates = new Map<string, Template | null>();
   private readonly seen = new Set<string>();
-  readonly stats: FamilyStats = { own: 0, filled: 0, refused: 0 };
+  private templateChars = 0;
+  readonly stats: FamilyStats = { own: 0, filled: 0, built: 0, refused: 0 };
 
   constructor(private readonly render: RenderVm) {}
 
@@ -215,11 +237,13 @@ export class VmFamilies {
         // A payload over its budget (the only condition today) is over it for the family's other
         // VMs too, but for a few bytes of name: they render on their own without a wasted fill.
         this.templates.set(key, null);
+        this.templateChars -= t.chars;
         return this.own(vm);
       }
       this.stats.filled++;
       return filled;
     }
+    if (this.stats.built >= BUILD_TRIAL && this.stats.filled < FILLS_PER_BUILD * this.stats.built) return this.own(vm);
     if (!this.seen.has(key)) {
       this.seen.add(key);
       if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value as string);
@@ -229,10 +253,18 @@ export class VmFamilies {
     this.seen.delete(key);
     const own = this.own(vm);
     const made = this.makeChecked(shape, vm, names, own);
+    this.stats.built++;
     if (!made) this.stats.refused++;
     this.templates.set(key, made ?? null);
-    if (this.templates.size > TEMPLATES_MAX) this.templates.delete(this.templates.keys().next().value as string);
+    this.templateChars += made?.chars ?? 0;
+    while (this.templates.size > TEMPLATES_MAX || this.templateChars > TEMPLATE_CHARS_MAX) this.evictOldest();
     return own;
+  }
+
+  private evictOldest(): void {
+    const [key, t] = this.templates.entries().next().value as [string, Template | null];
+    this.templates.delete(key);
+    this.templateChars -= t?.chars ?? 0;
   }
 
   private own(vm: VmRef): VmRender {

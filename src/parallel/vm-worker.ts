@@ -1,6 +1,8 @@
 /**
  * A worker of the parallel renderer (render-parallel.ts): it gets the model once, then either
- * renders the chunks of VMs it is sent with exactly the per-VM translators buildBundle runs, and
+ * renders the chunks of VMs it is sent with exactly the per-VM translators buildBundle runs
+ * (render-vm.ts; a family of VMs that differ only in their names from one checked template,
+ * vm-family.ts), and
  * posts each chunk's files as UTF-8 bytes with their sha256 and secret findings (protocol.ts), or,
  * as the end worker, runs the other translators once (end-phase.ts) and posts their files the same way.
  * Pure apart from the messages: it reads no file and no environment.
@@ -71,10 +73,6 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
   const files: ChunkResult['files'] = [];
   const contents: NewContent[] = [];
   const packer = new ContentPacker(buffers, lastChunkBytes);
-  // A scanner per VM: its memo (a cloud-config's gzipped bootstrap is the VM's bootstrap.sh)
-  // pays only within a VM, since texts shared between VMs are scanned once anyway (interned
-  // below), and a chunk's worth of memo kept every text alive to the chunk's end.
-  let scanner = new TextScanner();
   const keep: number[] = [];
   const local = new Map<string, { id: number; hits: number }>();
   /** A text leaving `local`: kept for later chunks when it was seen twice, the main thread told (keep). */
@@ -83,7 +81,7 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
     shared.set(text, e.id);
     keep.push(e.id);
   };
-  const pack = (item: { text: string; bytes?: Uint8Array }): number => {
+  const pack = (item: { text: string; bytes?: Uint8Array }, scanner: TextScanner): number => {
     const id = nextId++;
     const view = packer.add(item);
     contents.push({ id, offset: view.byteOffset, length: view.length, sha256: createHash('sha256').update(view).digest('hex'), findings: scanner.scan(item.text) });
@@ -92,14 +90,17 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
 
   for (let i = req.from; i < req.to; i++) {
     const r = families.renderVm(vms[i]!);
-    scanner = new TextScanner();
+    // A scanner per VM: its memo (a cloud-config's gzipped bootstrap is the VM's bootstrap.sh)
+    // pays only within a VM, since texts shared between VMs are scanned once anyway (interned
+    // below), and a chunk's worth of memo kept every text alive to the chunk's end.
+    const scanner = new TextScanner();
     for (const [t, d] of r.findings) findings.push([t, i, d]);
     if (r.usage) usage.push([i, r.usage]);
     for (const [path, f] of r.files) {
       if (typeof f.content !== 'string') {
         // Bytes (a payload stored gzipped, fit-payload.ts) cross as they are: a UTF-8 round trip
         // would corrupt them. They are never interned; the scanner judges their decompressed text.
-        files.push([path, f.mode, f.source, pack({ text: scannableText(f.content), bytes: f.content })]);
+        files.push([path, f.mode, f.source, pack({ text: scannableText(f.content), bytes: f.content }, scanner)]);
         continue;
       }
       const text = f.content;
@@ -115,7 +116,7 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
           seen.hits++;
           id = seen.id;
         } else {
-          id = pack({ text });
+          id = pack({ text }, scanner);
           local.set(text, { id, hits: 0 });
           if (local.size > LOCAL_MAX) {
             const [oldest, e] = local.entries().next().value as [string, { id: number; hits: number }];
@@ -124,7 +125,7 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
           }
         }
       } else {
-        id = pack({ text });
+        id = pack({ text }, scanner);
       }
       files.push([path, f.mode, f.source, id]);
     }

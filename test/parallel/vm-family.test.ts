@@ -125,6 +125,23 @@ describe('VM families', () => {
     expect(stats.filled).toBe(0);
   });
 
+  it('stop making templates when families come back only after theirs were evicted, and still render right', async () => {
+    // 300 workloads in 100 shapes (their port), each shape back every 100 workloads: a template
+    // made for a shape's second VM fills at most its third.
+    const base = await goldenModel('aws-cloudinit');
+    const model = fleetOf(base, Array.from({ length: 300 }, (_, i) => ({ name: `svc-${i}`, namespace: `ns-${i}`, sa: `svc-${i}` })));
+    model.workloads.forEach((w, i) => (w.ports = [{ name: 'http', number: 8000 + (i % 100), protocol: 'HTTP' }]));
+    const stats = compareAll(
+      model,
+      synthetic((vm) => `${vm.workload.name} ${vm.workload.ports[0]!.number}`),
+    );
+    // Sixteen templates made (two extra renders each), filling a VM each: under two fills per
+    // template, so no more are made and the other 84 shapes' VMs render on their own.
+    expect(stats.built).toBe(16);
+    expect(stats.filled).toBe(16);
+    expect(stats.own).toBe(300 - 16);
+  });
+
   it('fill a passing-through renderer, computing late values from each VM’s own text and rendering on its own a VM whose assumed condition fails', async () => {
     const model = await plainFleet();
     const sha = ([t]: readonly string[]): string => createHash('sha256').update(t!).digest('hex');

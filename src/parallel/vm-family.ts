@@ -81,9 +81,9 @@ interface Template {
   usage: VmRender['usage'];
 }
 
-/** The names of a workload, longest first (a name inside another is never split), or undefined when one is not slot-safe. */
+/** The distinct names of a workload (name, namespace, service account, in that order), or undefined when one is not slot-safe. */
 function slotNames(w: WorkloadModel): string[] | undefined {
-  const names = [...new Set([w.name, w.namespace, w.serviceAccount])].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const names = [...new Set([w.name, w.namespace, w.serviceAccount])];
   return names.every((n) => NAME_SHAPE.test(n) && !YAML_WORDS.has(n)) ? names : undefined;
 }
 
@@ -103,9 +103,9 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** A function replacing each of `from` by the string at the same index of `to`, in one pass. */
+/** A function replacing each of `from` by the string at the same index of `to`, in one pass (the longest first where one holds another). */
 function replacer(from: readonly string[], to: readonly string[]): (s: string) => string {
-  const re = new RegExp(from.map(escapeRegExp).join('|'), 'g');
+  const re = new RegExp([...from].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
   const index = new Map(from.map((f, i) => [f, to[i]!]));
   return (s) => s.replace(re, (m) => index.get(m)!);
 }

@@ -38,12 +38,21 @@ const YAML_WORDS = new Set(['yes', 'off', 'true', 'false', 'null']);
 
 /** Placeholder names: two sets, short and early in sort order, long and late in it. */
 const SENTINEL_A = (i: number): string => `avmofam${i}x`;
+const SENTINEL_A_PATTERN = 'avmofam(\\d+)x';
 const SENTINEL_B = (i: number): string => `zvmofam${i}${'z'.repeat(40)}`;
 /** Placeholder spec pointers of the workload (its placements' pointers start with it). */
 const POINTER_A = '/vmofampointera';
 const POINTER_B = '/vmofampointerbzzzzzzzzzzzz';
 /** Text that, found in a workload, would be taken for a placeholder: such a VM renders on its own. */
 const RESERVED = /vmofam|[\uE010\uE011]/;
+/**
+ * Slots are filled after serialization, so what goes into them must be text that no quoting of
+ * ours changes (shq, YAML double quotes, JSON, HCL strings): names of NAME_SHAPE, a spec pointer
+ * of POINTER_SHAPE, and late values of LATE_VALUE_SHAPE (hex digests, base64). A VM whose
+ * pointer or late value has another shape renders on its own, through the serializers.
+ */
+const POINTER_SHAPE = /^(\/[a-z0-9]+)+$/;
+const LATE_VALUE_SHAPE = /^[A-Za-z0-9+/=]*$/;
 
 /**
  * Templates kept per worker, least recently used out: at most this many, and this many
@@ -129,7 +138,7 @@ function placeholderVm(vm: VmRef, names: readonly string[], sentinel: (i: number
 function compile(text: string, names: number): Compiled {
   const parts: string[] = [];
   const slots: number[] = [];
-  const re = new RegExp(`avmofam(\\d+)x|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
+  const re = new RegExp(`${SENTINEL_A_PATTERN}|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     parts.push(text.slice(last, m.index));
@@ -146,22 +155,28 @@ function fill(c: Compiled, values: readonly string[]): string {
   return s;
 }
 
+/** Whether `b` is `a` with `map` applied to every text: files (path, content, source, mode), findings and usage. */
+function rendersAs(a: VmRender, b: VmRender, map: (s: string) => string): boolean {
+  if (a.files.size !== b.files.size) return false;
+  for (const [path, f] of a.files) {
+    const g = b.files.get(map(path));
+    if (!g || g.mode !== f.mode || g.source !== map(f.source)) return false;
+    if (typeof f.content === 'string' ? g.content !== map(f.content) : !(g.content instanceof Uint8Array) || !Buffer.from(f.content).equals(g.content)) return false;
+  }
+  return isDeepStrictEqual(mapStrings(a.findings, map), b.findings) && isDeepStrictEqual(mapStrings(a.usage, map), b.usage);
+}
+
 /** Whether B's render is A's with B's placeholders put in (late values and conditions included). */
 function sameShape(a: VmRender, la: LateRecording, b: VmRender, lb: LateRecording, names: number): boolean {
   const ab = replacer(
     [...Array.from({ length: names }, (_, i) => SENTINEL_A(i)), POINTER_A],
     [...Array.from({ length: names }, (_, i) => SENTINEL_B(i)), POINTER_B],
   );
-  if (a.files.size !== b.files.size || la.values.length !== lb.values.length || la.conditions.length !== lb.conditions.length) return false;
-  for (const [path, f] of a.files) {
-    const g = b.files.get(ab(path));
-    if (!g || g.mode !== f.mode || g.source !== ab(f.source)) return false;
-    if (typeof f.content === 'string' ? g.content !== ab(f.content) : !(g.content instanceof Uint8Array) || !Buffer.from(f.content).equals(g.content)) return false;
-  }
+  if (la.values.length !== lb.values.length || la.conditions.length !== lb.conditions.length) return false;
   const sameInputs = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((s, i) => ab(s) === y[i]);
   if (!la.values.every((v, k) => v.compute === lb.values[k]!.compute && sameInputs(v.inputs, lb.values[k]!.inputs))) return false;
   if (!la.conditions.every((c, k) => sameInputs(c.inputs, lb.conditions[k]!.inputs))) return false;
-  return isDeepStrictEqual(mapStrings(a.findings, ab), b.findings) && isDeepStrictEqual(mapStrings(a.usage, ab), b.usage);
+  return rendersAs(a, b, ab);
 }
 
 function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
@@ -179,26 +194,22 @@ function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
   };
 }
 
-/** The template filled for `vm` (whose names are `names`), or undefined when a condition it assumed fails for it. */
+/**
+ * The template filled for `vm` (whose names are `names`), or undefined when a condition it
+ * assumed fails for it or a late value is not of LATE_VALUE_SHAPE.
+ */
 function instantiate(t: Template, vm: VmRef, names: readonly string[]): VmRender | undefined {
   const values = [...names, vm.workload.pointer];
-  for (const v of t.late) values.push(v.compute(v.inputs.map((c) => fill(c, values))));
+  for (const v of t.late) {
+    const value = v.compute(v.inputs.map((c) => fill(c, values)));
+    if (!LATE_VALUE_SHAPE.test(value)) return undefined;
+    values.push(value);
+  }
   for (const c of t.conditions) if (!c.holds(c.inputs.map((i) => fill(i, values)))) return undefined;
   const files = new Map<string, BundleFile>();
   for (const f of t.files) files.set(fill(f.path, values), { content: f.content instanceof Uint8Array ? f.content : fill(f.content, values), mode: f.mode, source: fill(f.source, values) });
   const real = replacer([...names.map((_, i) => SENTINEL_A(i)), POINTER_A], [...names, vm.workload.pointer]);
   return { files, findings: mapStrings(t.findings, real), usage: mapStrings(t.usage, real) };
-}
-
-/** Whether two renders of one VM are the same, byte for byte. */
-function sameRender(x: VmRender, y: VmRender): boolean {
-  if (x.files.size !== y.files.size) return false;
-  for (const [path, f] of x.files) {
-    const g = y.files.get(path);
-    if (!g || g.mode !== f.mode || g.source !== f.source) return false;
-    if (typeof f.content === 'string' ? g.content !== f.content : !(g.content instanceof Uint8Array) || !Buffer.from(f.content).equals(g.content)) return false;
-  }
-  return isDeepStrictEqual(x.findings, y.findings) && isDeepStrictEqual(x.usage, y.usage);
 }
 
 /** How a worker's VMs were rendered (tests read it). */
@@ -224,7 +235,7 @@ export class VmFamilies {
 
   renderVm(vm: VmRef): VmRender {
     const names = slotNames(vm.workload);
-    if (!names || RESERVED.test(JSON.stringify(vm.workload))) return this.own(vm);
+    if (!names || !POINTER_SHAPE.test(vm.workload.pointer) || RESERVED.test(JSON.stringify(vm.workload))) return this.own(vm);
     const shape = placeholderVm(vm, names, SENTINEL_A, POINTER_A);
     const key = `${vm.workload.placements.indexOf(vm.placement)}\0${JSON.stringify(shape.workload)}`;
     const t = this.templates.get(key);
@@ -235,7 +246,8 @@ export class VmFamilies {
       const filled = instantiate(t, vm, names);
       if (!filled) {
         // A payload over its budget (the only condition today) is over it for the family's other
-        // VMs too, but for a few bytes of name: they render on their own without a wasted fill.
+        // VMs too, but for a few bytes of name, and a late value of another shape would be too:
+        // they render on their own without a wasted fill.
         this.templates.set(key, null);
         this.templateChars -= t.chars;
         return this.own(vm);
@@ -286,6 +298,6 @@ export class VmFamilies {
     if (!sameShape(a.result, a.recorded, b.result, b.recorded, names.length)) return undefined;
     const t = makeTemplate(a.result, a.recorded, names.length);
     const filled = instantiate(t, vm, names);
-    return filled && sameRender(filled, own) ? t : undefined;
+    return filled && rendersAs(filled, own, (s) => s) ? t : undefined;
   }
 }

@@ -156,4 +156,15 @@ describe('VM families', () => {
     expect(stats.filled).toBe(1);
     expect(stats.own).toBe(4);
   });
+
+  it('render on its own a VM whose late value is text a quoting would change (slots are filled after serialization)', async () => {
+    const model = await plainFleet();
+    // A value with a quote and a space: only hex digests and base64 go into slots.
+    const quoted = ([t]: readonly string[]): string => `it's ${t!.length}`;
+    const stats = compareAll(model, synthetic((vm) => `name=${vm.workload.name} len=${late([vm.workload.name], quoted)}\n`));
+    // The template cannot be filled for the VM it is checked against, so it is refused.
+    expect(stats.refused).toBe(1);
+    expect(stats.filled).toBe(0);
+    expect(stats.own).toBe(5);
+  });
 });

@@ -11,6 +11,7 @@ import type { VmRef } from '../translate/vm-ref.js';
 import { translators } from '../translators.js';
 import { readVmUsageOf, type YamlLoad } from '../cluster/vm-usage.js';
 import type { UsageRecord } from './protocol.js';
+import type { TextFinding } from '../security/scan-bundle.js';
 
 /** What rendering one VM gives. */
 export interface VmRender {
@@ -20,6 +21,12 @@ export interface VmRender {
   findings: Array<[translator: number, findings: TranslatorFinding[]]>;
   /** Its usage record (flavor istio), without the workload and placement it is for. */
   usage: UsageRecord | undefined;
+  /**
+   * What the secret scan finds in some of its texts, without decoding (scanPlain), when that is
+   * known already: a VM filled from its family's template (vm-family.ts) was judged from the
+   * template's parts and its own slot values (security/template-scan.ts).
+   */
+  scanned?: ReadonlyArray<readonly [text: string, findings: TextFinding[]]>;
 }
 
 /** Renders one VM. */

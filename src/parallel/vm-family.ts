@@ -29,6 +29,8 @@ import type { Placement, WorkloadModel } from '../model/model.js';
 import type { BundleFile } from '../bundle/bundle.js';
 import type { VmRef } from '../translate/vm-ref.js';
 import { LATE_CLOSE, LATE_OPEN, recordLate, type LateRecording } from '../translate/late-values.js';
+import { TemplateScan } from '../security/template-scan.js';
+import type { TextFinding } from '../security/scan-bundle.js';
 import type { RenderVm, VmRender } from './render-vm.js';
 
 /** DNS-label characters, a letter first, 3–63 characters: left alone by shq, JSON, HCL and our YAML. */
@@ -71,23 +73,76 @@ const SEEN_MAX = 2048;
 const BUILD_TRIAL = 16;
 const FILLS_PER_BUILD = 2;
 
-/** A text split at its slots: parts[0] slot[0] parts[1] … parts[n]. */
-interface Compiled {
-  parts: string[];
-  /** 0…names-1: a name; NAMES: the workload pointer; NAMES+1+k: late value k. */
-  slots: number[];
+/**
+ * A text split at its slots: parts[0] slot[0] parts[1] … parts[n]. Slot 0…names-1 is a name,
+ * slot `names` the workload pointer, slot names+1+k late value k. A class, so that a compiled
+ * tree of findings or usage (compileTree) tells its texts from plain data.
+ */
+class CompiledText {
+  readonly parts: string[] = [];
+  readonly slots: number[] = [];
+
+  /** Compiles `text`, rendered with SENTINEL_A names. */
+  constructor(text: string, names: number) {
+    const re = new RegExp(`${SENTINEL_A_PATTERN}|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
+    let last = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      this.parts.push(text.slice(last, m.index));
+      this.slots.push(m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? names + 1 + Number(m[2]) : names);
+      last = m.index + m[0].length;
+    }
+    this.parts.push(text.slice(last));
+  }
+
+  fill(values: readonly string[]): string {
+    let s = this.parts[0]!;
+    for (let i = 0; i < this.slots.length; i++) s += values[this.slots[i]!]! + this.parts[i + 1]!;
+    return s;
+  }
+}
+
+/**
+ * Fills a template's texts for one VM, each distinct text once: the bootstrap a late value hashes
+ * or gzips is also a file, and filling it again would build (and flatten) the same long string
+ * twice more per VM.
+ */
+class Filler {
+  private readonly done = new Map<CompiledText, string>();
+
+  /** `values` grows as late values are computed; a text is filled only once its slots have values. */
+  constructor(private readonly values: string[]) {}
+
+  text(c: CompiledText): string {
+    let s = this.done.get(c);
+    if (s === undefined) this.done.set(c, (s = c.fill(this.values)));
+    return s;
+  }
+
+  /** A compiled tree (compileTree) with each text filled. */
+  tree(value: unknown): unknown {
+    if (value instanceof CompiledText) return this.text(value);
+    if (Array.isArray(value)) return value.map((v) => this.tree(v));
+    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.tree(v);
+      return out;
+    }
+    return value;
+  }
 }
 
 interface Template {
   names: number;
   /** Characters of text it keeps (TEMPLATE_CHARS_MAX). */
   chars: number;
-  files: Array<{ path: Compiled; content: Compiled | Uint8Array; mode: BundleFile['mode']; source: Compiled }>;
-  late: Array<{ inputs: Compiled[]; compute: (inputs: readonly string[]) => string }>;
-  conditions: Array<{ inputs: Compiled[]; holds: (inputs: readonly string[]) => boolean }>;
-  /** Findings and usage as rendered with SENTINEL_A names (small: mapped per VM). */
-  findings: VmRender['findings'];
-  usage: VmRender['usage'];
+  files: Array<{ path: CompiledText; content: CompiledText | Uint8Array; mode: BundleFile['mode']; source: CompiledText }>;
+  /** Each text file content's secret scan, prepared from its parts (security/template-scan.ts). */
+  scans: Map<CompiledText, TemplateScan>;
+  late: Array<{ inputs: CompiledText[]; compute: (inputs: readonly string[]) => string }>;
+  conditions: Array<{ inputs: CompiledText[]; holds: (inputs: readonly string[]) => boolean }>;
+  /** Findings and usage as rendered with SENTINEL_A names, their texts compiled (filled per VM). */
+  findings: unknown;
+  usage: unknown;
 }
 
 /** The distinct names of a workload (name, namespace, service account, in that order), or undefined when one is not slot-safe. */
@@ -124,35 +179,17 @@ function withPointer(p: string, from: string, to: string): string {
   return p === from ? to : p.startsWith(`${from}/`) ? to + p.slice(from.length) : p;
 }
 
+/** The workload with its names and pointer replaced by placeholders (in its placements too). */
+function placeholderWorkload(w: WorkloadModel, names: readonly string[], sentinel: (i: number) => string, pointer: string): WorkloadModel {
+  const rename = replacer(names, names.map((_, i) => sentinel(i)));
+  const placements = w.placements.map((pl): Placement => ({ ...mapStrings({ ...pl, pointer: '' }, rename), pointer: withPointer(pl.pointer, w.pointer, pointer) }));
+  return { ...mapStrings({ ...w, placements: [], pointer: '' }, rename), placements, pointer };
+}
+
 /** The VM with its names and its workload's pointer replaced by placeholders (its placement is the copy's). */
 function placeholderVm(vm: VmRef, names: readonly string[], sentinel: (i: number) => string, pointer: string): VmRef {
-  const rename = replacer(names, names.map((_, i) => sentinel(i)));
-  const from = vm.workload.pointer;
-  const placements = vm.workload.placements.map((pl): Placement => ({ ...mapStrings({ ...pl, pointer: '' }, rename), pointer: withPointer(pl.pointer, from, pointer) }));
-  const workload: WorkloadModel = { ...mapStrings({ ...vm.workload, placements: [], pointer: '' }, rename), placements, pointer };
-  const index = vm.workload.placements.indexOf(vm.placement);
-  return { workload, placement: placements[index]! };
-}
-
-/** Compiles `text` (rendered with SENTINEL_A names) into parts and slots. */
-function compile(text: string, names: number): Compiled {
-  const parts: string[] = [];
-  const slots: number[] = [];
-  const re = new RegExp(`${SENTINEL_A_PATTERN}|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    parts.push(text.slice(last, m.index));
-    slots.push(m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? names + 1 + Number(m[2]) : names);
-    last = m.index + m[0].length;
-  }
-  parts.push(text.slice(last));
-  return { parts, slots };
-}
-
-function fill(c: Compiled, values: readonly string[]): string {
-  let s = c.parts[0]!;
-  for (let i = 0; i < c.slots.length; i++) s += values[c.slots[i]!]! + c.parts[i + 1]!;
-  return s;
+  const workload = placeholderWorkload(vm.workload, names, sentinel, pointer);
+  return { workload, placement: workload.placements[vm.workload.placements.indexOf(vm.placement)]! };
 }
 
 /** Whether `b` is `a` with `map` applied to every text: files (path, content, source, mode), findings and usage. */
@@ -183,14 +220,31 @@ function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
   let chars = 0;
   for (const [path, f] of a.files) chars += path.length + (typeof f.content === 'string' ? f.content.length : f.content.length / 2);
   for (const v of la.values) for (const i of v.inputs) chars += i.length;
+  // A text met twice (a late value's input that is also a file) is compiled once, so it is filled once per VM (Filler).
+  const compiled = new Map<string, CompiledText>();
+  const compile = (text: string): CompiledText => {
+    let c = compiled.get(text);
+    if (!c) compiled.set(text, (c = new CompiledText(text, names)));
+    return c;
+  };
+  const compileTree = (value: unknown): unknown => {
+    if (typeof value === 'string') return compile(value);
+    if (Array.isArray(value)) return value.map(compileTree);
+    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compileTree(v)]));
+    return value;
+  };
+  const files = [...a.files].map(([path, f]) => ({ path: compile(path), content: typeof f.content === 'string' ? compile(f.content) : f.content, mode: f.mode, source: compile(f.source) }));
+  const scans = new Map<CompiledText, TemplateScan>();
+  for (const { content } of files) if (content instanceof CompiledText && !scans.has(content)) scans.set(content, new TemplateScan(content.parts, content.slots));
   return {
     names,
     chars,
-    files: [...a.files].map(([path, f]) => ({ path: compile(path, names), content: typeof f.content === 'string' ? compile(f.content, names) : f.content, mode: f.mode, source: compile(f.source, names) })),
-    late: la.values.map((v) => ({ inputs: v.inputs.map((s) => compile(s, names)), compute: v.compute })),
-    conditions: la.conditions.map((c) => ({ inputs: c.inputs.map((s) => compile(s, names)), holds: c.holds })),
-    findings: a.findings,
-    usage: a.usage,
+    files,
+    scans,
+    late: la.values.map((v) => ({ inputs: v.inputs.map(compile), compute: v.compute })),
+    conditions: la.conditions.map((c) => ({ inputs: c.inputs.map(compile), holds: c.holds })),
+    findings: compileTree(a.findings),
+    usage: compileTree(a.usage),
   };
 }
 
@@ -200,16 +254,21 @@ function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
  */
 function instantiate(t: Template, vm: VmRef, names: readonly string[]): VmRender | undefined {
   const values = [...names, vm.workload.pointer];
+  const filler = new Filler(values);
   for (const v of t.late) {
-    const value = v.compute(v.inputs.map((c) => fill(c, values)));
+    const value = v.compute(v.inputs.map((c) => filler.text(c)));
     if (!LATE_VALUE_SHAPE.test(value)) return undefined;
     values.push(value);
   }
-  for (const c of t.conditions) if (!c.holds(c.inputs.map((i) => fill(i, values)))) return undefined;
+  for (const c of t.conditions) if (!c.holds(c.inputs.map((i) => filler.text(i)))) return undefined;
   const files = new Map<string, BundleFile>();
-  for (const f of t.files) files.set(fill(f.path, values), { content: f.content instanceof Uint8Array ? f.content : fill(f.content, values), mode: f.mode, source: fill(f.source, values) });
-  const real = replacer([...names.map((_, i) => SENTINEL_A(i)), POINTER_A], [...names, vm.workload.pointer]);
-  return { files, findings: mapStrings(t.findings, real), usage: mapStrings(t.usage, real) };
+  for (const f of t.files) files.set(filler.text(f.path), { content: f.content instanceof Uint8Array ? f.content : filler.text(f.content), mode: f.mode, source: filler.text(f.source) });
+  const scanned: Array<[string, TextFinding[]]> = [];
+  for (const [c, scan] of t.scans) {
+    const text = filler.text(c);
+    scanned.push([text, scan.scan(text, values)]);
+  }
+  return { files, findings: filler.tree(t.findings) as VmRender['findings'], usage: filler.tree(t.usage) as VmRender['usage'], scanned };
 }
 
 /** How a worker's VMs were rendered (tests read it). */
@@ -229,15 +288,16 @@ export class VmFamilies {
   private readonly templates = new Map<string, Template | null>();
   private readonly seen = new Set<string>();
   private templateChars = 0;
+  private last: { workload: WorkloadModel; family: { names: string[]; key: string } | undefined } | undefined;
   readonly stats: FamilyStats = { own: 0, filled: 0, built: 0, refused: 0 };
 
   constructor(private readonly render: RenderVm) {}
 
   renderVm(vm: VmRef): VmRender {
-    const names = slotNames(vm.workload);
-    if (!names || !POINTER_SHAPE.test(vm.workload.pointer) || RESERVED.test(JSON.stringify(vm.workload))) return this.own(vm);
-    const shape = placeholderVm(vm, names, SENTINEL_A, POINTER_A);
-    const key = `${vm.workload.placements.indexOf(vm.placement)}\0${JSON.stringify(shape.workload)}`;
+    const family = this.familyOf(vm.workload);
+    if (!family) return this.own(vm);
+    const { names } = family;
+    const key = `${vm.workload.placements.indexOf(vm.placement)}\0${family.key}`;
     const t = this.templates.get(key);
     if (t === null) return this.own(vm);
     if (t) {
@@ -264,13 +324,29 @@ export class VmFamilies {
     // The family's second VM: make its template, and check it against this VM rendered on its own.
     this.seen.delete(key);
     const own = this.own(vm);
-    const made = this.makeChecked(shape, vm, names, own);
+    const made = this.makeChecked(placeholderVm(vm, names, SENTINEL_A, POINTER_A), vm, names, own);
     this.stats.built++;
     if (!made) this.stats.refused++;
     this.templates.set(key, made ?? null);
     this.templateChars += made?.chars ?? 0;
     while (this.templates.size > TEMPLATES_MAX || this.templateChars > TEMPLATE_CHARS_MAX) this.evictOldest();
     return own;
+  }
+
+  /**
+   * The names and family key (every field but the names and pointer) of a workload, or undefined
+   * when it cannot be slotted. A workload's VMs come one after another (listVms), so the last
+   * answer is kept: the key is a walk and a serialization of the whole workload.
+   */
+  private familyOf(workload: WorkloadModel): { names: string[]; key: string } | undefined {
+    if (this.last?.workload === workload) return this.last.family;
+    const names = slotNames(workload);
+    let family: { names: string[]; key: string } | undefined;
+    if (names && POINTER_SHAPE.test(workload.pointer) && !RESERVED.test(JSON.stringify(workload))) {
+      family = { names, key: JSON.stringify(placeholderWorkload(workload, names, SENTINEL_A, POINTER_A)) };
+    }
+    this.last = { workload, family };
+    return family;
   }
 
   private evictOldest(): void {

@@ -94,6 +94,7 @@ function renderChunk(req: ChunkRequest, model: Model): ChunkResult {
     // pays only within a VM, since texts shared between VMs are scanned once anyway (interned
     // below), and a chunk's worth of memo kept every text alive to the chunk's end.
     const scanner = new TextScanner();
+    for (const [text, found] of r.scanned ?? []) scanner.prime(text, found);
     for (const [t, d] of r.findings) findings.push([t, i, d]);
     if (r.usage) usage.push([i, r.usage]);
     for (const [path, f] of r.files) {

@@ -74,9 +74,17 @@ export class TextScanner {
     return hidden.length === 0 ? own : [...own, ...hidden];
   }
 
+  /**
+   * Records what scanPlain gives for `text`, found another way (a family's template, which judged
+   * the text by its parts and slots: template-scan.ts), so scanning it does not read it again.
+   */
+  prime(text: string, findings: TextFinding[]): void {
+    this.memo.get(text, () => findings);
+  }
+
   /** Findings of the text itself (no decoding), memoized. */
   private plain(text: string): TextFinding[] {
-    return this.memo.get(text, scanPlain);
+    return this.memo.get(text, (t) => scanPlain(t));
   }
 }
 
@@ -88,11 +96,15 @@ export function scanText(path: string, text: string): SecretFinding[] {
   return new TextScanner().scan(text).map((f) => ({ path, pattern: f.pattern, what: f.what, line: f.line }));
 }
 
-/** Every pattern over a text (no decoding). */
-function scanPlain(text: string): TextFinding[] {
+/**
+ * Every pattern over a text (no decoding); with `may`, only the patterns it marks (parallel to
+ * SECRET_PATTERNS): the others are known not to match (template-scan.ts).
+ */
+export function scanPlain(text: string, may?: readonly boolean[]): TextFinding[] {
   const out: TextFinding[] = [];
-  for (const { p, any, all } of COMPILED) {
-    if (!any.test(text)) continue;
+  for (let i = 0; i < COMPILED.length; i++) {
+    const { p, any, all } = COMPILED[i]!;
+    if ((may && !may[i]) || !any.test(text)) continue;
     for (const m of text.matchAll(all)) {
       const line = lineAt(text, m.index);
       out.push({ pattern: p.id, what: p.what, line });

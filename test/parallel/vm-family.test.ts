@@ -16,6 +16,7 @@ import { assumeLate, late } from '../../src/translate/late-values.js';
 import { memoizedYamlLoad } from '../../src/cluster/vm-usage.js';
 import { vmRenderer, type RenderVm, type VmRender } from '../../src/parallel/render-vm.js';
 import { VmFamilies } from '../../src/parallel/vm-family.js';
+import { scanPlain } from '../../src/security/scan-bundle.js';
 import { goldenCases, goldenModel } from '../helpers/golden-cases.js';
 
 /** Every difference between two renders of one VM. */
@@ -32,6 +33,13 @@ function differences(x: VmRender, y: VmRender): string[] {
   }
   expect.soft(x.findings, 'findings').toEqual(y.findings);
   expect.soft(x.usage, 'usage').toEqual(y.usage);
+  // A filled VM's texts come with their secret scan, judged from the template: it must be what
+  // scanning the text gives, and be of a text the VM has.
+  const texts = new Set([...x.files.values()].map((f) => f.content));
+  for (const [text, found] of x.scanned ?? []) {
+    if (!texts.has(text)) out.push(`scanned a text that is no file's: ${text.slice(0, 60)}`);
+    expect.soft(found, 'template scan').toEqual(scanPlain(text));
+  }
   return out;
 }
 
@@ -91,6 +99,20 @@ describe('VM families', () => {
       { numRuns: 40 },
     );
   }, 300_000);
+
+  it('scan each filled VM as its own text would be scanned, secrets in its names included', async () => {
+    const model = await goldenModel('aws-cloudinit');
+    // Names are DNS labels, and some DNS labels are tokens the scanner refuses (a GitLab or
+    // Slack token): the template never held them, so they must be found near the slots.
+    const secretNames = [`glpat-${'a'.repeat(20)}`, 'xoxb-0123456789', `glpat-${'b'.repeat(20)}`, 'plain-name', `xoxp-${'c'.repeat(12)}`];
+    const fleet = fleetOf(model, secretNames.map((name, i) => ({ name, namespace: `ns-${i}`, sa: 'runner' })));
+    // The first two VMs of the family render on their own; the last three (glpat-b…, plain-name, xoxp-…) are filled.
+    expect(compareAll(fleet).filled).toBe(3 * model.workloads[0]!.placements.length);
+    const families = new VmFamilies(vmRenderer(fleet, new BuildCache(), memoizedYamlLoad()));
+    const found = new Set<string>();
+    for (const vm of listVms(fleet)) for (const [, f] of families.renderVm(vm).scanned ?? []) for (const x of f) found.add(x.pattern);
+    expect([...found].sort()).toEqual(['gitlab-token', 'slack-token']);
+  });
 
   const synthetic =
     (content: (vm: VmRef) => string): ((m: Model) => RenderVm) =>

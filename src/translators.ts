@@ -11,6 +11,7 @@ import { checkClusterFiles, translateClusterValues } from './cluster/translate.j
 import { payloadsPerVm, translatePayloads } from './delivery/translate.js';
 import { translateGlooCluster } from './cluster/gloo/translate.js';
 import { glooPayloadsPerVm, translateGlooPayloads } from './delivery/gloo/translate.js';
+import { offboardScriptsPerVm, translateOffboardScripts } from './cluster/offboard-script.js';
 
 /** The translator shape (src/translate/translator.ts), re-exported for the registry's callers. */
 export type { Translator };
@@ -41,6 +42,9 @@ export const translators: TranslatorEntry[] = [
   { name: 'cluster-gloo', run: translateGlooCluster },
   // First-boot payloads, flavor gloo (issue 10): vms/<namespace>/<workload>/<platform>/ payload (meshctl ew onboard), verify.sh, uninstall.sh.
   { name: 'vm-payloads-gloo', run: translateGlooPayloads, perVm: glooPayloadsPerVm },
+  // Cluster-side offboarding scripts, both flavors: cluster/offboard/<namespace>/<workload>/<platform>.sh,
+  // one per VM (their README is the cluster translators').
+  { name: 'cluster-offboard', run: translateOffboardScripts, perVm: offboardScriptsPerVm },
   // Bundle README (issue 6), after the payload translators on purpose: it names the payload file
   // each VM directory holds, which is compressed when the raw payload is over its platform's
   // limit (issue 15 §11). MANIFEST.json is added by buildBundle after every translator ran.

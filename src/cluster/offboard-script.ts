@@ -8,7 +8,10 @@
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
 import { safeHeader } from '../vm/safe-header.js';
-import { listOffboardScripts, offboardPlans, OFFBOARD_DIR, type OffboardPlan, type OffboardScript } from './offboard.js';
+import { listOffboardScripts, offboardPlan, OFFBOARD_DIR, type OffboardPlan, type OffboardScript } from './offboard.js';
+import type { Translator } from '../translate/translator.js';
+import { BuildCache } from '../translate/build-cache.js';
+import { runPerVm, type PerVmTranslator } from '../translate/per-vm.js';
 import { shq } from './shell-words.js';
 
 /** The literal prefix of the plan's agent IDs (everything before the first <placeholder>). */
@@ -100,8 +103,24 @@ export function renderOffboardReadme(model: Model, plans: readonly OffboardScrip
   return lines.join('\n');
 }
 
-/** Adds cluster/offboard/README.md and one script per workload × platform. */
-export function addOffboardFiles(model: Model, out: BundleBuilder): void {
+/** Adds cluster/offboard/README.md, which names every script (offboardScriptsPerVm adds them). */
+export function addOffboardReadme(model: Model, out: BundleBuilder): void {
   out.add(`${OFFBOARD_DIR}/README.md`, renderOffboardReadme(model, listOffboardScripts(model)), { mode: 0o644, source: '/workloads' });
-  for (const p of offboardPlans(model)) out.add(p.file, renderOffboardScript(model, p), { mode: 0o755, source: '/workloads' });
 }
+
+/**
+ * One offboarding script per VM (workload × platform), both flavors. Per VM, so that a fleet's
+ * scripts render on the VM workers beside the VM's own files, filled in from a family's template
+ * there (parallel/vm-family.ts), rather than one by one at the end of the render.
+ */
+export const offboardScriptsPerVm: PerVmTranslator = {
+  each(model, { workload, placement }, out) {
+    const platform = model.platforms.find((p) => p.name === placement.platform)!;
+    const plan = offboardPlan(model, workload, placement, platform);
+    out.add(plan.file, renderOffboardScript(model, plan), { mode: 0o755, source: '/workloads' });
+    return [];
+  },
+};
+
+/** Every VM's offboarding script, in spec order (the registry's single-threaded form). */
+export const translateOffboardScripts: Translator = (model, out, cache = new BuildCache()) => runPerVm(offboardScriptsPerVm, model, out, cache);

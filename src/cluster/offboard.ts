@@ -22,7 +22,7 @@
 import type { Model, PlatformModel, WorkloadModel, Placement } from '../model/model.js';
 import { shellCommand as sh, shq } from './shell-words.js';
 import { spireServerExec } from './names.js';
-import { listSpireEntries, type SpireEntry } from './registration.js';
+import { placementSpireEntries } from './registration.js';
 
 /** One step: when to run it, what it does, and the commands ($AGENT_ID / $VM_ADDRESS are the operator's inputs). */
 export interface OffboardStep {
@@ -84,7 +84,7 @@ function labelSelector(w: WorkloadModel): string {
     .join(',');
 }
 
-function steps(model: Model, w: WorkloadModel, pl: Placement, platform: PlatformModel, entriesOf: Map<string, SpireEntry[]>): OffboardStep[] {
+function steps(model: Model, w: WorkloadModel, pl: Placement, platform: PlatformModel): OffboardStep[] {
   const joinToken = platform.attestation.type === 'join_token';
   const out: OffboardStep[] = [];
   out.push(
@@ -121,7 +121,7 @@ function steps(model: Model, w: WorkloadModel, pl: Placement, platform: Platform
   const notes: string[] = [];
   if (model.flavor === 'istio') {
     notes.push('remove the placement from the spec, render, and apply cluster/ (helm upgrade): the controller manager deletes the entries it declared');
-    const entries = entriesOf.get(pl.pointer) ?? [];
+    const entries = placementSpireEntries(model, w, pl, platform);
     for (const e of entries) removal.push(`${spireServer(model, 'entry', 'show', '-spiffeID', e.spiffeID, '-parentID', e.parentID)}   # expect: no entries (${e.kind})`);
     if (joinToken) {
       notes.push('alias entries minted by token generate are not the controller\'s: delete each one that is left');
@@ -165,20 +165,12 @@ function scriptOf(model: Model, w: WorkloadModel, pl: Placement, platform: Platf
  */
 export function* offboardPlans(model: Model): Generator<OffboardPlan> {
   const byName = new Map(model.platforms.map((p) => [p.name, p]));
-  // Listed once and grouped by placement: filtering the whole list per placement made a
-  // 1,000 × 4 fleet spend 8 s here (quadratic in the fleet).
-  const entriesOf = new Map<string, SpireEntry[]>();
-  for (const e of listSpireEntries(model)) {
-    const list = entriesOf.get(e.pointer);
-    if (list) list.push(e);
-    else entriesOf.set(e.pointer, [e]);
-  }
-  for (const w of model.workloads) {
-    for (const pl of w.placements) {
-      const platform = byName.get(pl.platform)!;
-      yield { ...scriptOf(model, w, pl, platform), steps: steps(model, w, pl, platform, entriesOf) };
-    }
-  }
+  for (const w of model.workloads) for (const pl of w.placements) yield offboardPlan(model, w, pl, byName.get(pl.platform)!);
+}
+
+/** The offboarding plan of one workload × platform (one VM of the fleet's: cluster/offboard-script.ts renders it VM by VM). */
+export function offboardPlan(model: Model, w: WorkloadModel, pl: Placement, platform: PlatformModel): OffboardPlan {
+  return { ...scriptOf(model, w, pl, platform), steps: steps(model, w, pl, platform) };
 }
 
 /** Lists the offboarding plan of every workload × platform, in spec order. */

@@ -14,7 +14,7 @@
  * the token (spire-otel.md §1.3 join_token; doc/spire_server.md `token generate`).
  */
 import { spireEntryKeyBase } from './names.js';
-import type { Model } from '../model/model.js';
+import type { Model, Placement, PlatformModel, WorkloadModel } from '../model/model.js';
 import { spireServerId } from './names.js';
 
 /** The Unix workload selector of the VM sidecar (Envoy and pilot-agent run as istio-proxy). */
@@ -47,18 +47,15 @@ export interface JoinTokenStep {
 /** Lists the entries of every workload placement, alias before sidecar, in spec order. */
 export function listSpireEntries(model: Model): SpireEntry[] {
   const byName = new Map(model.platforms.map((p) => [p.name, p]));
-  const out: SpireEntry[] = [];
-  for (const w of model.workloads) {
-    for (const pl of w.placements) {
-      const joinToken = byName.get(pl.platform)?.attestation.type === 'join_token';
-      const base = spireEntryKeyBase(w.namespace, w.name, pl.platform);
-      if (!joinToken) {
-        out.push({ key: `${base}-node`, kind: 'node-alias', parentID: spireServerId(model), spiffeID: pl.nodeAliasId, selectors: [...pl.spireSelectors], pointer: pl.pointer });
-      }
-      out.push({ key: `${base}-sidecar`, kind: 'sidecar', parentID: pl.nodeAliasId, spiffeID: w.spiffeId, selectors: [SIDECAR_SELECTOR], pointer: pl.pointer });
-    }
-  }
-  return out;
+  return model.workloads.flatMap((w) => w.placements.flatMap((pl) => placementSpireEntries(model, w, pl, byName.get(pl.platform))));
+}
+
+/** The entries of one workload placement on `platform`: its node alias (none for join tokens, whose alias the token makes), then its sidecar. */
+export function placementSpireEntries(model: Model, w: WorkloadModel, pl: Placement, platform: PlatformModel | undefined): SpireEntry[] {
+  const base = spireEntryKeyBase(w.namespace, w.name, pl.platform);
+  const sidecar: SpireEntry = { key: `${base}-sidecar`, kind: 'sidecar', parentID: pl.nodeAliasId, spiffeID: w.spiffeId, selectors: [SIDECAR_SELECTOR], pointer: pl.pointer };
+  if (platform?.attestation.type === 'join_token') return [sidecar];
+  return [{ key: `${base}-node`, kind: 'node-alias', parentID: spireServerId(model), spiffeID: pl.nodeAliasId, selectors: [...pl.spireSelectors], pointer: pl.pointer }, sidecar];
 }
 
 /** Lists the join tokens an operator mints before first boot, one per join-token placement. */

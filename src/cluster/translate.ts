@@ -4,7 +4,7 @@
  * cross-artifact consistency check over what was written. Pure: reads only the model and the
  * package's own chart files.
  */
-import { addOffboardFiles } from './offboard-script.js';
+import { addOffboardReadme } from './offboard-script.js';
 import jsYaml from 'js-yaml';
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
@@ -72,7 +72,7 @@ export const translateClusterValues: Translator = (model, out, cache) => {
   for (const d of iam) out.add(`${CLUSTER_DIR}/iam/${d.file}`, `${JSON.stringify(d.body, null, 2)}\n`, { source: '/platforms' });
   out.add(`${CLUSTER_DIR}/iam/README.md`, renderIamReadme(model, iam), { source: '/platforms' });
   out.add(`${CLUSTER_DIR}/README.md`, renderClusterReadme(model, { iam: iam.length > 0 }), { source: '' });
-  addOffboardFiles(model, out);
+  addOffboardReadme(model, out);
   for (const f of readChartFiles()) out.add(`${CLUSTER_DIR}/charts/vmonboard-mesh/${f.path}`, f.content, { source: '' });
   return diagnostics;
 };

@@ -5,7 +5,7 @@
  * and the east-west Service; the install README; our chart itself). Pure: reads only the model and
  * the package's own chart files. Flavor istio is rendered by src/cluster/translate.ts.
  */
-import { addOffboardFiles } from '../offboard-script.js';
+import { addOffboardReadme } from '../offboard-script.js';
 import jsYaml from 'js-yaml';
 import type { Model } from '../../model/model.js';
 import type { BundleBuilder } from '../../bundle/bundle.js';
@@ -63,7 +63,7 @@ export const translateGlooCluster: Translator = (model, out) => {
   add(GLOO_VALUES_FILES.gateway, text(model, `the Solo istio gateway chart ${model.mesh.istioVersion}`, buildGlooGatewayValues(model)), '/eastWestGateway');
   add(GLOO_VALUES_FILES.mesh, text(model, 'charts/vmonboard-mesh (beside this file)', buildGlooMeshValues(model)), '/workloads');
   out.add(`${CLUSTER_DIR}/README.md`, renderGlooClusterReadme(model), { source: '' });
-  addOffboardFiles(model, out);
+  addOffboardReadme(model, out);
   for (const f of readChartFiles()) out.add(`${CLUSTER_DIR}/charts/vmonboard-mesh/${f.path}`, f.content, { source: '' });
   diagnostics.push({
     severity: 'warning',

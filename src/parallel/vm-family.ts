@@ -30,6 +30,7 @@ import type { BundleFile } from '../bundle/bundle.js';
 import type { VmRef } from '../translate/vm-ref.js';
 import { LATE_CLOSE, LATE_OPEN, recordLate, type LateRecording } from '../translate/late-values.js';
 import { TemplateScan } from '../security/template-scan.js';
+import { escapeRegExp } from '../regexp-escape.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 import type { RenderVm, VmRender } from './render-vm.js';
 
@@ -118,16 +119,9 @@ class Filler {
     return s;
   }
 
-  /** A compiled tree (compileTree) with each text filled. */
+  /** A compiled tree (makeTemplate's compileTree) with each text filled. */
   tree(value: unknown): unknown {
-    if (value instanceof CompiledText) return this.text(value);
-    if (Array.isArray(value)) return value.map((v) => this.tree(v));
-    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.tree(v);
-      return out;
-    }
-    return value;
+    return mapLeaves(value, (c) => this.text(c as CompiledText));
   }
 }
 
@@ -151,21 +145,23 @@ function slotNames(w: WorkloadModel): string[] | undefined {
   return names.every((n) => NAME_SHAPE.test(n) && !YAML_WORDS.has(n)) ? names : undefined;
 }
 
-/** Deep copy of plain data with every string mapped (object keys are kept as they are). */
-function mapStrings<T>(value: T, f: (s: string) => string): T {
-  if (typeof value === 'string') return f(value) as T;
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f)) as T;
+/** Deep copy of plain data with each leaf text (a string, or a CompiledText of a compiled tree) mapped; object keys and bytes are kept as they are. */
+function mapLeaves(value: unknown, f: (leaf: string | CompiledText) => unknown): unknown {
+  if (typeof value === 'string' || value instanceof CompiledText) return f(value);
+  if (Array.isArray(value)) return value.map((v) => mapLeaves(v, f));
   if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, f);
-    return out as T;
+    for (const [k, v] of Object.entries(value)) out[k] = mapLeaves(v, f);
+    return out;
   }
   return value;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** Deep copy of plain data with every string mapped. */
+function mapStrings<T>(value: T, f: (s: string) => string): T {
+  return mapLeaves(value, (s) => f(s as string)) as T;
 }
+
 
 /** A function replacing each of `from` by the string at the same index of `to`, in one pass (the longest first where one holds another). */
 function replacer(from: readonly string[], to: readonly string[]): (s: string) => string {
@@ -227,12 +223,7 @@ function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
     if (!c) compiled.set(text, (c = new CompiledText(text, names)));
     return c;
   };
-  const compileTree = (value: unknown): unknown => {
-    if (typeof value === 'string') return compile(value);
-    if (Array.isArray(value)) return value.map(compileTree);
-    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compileTree(v)]));
-    return value;
-  };
+  const compileTree = (value: unknown): unknown => mapLeaves(value, (s) => compile(s as string));
   const files = [...a.files].map(([path, f]) => ({ path: compile(path), content: typeof f.content === 'string' ? compile(f.content) : f.content, mode: f.mode, source: compile(f.source) }));
   const scans = new Map<CompiledText, TemplateScan>();
   for (const { content } of files) if (content instanceof CompiledText && !scans.has(content)) scans.set(content, new TemplateScan(content.parts, content.slots));

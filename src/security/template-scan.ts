@@ -10,6 +10,7 @@
  */
 import { SECRET_PATTERNS } from './secret-patterns.js';
 import { scanPlain, type TextFinding } from './scan-bundle.js';
+import { escapeRegExp } from '../regexp-escape.js';
 
 /** Characters a literal can reach past a slot's value on either side while overlapping it. */
 const REACH = Math.max(...SECRET_PATTERNS.flatMap((p) => p.literals.map((l) => l.length))) - 1;
@@ -19,9 +20,6 @@ function anyCase(literal: string): string {
   return escapeRegExp(literal).replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
 
 /** Each pattern's literals, and one regex for "any literal of any pattern", the test most windows end with. */
 const LITERALS = SECRET_PATTERNS.map((p) => ({ literals: p.literals, anyCase: p.regex.flags.includes('i') }));

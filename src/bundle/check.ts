@@ -6,7 +6,7 @@
  */
 import type { Bundle, BundleSink, FileMode } from './bundle.js';
 import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
-import { listTree, readListedFile, type ListedEntry } from './read-dir.js';
+import { listTree, readListedFile, readListedFileAndMode, type ListedEntry } from './read-dir.js';
 import { clipLine, readableDiff, unifiedDiff } from './drift-diff.js';
 
 /** One changed file with a short explanation. */
@@ -82,15 +82,15 @@ export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): D
       drift.changed.push({ path, diff: [`is a ${d.kind === 'symlink' ? 'symbolic link' : 'special file'} on disk, expected a regular file`] });
       return;
     }
-    const have = readListedFile(dir, path);
+    const { content: have, mode: diskMode } = readListedFileAndMode(dir, path);
     const diff: string[] = [];
-    if (isExecutable(d.mode) !== isExecutable(mode)) {
-      diff.push(`executable bit: ${isExecutable(d.mode) ? 'set' : 'not set'} on disk (${formatMode(d.mode)}), expected ${isExecutable(mode) ? 'set' : 'not set'} (${formatMode(mode)})`);
+    if (isExecutable(diskMode) !== isExecutable(mode)) {
+      diff.push(`executable bit: ${isExecutable(diskMode) ? 'set' : 'not set'} on disk (${formatMode(diskMode)}), expected ${isExecutable(mode) ? 'set' : 'not set'} (${formatMode(mode)})`);
     }
     if (!have.equals(want)) {
       diff.push(...readableDiff(path, have, want));
       unified?.set(path, unifiedDiff(path, have, want));
-    } else if (diff.length > 0) unified?.set(path, `diff --git a/${path} b/${path}\nold mode ${formatMode(d.mode)}\nnew mode ${formatMode(mode)}\n`);
+    } else if (diff.length > 0) unified?.set(path, `diff --git a/${path} b/${path}\nold mode ${formatMode(diskMode)}\nnew mode ${formatMode(mode)}\n`);
     if (diff.length > 0) drift.changed.push({ path, diff });
   };
   return {

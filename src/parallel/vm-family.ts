@@ -162,7 +162,6 @@ function mapStrings<T>(value: T, f: (s: string) => string): T {
   return mapLeaves(value, (s) => f(s as string)) as T;
 }
 
-
 /** A function replacing each of `from` by the string at the same index of `to`, in one pass (the longest first where one holds another). */
 function replacer(from: readonly string[], to: readonly string[]): (s: string) => string {
   const re = new RegExp([...from].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');

@@ -20,7 +20,6 @@ function anyCase(literal: string): string {
   return escapeRegExp(literal).replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
 }
 
-
 /** Each pattern's literals, and one regex for "any literal of any pattern", the test most windows end with. */
 const LITERALS = SECRET_PATTERNS.map((p) => ({ literals: p.literals, anyCase: p.regex.flags.includes('i') }));
 const ANY_LITERAL = new RegExp(LITERALS.flatMap((p) => p.literals.map((l) => (p.anyCase ? anyCase(l) : escapeRegExp(l)))).join('|'));

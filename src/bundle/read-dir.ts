@@ -21,9 +21,10 @@ export type ListedEntry = Pick<DiskEntry, 'kind'>;
 /**
  * Lists every non-directory entry under `dir` by POSIX relative path with its kind, in byte
  * order, without reading any content. Symlinks are not followed, so a link planted in a committed
- * bundle cannot make us read outside it. The kinds are the directory entries' own (d_type; Node
- * lstats only where a file system does not give one), so listing a fleet's 70,000 files is
- * readdirs alone: an lstat per file was most of `render --check`'s listing.
+ * bundle cannot make us read outside it. The kinds are the directory entries' own (d_type; where
+ * a file system gives none, UV_DIRENT_UNKNOWN, Node lstats that entry itself: nodejs/node v20
+ * lib/internal/fs/utils.js getDirents, test/parallel/test-fs-utils-get-dirents.js), so listing a
+ * fleet's 70,000 files is readdirs alone: an lstat per file was most of `render --check`'s listing.
  */
 export function listTree(dir: string): Map<string, ListedEntry> {
   const out = new Map<string, ListedEntry>();

@@ -8,6 +8,7 @@
 import type { Model } from '../model/model.js';
 import type { BundleBuilder } from '../bundle/bundle.js';
 import { safeHeader } from '../vm/safe-header.js';
+import { platformOf } from '../vm/platform-of.js';
 import { listOffboardScripts, offboardPlan, OFFBOARD_DIR, type OffboardPlan, type OffboardScript } from './offboard.js';
 import type { Translator } from '../translate/translator.js';
 import { BuildCache } from '../translate/build-cache.js';
@@ -115,8 +116,7 @@ export function addOffboardReadme(model: Model, out: BundleBuilder): void {
  */
 export const offboardScriptsPerVm: PerVmTranslator = {
   each(model, { workload, placement }, out) {
-    const platform = model.platforms.find((p) => p.name === placement.platform)!;
-    const plan = offboardPlan(model, workload, placement, platform);
+    const plan = offboardPlan(model, workload, placement, platformOf(model, placement));
     out.add(plan.file, renderOffboardScript(model, plan), { mode: 0o755, source: '/workloads' });
     return [];
   },

@@ -74,6 +74,9 @@ const SEEN_MAX = 2048;
 const BUILD_TRIAL = 16;
 const FILLS_PER_BUILD = 2;
 
+/** A slot in a text rendered with SENTINEL_A names: a name (group 1), the workload pointer, or a late value (group 2). */
+const SLOT_A = new RegExp(`${SENTINEL_A_PATTERN}|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
+
 /**
  * A text split at its slots: parts[0] slot[0] parts[1] … parts[n]. Slot 0…names-1 is a name,
  * slot `names` the workload pointer, slot names+1+k late value k. A class, so that a compiled
@@ -85,9 +88,8 @@ class CompiledText {
 
   /** Compiles `text`, rendered with SENTINEL_A names. */
   constructor(text: string, names: number) {
-    const re = new RegExp(`${SENTINEL_A_PATTERN}|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
     let last = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
+    for (const m of text.matchAll(SLOT_A)) {
       this.parts.push(text.slice(last, m.index));
       this.slots.push(m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? names + 1 + Number(m[2]) : names);
       last = m.index + m[0].length;

@@ -13,7 +13,7 @@ export interface SecretPattern {
   /**
    * Every match contains one of these (compared without case when the regex has flag i). A text
    * that holds none of them cannot match, which lets a template's text be judged by what is near
-   * its slots (template-scan.ts). test/security/secret-patterns.test.ts draws matches of each regex
+   * its slots (template-scan.ts). test/security/template-scan.test.ts draws matches of each regex
    * and checks it.
    */
   literals: readonly string[];

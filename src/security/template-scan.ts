@@ -52,10 +52,13 @@ export class TemplateScan {
   /** Patterns with a literal inside a part: run over every filled text. */
   private readonly inParts: boolean[];
   private readonly windows: Window[] = [];
+  /** A text without slots is every VM's: its findings, found once here. */
+  private readonly fixed: TextFinding[] | undefined;
 
   constructor(parts: readonly string[], slots: readonly number[]) {
     this.inParts = SECRET_PATTERNS.map(() => false);
     for (const part of parts) markLiterals(part, this.inParts);
+    this.fixed = slots.length === 0 ? scanPlain(parts[0]!, this.inParts) : undefined;
     const distinct = new Set<string>();
     const close = (w: Window, right: string): void => {
       w.right = right;
@@ -80,6 +83,7 @@ export class TemplateScan {
 
   /** scanPlain(text), where `text` is this template's text with `values` in its slots. */
   scan(text: string, values: readonly string[]): TextFinding[] {
+    if (this.fixed) return this.fixed;
     const may = [...this.inParts];
     for (const w of this.windows) {
       let s = w.left + values[w.slots[0]!]!;

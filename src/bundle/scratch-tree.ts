@@ -7,7 +7,8 @@
  * The tree is a new hidden directory beside the archive (`.<archive>.files-<16 hex>`, mode 0700;
  * for `--archive -`, in the system temp directory), so its bytes go where the user chose to put
  * a file of that size. vmonboard made everything in it, so removing it removes nothing else; it is
- * removed when the archive is written or the render fails, and on SIGINT, SIGTERM or SIGHUP.
+ * removed when the archive is written or the render fails, on SIGINT, SIGTERM or SIGHUP, and when
+ * the process exits early (a reader of `--archive -` that goes away ends it at once: pipes.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, unlinkSync } from 'node:fs';
@@ -15,23 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Bundle, BundleSink, FileMode, WrittenFile } from './bundle.js';
 import { readListedFile } from './read-dir.js';
 import { TempTree } from './temp-tree.js';
-import type { ArchiveFile } from './archive.js';
-
-/**
- * One archive entry read back from a scratch tree: a method, not a closure per file (350,000 of
- * them at 5,000 × 4), reads it.
- */
-class ScratchFile implements ArchiveFile {
-  constructor(
-    readonly path: string,
-    readonly mode: FileMode,
-    private readonly tree: { take(path: string): Buffer },
-  ) {}
-
-  bytes(): Buffer {
-    return this.tree.take(this.path);
-  }
-}
+import { readBackFiles, type ArchiveFile } from './archive.js';
 
 /** A scratch tree: a BundleSink, then the rest of the bundle, then a reader for the archive. */
 export interface ScratchTree extends BundleSink {
@@ -63,6 +48,7 @@ export function openScratchTree(archive: string, tmp: string): ScratchTree {
     if (removed) return;
     removed = true;
     for (const s of CLEANUP_SIGNALS) process.off(s, onSignal);
+    process.off('exit', remove);
     rmSync(root, { recursive: true, force: true });
   };
   // Removes the tree, then lets the signal end the process as it would have without us.
@@ -71,22 +57,18 @@ export function openScratchTree(archive: string, tmp: string): ScratchTree {
     process.kill(process.pid, signal);
   }
   for (const s of CLEANUP_SIGNALS) process.once(s, onSignal);
+  // 'exit' listeners run synchronously, and rmSync is: the tree goes even on process.exit().
+  process.once('exit', remove);
   const take = (path: string): Buffer => {
     const bytes = readListedFile(root, path);
     unlinkSync(join(root, path));
     return bytes;
   };
-  const reader = { take };
   return {
     write: (path, content, mode) => tree.writeNow(path, content, mode),
     finish: (bundle, written) => {
-      const entries: ArchiveFile[] = [];
-      for (const [path, f] of bundle) {
-        tree.writeNow(path, f.content, f.mode);
-        entries.push(new ScratchFile(path, f.mode, reader));
-      }
-      if (written) for (const [path, f] of written) entries.push(new ScratchFile(path, f.mode, reader));
-      return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      for (const [path, f] of bundle) tree.writeNow(path, f.content, f.mode);
+      return readBackFiles(bundle, written, { read: take });
     },
     take,
     remove,

@@ -77,6 +77,12 @@ export class NotABundleError extends Error {}
 export interface OpenBundleDir extends BundleSink {
   /** Writes the files of `bundle` not yet written, carries the kept entries over, and swaps (see writeBundleToDir). */
   commit(bundle: Bundle, written?: ReadonlyMap<string, WrittenFile>): Promise<WriteDirResult>;
+  /**
+   * commit, with the lock held until `release` (also when the caller fails: it must release):
+   * the caller reads the files just committed back from the target (`render -o --archive` makes
+   * its archive of them) while no other render may replace them. A failed commit releases it.
+   */
+  commitHeld(bundle: Bundle, written?: ReadonlyMap<string, WrittenFile>): Promise<WriteDirResult & { release(): Promise<void> }>;
   /** Removes the temp tree and releases the lock; the target is left as it was. */
   abort(): Promise<void>;
 }
@@ -138,6 +144,14 @@ export async function openBundleDir(dir: string, opts: WriteDirOptions = {}): Pr
         return await commitLocked(bundle, written, dir, target, tree, prepared, opts, () => lock.stillHeld());
       } finally {
         await close();
+      }
+    },
+    commitHeld: async (bundle, written) => {
+      try {
+        return { ...(await commitLocked(bundle, written, dir, target, tree, prepared, opts, () => lock.stillHeld())), release: close };
+      } catch (err) {
+        await close();
+        throw err;
       }
     },
     abort: async () => {

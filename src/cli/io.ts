@@ -1,6 +1,7 @@
 /** The streams a command writes to; tests pass in-memory ones. stdout is data, stderr is for people. */
 export interface CliIO {
-  stdout: { write(chunk: string | Uint8Array): unknown };
+  /** `write` returns false when a stream's buffer is full; `once('drain')` then says when to go on. */
+  stdout: { write(chunk: string | Uint8Array): unknown; once?(event: 'drain', listener: () => void): unknown };
   stderr: { write(chunk: string | Uint8Array): unknown };
   /** Reads all of stdin (only called for a spec path of '-'). */
   readStdin(): Promise<string>;

@@ -4,7 +4,7 @@
  * extract exactly the bundle.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BundleBuilder } from '../../src/bundle/bundle.js';
 import { gzipDeterministic } from '../../src/bundle/gzip.js';
-import { archiveEntries, archiveFormatFor, buildBundleArchive, type ArchiveFormat } from '../../src/bundle/archive.js';
+import { archiveEntries, archiveFormatFor, buildBundleArchive, bundleArchiveFiles, streamArchive, type ArchiveFormat } from '../../src/bundle/archive.js';
 import fc from 'fast-check';
 import { renderSpecFile } from '../../src/api.js';
 import { PROJECT_ROOT } from '../helpers/golden-cases.js';
@@ -97,6 +97,50 @@ describe('archives of a rendered spec', () => {
     expect(streamed[9]).toBe(3); // the OS byte: Unix
     const dir = extract('tar.gz', streamed, 'streamed');
     expect(execFileSync('cmp', [join(dir, 'vms/ns/w7/p/blob.bin'), '-'], { input: Buffer.from(bundle.get('vms/ns/w7/p/blob.bin')!.content as Uint8Array) }).length).toBe(0);
+  });
+
+  it('waits for a writer that must wait: no chunk is handed over while the last one is pending, and the bytes are the same', async () => {
+    // The writer of `render --archive -` waits for stdout's 'drain' when its buffer is full.
+    const b = new BundleBuilder();
+    // Bytes gzip cannot shrink, so its output comes in many chunks.
+    const pool = randomBytes(30 * 64 * 1024);
+    for (let i = 0; i < 30; i++) b.add(`vms/ns/w${i}/p/blob.bin`, pool.subarray(i * 64 * 1024, (i + 1) * 64 * 1024));
+    const bundle = b.build();
+    const reference = await buildBundleArchive(bundle, 'tar.gz');
+    const chunks: Buffer[] = [];
+    let waiting = false;
+    let overlaps = 0;
+    let waits = 0;
+    const size = await streamArchive(bundleArchiveFiles(bundle), 'tar.gz', (chunk) => {
+      if (waiting) overlaps++;
+      chunks.push(Buffer.from(chunk));
+      if (chunks.length % 2 === 0) return undefined;
+      waiting = true;
+      waits++;
+      return new Promise<void>((go) =>
+        setTimeout(() => {
+          waiting = false;
+          go();
+        }, 2),
+      );
+    });
+    expect(waits).toBeGreaterThan(3);
+    expect(overlaps).toBe(0);
+    expect(size).toBe(reference.length);
+    expect(Buffer.concat(chunks).equals(reference)).toBe(true);
+  });
+
+  it('fails with the error of a writer whose wait fails, and hands it nothing more', async () => {
+    const b = new BundleBuilder();
+    for (let i = 0; i < 30; i++) b.add(`f${i}.txt`, `${i} ${'y'.repeat(200_000)}`);
+    let calls = 0;
+    await expect(
+      streamArchive(bundleArchiveFiles(b.build()), 'zip', () => {
+        calls++;
+        return Promise.reject(new Error('the reader went away'));
+      }),
+    ).rejects.toThrow('the reader went away');
+    expect(calls).toBe(1);
   });
 
   it('picks the format from the file name', () => {

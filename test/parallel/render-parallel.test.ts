@@ -277,6 +277,36 @@ describe('render --archive of a fleet (streamed through a scratch tree beside th
     expect(readdirSync(tmp).filter((e) => e.startsWith('.vmonboard-archive.files-'))).toEqual([]);
   }, 300_000);
 
+  it.each(['tar.gz', 'zip'] as const)('with -o too, writes the directory and makes the %s archive from it, byte for byte, to a file or to stdout, leaving nothing beside', async (format) => {
+    const v = await api.validateSpecFile(specPath);
+    const reference = compiled.buildBundle(v.model!);
+    const { buildBundleArchive } = (await import(pathToFileURL(join(pkg, 'dist/src/bundle/archive.js')).href)) as { buildBundleArchive(b: Bundle, f: string): Promise<Buffer> };
+    const expected = await buildBundleArchive(reference.bundle, format);
+    const dir = mkdtempSync(join(pkg, 'dir-archive-'));
+    const cli = (...args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [join(pkg, 'dist/src/cli/main.js'), 'render', specPath, ...args], { maxBuffer: 1 << 30 });
+    const toFile = cli('-o', join(dir, 'out'), '--archive', join(dir, `bundle.${format}`));
+    expect(toFile.status, String(toFile.stderr)).toBe(0);
+    expect(readFileSync(join(dir, `bundle.${format}`)).equals(expected)).toBe(true);
+    expect(readFileSync(join(dir, 'out/MANIFEST.json')).equals(bytes(reference.bundle.get('MANIFEST.json')!.content))).toBe(true);
+    // Again over the bundle it just wrote (the old one is swapped out), the archive to stdout.
+    const toStdout = cli('-o', join(dir, 'out'), '--archive', '-', '--archive-format', format);
+    expect(toStdout.status, String(toStdout.stderr)).toBe(0);
+    expect(Buffer.from(toStdout.stdout as Buffer).equals(expected)).toBe(true);
+    expect(String(toStdout.stderr)).toMatch(/^wrote \d+ files to /m);
+    // No temp tree, old bundle, lock file or temp archive is left.
+    expect(readdirSync(dir).sort()).toEqual([`bundle.${format}`, 'out']);
+  }, 300_000);
+
+  it('removes the scratch tree of --archive - when the reader goes away mid-archive (exit 0, as pipes.ts makes it)', () => {
+    const tmp = mkdtempSync(join(pkg, 'tmp-epipe-'));
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${join(pkg, 'dist/src/cli/main.js')}" render "${specPath}" --archive - 2>/dev/null | head -c 4 | od -An -tx1; echo "status=\${PIPESTATUS[0]}"`], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    expect(r.stdout).toMatch(/^ 1f 8b 08 00\nstatus=0\n$/);
+    expect(readdirSync(tmp).filter((e) => e.startsWith('.vmonboard-archive.files-'))).toEqual([]);
+  }, 300_000);
+
   it('writes no archive and leaves no scratch tree when a secret fails the render', async () => {
     const secretSpec = await writeSecretSpec('archive-secret');
     const dir = mkdtempSync(join(pkg, 'archive-secret-'));

@@ -4,10 +4,10 @@
  */
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderSpecFile } from '../../api.js';
-import { archiveFormatFor, buildArchive, bundleArchiveFiles, streamArchive, type ArchiveFile, type ArchiveFormat } from '../../bundle/archive.js';
+import { archiveFormatFor, bundleArchiveFiles, readBackFiles, streamArchive, type ArchiveFile, type ArchiveFormat } from '../../bundle/archive.js';
 import type { Bundle, WrittenFile } from '../../bundle/bundle.js';
 import type { OpenBundleDir } from '../../bundle/write-dir.js';
 import type { ScratchTree } from '../../bundle/scratch-tree.js';
@@ -83,23 +83,43 @@ async function writeOutputs(io: CliIO, spec: string, outputs: RenderOutputs, opt
   // The writers load only when a bundle is written: `--help` and a failed validation never pay for them.
   const w = await import('../../bundle/write-dir.js');
   if (opts.output) {
-    const bundle = outputs.bundle!;
+    // Not held past the listing below (its MANIFEST.json alone is 76 MB at 5,000 × 4).
+    let bundle: Bundle | undefined = outputs.bundle!;
     let written;
+    let release: (() => Promise<void>) | undefined;
     try {
-      // A streaming render opened the directory before it rendered; otherwise it opens now.
-      written = await (openDir ? openDir.commit(bundle, outputs.written) : w.writeBundleToDir(bundle, opts.output, dirOptions(spec, opts)));
+      // A streaming render opened the directory before it rendered; otherwise it opens now. With
+      // --archive too, the directory stays locked until its archive is made from it (below).
+      const dir = openDir ?? (await w.openBundleDir(opts.output, dirOptions(spec, opts)));
+      if (opts.archive) ({ release, ...written } = await dir.commitHeld(bundle, outputs.written));
+      else written = await dir.commit(bundle, outputs.written);
     } catch (err) {
       return refuseDirWrite(io, err, opts.output);
     }
-    const { formatKept } = await import('../../bundle/keep-entries.js');
-    if (written.kept.length > 0) io.stderr.write(`note: ${formatKept(opts.output, written.kept)}\n`);
-    for (const line of written.recovered) io.stderr.write(`note: ${line}\n`);
-    for (const line of written.warnings) io.stderr.write(`warning: ${line}\n`);
-    io.stderr.write(`wrote ${written.files} files to ${opts.output}\n`);
+    try {
+      const { formatKept } = await import('../../bundle/keep-entries.js');
+      if (written.kept.length > 0) io.stderr.write(`note: ${formatKept(opts.output, written.kept)}\n`);
+      for (const line of written.recovered) io.stderr.write(`note: ${line}\n`);
+      for (const line of written.warnings) io.stderr.write(`warning: ${line}\n`);
+      io.stderr.write(`wrote ${written.files} files to ${opts.output}\n`);
+      if (opts.archive) {
+        // The archive holds what the directory now does: its files are read back from there one by
+        // one (never through a link), under the lock, so no other render replaces them meanwhile and
+        // the bundle is never in memory whole (2.1 GB at 5,000 × 4 when it was).
+        const { readListedFile } = await import('../../bundle/read-dir.js');
+        const root = resolve(opts.output);
+        const files = readBackFiles(bundle, outputs.written, { read: (path) => readListedFile(root, path) });
+        bundle = undefined;
+        delete outputs.bundle;
+        delete outputs.written;
+        await writeArchive(io, files, opts);
+      }
+    } finally {
+      await release?.();
+    }
+    return;
   }
   if (opts.archive) {
-    // streamArchive imports archiver lazily: only archive runs pay its load time.
-    const format = opts.archiveFormat ?? (opts.archive === '-' ? 'tar.gz' : archiveFormatFor(opts.archive)!);
     // A streamed render's files are in the scratch tree, read back one by one in path order. A
     // bundle rendered on the main thread (a small spec) is all in memory: nothing to read back.
     const streamed = scratch && outputs.written && outputs.written.size > 0 ? scratch : undefined;
@@ -110,17 +130,32 @@ async function writeOutputs(io: CliIO, spec: string, outputs: RenderOutputs, opt
       delete outputs.bundle;
       delete outputs.written;
     }
-    // stdout gets the archive in one write, as before (a closed pipe ends the run quietly, pipes.ts).
-    if (opts.archive === '-') io.stdout.write(await buildArchive(files, format));
-    else {
-      let size = 0;
-      // Straight from gzip into the file: a fleet's archive is hundreds of megabytes.
-      await w.writeFileAtomicFrom(opts.archive, async (write) => {
-        size = await streamArchive(files, format, write);
-      });
-      io.stderr.write(`wrote ${format} archive ${opts.archive} (${files.length} files, ${size} bytes)\n`);
-    }
+    await writeArchive(io, files, opts);
   }
+}
+
+/** Writes the archive of `files` to the --archive file (atomically) or to stdout, as it is made. */
+async function writeArchive(io: CliIO, files: readonly ArchiveFile[], opts: RenderOptions): Promise<void> {
+  // streamArchive imports archiver lazily: only archive runs pay its load time.
+  const format = opts.archiveFormat ?? (opts.archive === '-' ? 'tar.gz' : archiveFormatFor(opts.archive!)!);
+  if (opts.archive === '-') {
+    // To stdout as it comes out of gzip, waiting whenever the stream's buffer is full, so a slow
+    // reader never makes the archive pile up in memory. A reader that goes away ends the run
+    // quietly (pipes.ts).
+    const { stdout } = io;
+    await streamArchive(files, format, (chunk) => {
+      if (stdout.write(chunk) === false && stdout.once) return new Promise<void>((go) => stdout.once!('drain', go));
+      return undefined;
+    });
+    return;
+  }
+  const { writeFileAtomicFrom } = await import('../../bundle/write-dir.js');
+  let size = 0;
+  // Straight from gzip into the file: a fleet's archive is hundreds of megabytes.
+  await writeFileAtomicFrom(opts.archive!, async (write) => {
+    size = await streamArchive(files, format, write);
+  });
+  io.stderr.write(`wrote ${format} archive ${opts.archive} (${files.length} files, ${size} bytes)\n`);
 }
 
 /**
@@ -180,11 +215,12 @@ ${EXIT_CODES_HELP}`,
       checkOptions(opts);
       if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');
       const progress = createRenderProgress((t) => io.stderr.write(t), io.isTTY);
-      // `render -o` alone streams: the directory is opened (locked, judged, a temp tree made) once
-      // the spec is valid, and a fleet's VM files go there as they are rendered instead of being
-      // held in memory. `--archive` alone streams them to a scratch tree beside the archive
-      // (scratch-tree.ts) and reads them back to build it; with -o too, they stay in memory.
-      const streaming = Boolean(opts.output && !opts.check && !opts.archive);
+      // `render -o` streams: the directory is opened (locked, judged, a temp tree made) once the
+      // spec is valid, and a fleet's VM files go there as they are rendered instead of being held
+      // in memory; with --archive too, the archive is then made from the directory. `--archive`
+      // alone streams them to a scratch tree beside the archive (scratch-tree.ts) and reads them
+      // back to build it.
+      const streaming = Boolean(opts.output && !opts.check);
       const archiveStreams = Boolean(opts.archive && !opts.output && !opts.check);
       // `--check` of an existing directory streams too: each file is compared as it is rendered.
       const checkStreams = Boolean(opts.check && statSync(opts.output!, { throwIfNoEntry: false })?.isDirectory());

@@ -124,4 +124,31 @@ describe('render --archive', () => {
     expect((await runInProcess(['render', '--check', SPEC, '-o', out(), '--archive', join(scratch, 'y.zip')])).code).toBe(2);
     expect((await runInProcess(['render', SPEC, '--archive', '-', '--format', 'json'])).code).toBe(2);
   });
+
+  it('refuses an archive in a directory that does not exist before it renders (exit 2), writing nothing', async () => {
+    const dir = out();
+    const r = await runInProcess(['render', SPEC, '-o', dir, '--archive', join(scratch, 'no-such-dir', 'b.tar.gz')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the directory of --archive .*no-such-dir\/b\.tar\.gz does not exist; create it first/m);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('reports an archive it could not write (exit 1) without a stack, and says what was written', async () => {
+    // A directory where the archive should go: the rename over it fails (EISDIR), even for root.
+    const parent = mkdtempSync(join(scratch, 'archive-blocked-'));
+    mkdirSync(join(parent, 'b.tar.gz'));
+    writeFileSync(join(parent, 'b.tar.gz', 'mine.txt'), 'a user file\n');
+    const alone = await runInProcess(['render', SPEC, '--archive', join(parent, 'b.tar.gz')]);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toMatch(/^error: could not write the archive .*b\.tar\.gz: EISDIR.*\nNothing was written\.$/m);
+    const dir = out();
+    const withDir = await runInProcess(['render', SPEC, '-o', dir, '--archive', join(parent, 'b.tar.gz')]);
+    expect(withDir.code).toBe(1);
+    expect(withDir.stderr).toContain(`${dir} was written; only the archive is missing.`);
+    expect(withDir.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'MANIFEST.json'))).toBe(true);
+    // The user's directory is as it was, and no temp file is left beside it.
+    expect(readdirSync(parent)).toEqual(['b.tar.gz']);
+    expect(readdirSync(join(parent, 'b.tar.gz'))).toEqual(['mine.txt']);
+  });
 });

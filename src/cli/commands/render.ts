@@ -41,6 +41,10 @@ function checkOptions(opts: RenderOptions): void {
   if (opts.archive && opts.archive !== '-' && !opts.archiveFormat && !archiveFormatFor(opts.archive)) {
     throw new UsageError(`cannot tell the archive format from ${JSON.stringify(opts.archive)}; name it .tar.gz, .tgz or .zip, or pass --archive-format`);
   }
+  // Known before a fleet renders for a minute, not after.
+  if (opts.archive && opts.archive !== '-' && !statSync(dirname(resolve(opts.archive)), { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`the directory of --archive ${opts.archive} does not exist; create it first, or name a file in an existing directory`);
+  }
 }
 
 /** The run's own inputs, which `--force` must never replace (output-guard.ts). */
@@ -151,10 +155,17 @@ async function writeArchive(io: CliIO, files: readonly ArchiveFile[], opts: Rend
   }
   const { writeFileAtomicFrom } = await import('../../bundle/write-dir.js');
   let size = 0;
-  // Straight from gzip into the file: a fleet's archive is hundreds of megabytes.
-  await writeFileAtomicFrom(opts.archive!, async (write) => {
-    size = await streamArchive(files, format, write);
-  });
+  try {
+    // Straight from gzip into the file: a fleet's archive is hundreds of megabytes.
+    await writeFileAtomicFrom(opts.archive!, async (write) => {
+      size = await streamArchive(files, format, write);
+    });
+  } catch (err) {
+    // Disk full, no permission: the archive's temp file is gone and the file is as it was.
+    const kept = opts.output ? `${opts.output} was written; only the archive is missing.` : 'Nothing was written.';
+    io.stderr.write(`error: could not write the archive ${opts.archive}: ${(err as Error).message}\n${kept}\n`);
+    throw new CliExit(EXIT.invalid);
+  }
   io.stderr.write(`wrote ${format} archive ${opts.archive} (${files.length} files, ${size} bytes)\n`);
 }
 

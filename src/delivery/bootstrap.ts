@@ -38,7 +38,9 @@ function payloadHash(script: string, staged: ReadonlyArray<{ rel: string; conten
 function hashPayloadTexts([script, ...staged]: readonly string[]): string {
   const h = createHash('sha256');
   h.update(script!);
-  for (let i = 0; i < staged.length; i += 2) h.update(`\0${staged[i]}\0${staged[i + 1]}`);
+  // Piece by piece: the hash of the concatenation, without building it (a template literal here
+  // made a copy of every staged file per VM, a third of a fleet render's garbage).
+  for (let i = 0; i < staged.length; i += 2) h.update('\0').update(staged[i]!).update('\0').update(staged[i + 1]!);
   return h.digest('hex');
 }
 

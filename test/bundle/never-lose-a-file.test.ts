@@ -185,7 +185,7 @@ describe('§4 single output files never follow a planted symlink', () => {
     const before = listing(w);
     const r = await runInProcess(['render', join(w, 'quickstart.yaml'), '--archive', join(w, 'missing', 'b.tar.gz')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error: could not write the archive ${join(w, 'missing', 'b.tar.gz')}: no scratch directory for its files (ENOENT`);
+    expect(r.stderr).toContain(`error: could not write the archive ${join(w, 'missing', 'b.tar.gz')}: its directory ${join(w, 'missing')} does not exist; create it first`);
     expect(r.stderr).toContain('Nothing was written.');
     expect(listing(w)).toEqual(before);
   });

@@ -125,11 +125,12 @@ describe('render --archive', () => {
     expect((await runInProcess(['render', SPEC, '--archive', '-', '--format', 'json'])).code).toBe(2);
   });
 
-  it('refuses an archive in a directory that does not exist before it renders (exit 2), writing nothing', async () => {
+  it('refuses an archive in a directory that does not exist before it renders (exit 1), writing nothing, -o included', async () => {
     const dir = out();
     const r = await runInProcess(['render', SPEC, '-o', dir, '--archive', join(scratch, 'no-such-dir', 'b.tar.gz')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: the directory of --archive .*no-such-dir\/b\.tar\.gz does not exist; create it first/m);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: could not write the archive .*no-such-dir\/b\.tar\.gz: its directory .*no-such-dir does not exist; create it first\nNothing was written\.$/m);
+    expect(r.stderr).not.toMatch(/^wrote /m);
     expect(existsSync(dir)).toBe(false);
   });
 

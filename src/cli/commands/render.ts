@@ -41,10 +41,6 @@ function checkOptions(opts: RenderOptions): void {
   if (opts.archive && opts.archive !== '-' && !opts.archiveFormat && !archiveFormatFor(opts.archive)) {
     throw new UsageError(`cannot tell the archive format from ${JSON.stringify(opts.archive)}; name it .tar.gz, .tgz or .zip, or pass --archive-format`);
   }
-  // Known before a fleet renders for a minute, not after.
-  if (opts.archive && opts.archive !== '-' && !statSync(dirname(resolve(opts.archive)), { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`the directory of --archive ${opts.archive} does not exist; create it first, or name a file in an existing directory`);
-  }
 }
 
 /** The run's own inputs, which `--force` must never replace (output-guard.ts). */
@@ -224,6 +220,11 @@ ${EXIT_CODES_HELP}`,
     )
     .action(async (spec: string, opts: RenderOptions) => {
       checkOptions(opts);
+      // Known before a fleet renders for a minute, not after; a failed write, like the others (exit 1).
+      if (opts.archive && opts.archive !== '-' && !statSync(dirname(resolve(opts.archive)), { throwIfNoEntry: false })?.isDirectory()) {
+        io.stderr.write(`error: could not write the archive ${opts.archive}: its directory ${dirname(resolve(opts.archive))} does not exist; create it first\nNothing was written.\n`);
+        throw new CliExit(EXIT.invalid);
+      }
       if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');
       const progress = createRenderProgress((t) => io.stderr.write(t), io.isTTY);
       // `render -o` streams: the directory is opened (locked, judged, a temp tree made) once the
@@ -239,6 +240,8 @@ ${EXIT_CODES_HELP}`,
       let scratch: ScratchTree | undefined;
       let driftCheck: DriftCheck | undefined;
       let committed = false;
+      // The committed bundle is listed on another thread while the spec validates (list-tree-background.ts).
+      const listing = checkStreams ? (await import('../../bundle/list-tree-background.js')).listTreeInBackground(opts.output!) : undefined;
       try {
         let result;
         try {
@@ -249,7 +252,7 @@ ${EXIT_CODES_HELP}`,
             ...(progress ? { onProgress: progress.update } : {}),
             ...(streaming ? { openSink: async () => (openDir = await (await import('../../bundle/write-dir.js')).openBundleDir(opts.output!, dirOptions(spec, opts))) } : {}),
             ...(archiveStreams ? { openSink: async () => (scratch = (await import('../../bundle/scratch-tree.js')).openScratchTree(opts.archive!, tmpdir())) } : {}),
-            ...(checkStreams ? { openSink: async () => (driftCheck = (await import('../../bundle/check.js')).openDriftCheck(opts.output!, { unified: opts.format === 'json' })) } : {}),
+            ...(checkStreams ? { openSink: async () => (driftCheck = (await import('../../bundle/check.js')).openDriftCheck(opts.output!, { unified: opts.format === 'json' }, await listing!.result())) } : {}),
           });
         } finally {
           progress?.finish();
@@ -282,6 +285,7 @@ ${EXIT_CODES_HELP}`,
         if (openDir && !committed) await openDir.abort();
         // The archive's scratch tree goes whatever happened: written, refused or failed.
         scratch?.remove();
+        await listing?.cancel();
       }
     });
 }

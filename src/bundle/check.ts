@@ -6,7 +6,7 @@
  */
 import type { Bundle, BundleSink, FileMode } from './bundle.js';
 import { formatMode, MANIFEST_FILE, parseManifest } from './manifest.js';
-import { listTree, readListedFile, readListedFileAndMode, type ListedEntry } from './read-dir.js';
+import { listTreeOrEmpty, readListedFile, readListedFileAndMode, type ListedEntry } from './read-dir.js';
 import { clipLine, readableDiff, unifiedDiff } from './drift-diff.js';
 
 /** One changed file with a short explanation. */
@@ -54,16 +54,11 @@ export interface DriftCheck extends BundleSink {
 
 /**
  * Opens a drift check of `dir`: lists every entry under it (listTree: never following a
- * symlink), without reading any content yet.
+ * symlink; a directory that is not there is empty), without reading any content yet. `listed`
+ * is that listing when it was made already (list-tree-background.ts); it becomes the check's own.
  */
-export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}): DriftCheck {
-  let disk: Map<string, ListedEntry>;
-  try {
-    disk = listTree(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    disk = new Map();
-  }
+export function openDriftCheck(dir: string, opts: { unified?: boolean } = {}, listed?: Map<string, ListedEntry>): DriftCheck {
+  const disk = listed ?? listTreeOrEmpty(dir);
   const drift: BundleDrift = { added: [], removed: [], changed: [] };
   const unified = opts.unified ? new Map<string, string>() : undefined;
   // What is compared leaves the listing, so what stays in it at the end was not rendered, and a

@@ -28,17 +28,46 @@ export type ListedEntry = Pick<DiskEntry, 'kind'>;
  */
 export function listTree(dir: string): Map<string, ListedEntry> {
   const out = new Map<string, ListedEntry>();
+  walkTree(dir, (path, kind) => out.set(path, LISTED[kind]));
+  return out;
+}
+
+/** listTree, with a directory that is not there listed as empty (what `render --check` compares with). */
+export function listTreeOrEmpty(dir: string): Map<string, ListedEntry> {
+  try {
+    return listTree(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return new Map();
+  }
+}
+
+/**
+ * Calls `visit` for every non-directory entry under `dir`, in byte order of the paths, with the
+ * entry's kind (listTree's walk; list-tree-background.ts sends the same walk across threads).
+ */
+export function walkTree(dir: string, visit: (path: string, kind: ListedEntry['kind']) => void): void {
   const walk = (abs: string, rel: string): void => {
-    const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
+    // Each directory's entries sorted with a directory's name as `name/`: then the walk meets the
+    // paths in byte order ("a.txt" before "a/b", since "." < "/"), and the listing needs no sort
+    // of its own (a tenth of listing a fleet's 70,000 files).
+    const entries = readdirSync(abs, { withFileTypes: true }).map((e) => ({ e, key: e.isDirectory() ? `${e.name}/` : e.name }));
+    entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { e } of entries) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(join(abs, e.name), r);
-      else out.set(r, { kind: e.isFile() ? 'file' : e.isSymbolicLink() ? 'symlink' : 'other' });
+      else visit(r, e.isFile() ? 'file' : e.isSymbolicLink() ? 'symlink' : 'other');
     }
   };
   walk(dir, '');
-  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** The entry of each kind, shared: one object per kind rather than per file (350,000 at 5,000 × 4). */
+export const LISTED: Readonly<Record<ListedEntry['kind'], ListedEntry>> = {
+  file: Object.freeze({ kind: 'file' }),
+  symlink: Object.freeze({ kind: 'symlink' }),
+  other: Object.freeze({ kind: 'other' }),
+};
 
 /** listTree with every regular file's bytes (empty for the others) and every entry's mode. */
 export function readTree(dir: string): Map<string, DiskEntry> {

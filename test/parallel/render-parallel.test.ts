@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -332,6 +332,30 @@ describe('render --archive of a fleet (streamed through a scratch tree beside th
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
     expect(readdirSync(dir)).toEqual([]);
   }, 300_000);
+});
+
+describe('listing the committed bundle on a worker thread (render --check, list-tree-background.ts)', () => {
+  it('gives exactly listTree\'s listing, over several messages, and listTree\'s answer for a directory that is not there', async () => {
+    const { listTreeInBackground } = (await import(pathToFileURL(join(pkg, 'dist/src/bundle/list-tree-background.js')).href)) as typeof import('../../src/bundle/list-tree-background.js');
+    const { listTree } = (await import(pathToFileURL(join(pkg, 'dist/src/bundle/read-dir.js')).href)) as typeof import('../../src/bundle/read-dir.js');
+    const dir = mkdtempSync(join(pkg, 'listed-'));
+    // More than a megabyte of listing (list-tree-worker.ts posts a megabyte at a time).
+    const long = 'x'.repeat(180);
+    for (let d = 0; d < 60; d++) {
+      mkdirSync(join(dir, `vms/w${d}`), { recursive: true });
+      for (let f = 0; f < 110; f++) writeFileSync(join(dir, `vms/w${d}/${long}-${f}.sh`), '');
+    }
+    writeFileSync(join(dir, 'vms/ünïcode ✓'), '');
+    symlinkSync('vms', join(dir, 'link'));
+    const listing = listTreeInBackground(dir);
+    const listed = await listing.result();
+    expect(listing.madeOnWorker).toBe(true);
+    expect(listed.size).toBe(60 * 110 + 2);
+    expect([...listed]).toEqual([...listTree(dir)]);
+    const missing = listTreeInBackground(join(dir, 'not-there'));
+    expect((await missing.result()).size).toBe(0);
+    expect(missing.madeOnWorker).toBe(false);
+  }, 120_000);
 });
 
 describe('render --check of a fleet (streamed: each file compared as it is rendered)', () => {

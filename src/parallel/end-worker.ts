@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { FileMode } from '../bundle/bundle.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 import type { EndFinished, EndWorkerMessage, FinishRequest, ModelMessage } from './protocol.js';
-import { WORKER_YOUNG_GENERATION_MB } from './worker-heap.js';
+import { END_WORKER_YOUNG_GENERATION_MB } from './worker-heap.js';
 
 /** Takes one file the end worker rendered: its bytes (a view of the batch's buffer), mode, source pointer, sha256 and secret findings. */
 export type TakeFile = (path: string, bytes: Uint8Array, mode: FileMode, source: string, sha256: string, findings: readonly TextFinding[]) => void;
@@ -26,7 +26,7 @@ export class EndWorker {
     modelMessage: ModelMessage,
     private readonly oldGenerationMb: number,
   ) {
-    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb } });
+    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: END_WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb } });
     this.worker.postMessage(modelMessage);
     this.worker.on('error', (err: Error & { code?: string }) =>
       this.fail(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`the end of the render (cluster values, READMEs) ran out of its ${this.oldGenerationMb} MB heap: ${err.message}`) : err),

@@ -26,7 +26,7 @@ import { translators } from '../translators.js';
 import type { TextFinding } from '../security/scan-bundle.js';
 
 import type { ChunkRequest, FinishRequest, ModelMessage, RecycleMessage, UsageRecord, WorkerMessage } from './protocol.js';
-import { estimateVmBytes, MAX_CHUNK_VMS, planEndWorkerHeap, planWorkerHeap, WORKER_YOUNG_GENERATION_MB } from './worker-heap.js';
+import { estimateVmBytes, MAX_CHUNK_VMS, planEndWorkerHeap, planWorkerHeap, VM_WORKER_YOUNG_GENERATION_MB } from './worker-heap.js';
 import { EndWorker, type TakeFile } from './end-worker.js';
 import { StringPool } from './string-pool.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -89,7 +89,7 @@ export interface VmWorkerPool {
 export function startVmWorkers(count: number = defaultWorkers(), oldGenerationMb = planWorkerHeap(0).oldGenerationMb): VmWorkerPool | undefined {
   if (!WORKER_URL || count < 2) return undefined;
   const url = WORKER_URL;
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb };
+  const resourceLimits = { maxYoungGenerationSizeMb: VM_WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb };
   const workers = Array.from({ length: count }, () => new Worker(url, { resourceLimits }));
   // A worker that fails before a build listens to it must not crash the process: the build
   // reports the failure instead.

@@ -47,11 +47,21 @@ export function planWorkerHeap(modelBytes: number, vmBytes = 128 * 1024): Worker
 }
 
 /**
- * Every worker's young generation, in MB. V8's default is larger on 64-bit; a worker's garbage
- * is short-lived (per chunk), and a streaming render of 1,000 × 4 peaked at 522 MB instead of
- * 579 MB RSS for the same time; 4 MB saved no more and cost ~9% in scavenges (docs/performance.md).
+ * The end worker's young generation, in MB. V8's default is larger on 64-bit; a worker's garbage
+ * is short-lived, and a streaming render of 1,000 × 4 peaked at 522 MB instead of 579 MB RSS for
+ * the same time; 4 MB saved no more and cost ~9% in scavenges (docs/performance.md). The end
+ * worker runs at the peak of a large render (5,000 × 4), so it keeps the small one.
  */
-export const WORKER_YOUNG_GENERATION_MB = 8;
+export const END_WORKER_YOUNG_GENERATION_MB = 8;
+
+/**
+ * A VM worker's young generation, in MB. Since VM families (vm-family.ts) a VM's garbage is mostly
+ * its filled texts, which die within the VM; with 8 MB the two workers scavenged about 350 times
+ * at 1,000 × 4. 24 MB took 3–6% less CPU in most of six interleaved rounds of `render -o`
+ * (1,000 × 4) and 10–15 MB more; at 5,000 × 4 the VM workers are closed before the end phase,
+ * where the render peaks, so the peak stayed 442–443 MB (`-o`) and 464–466 MB (`--check`).
+ */
+export const VM_WORKER_YOUNG_GENERATION_MB = 24;
 
 /**
  * The end worker's old-generation cap (end-phase.ts), in MB, for a model of `modelBytes`

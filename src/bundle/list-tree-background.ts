@@ -11,18 +11,13 @@
  * any reason, the listing is made on the calling thread when it is asked for, so an unreadable
  * directory fails exactly as listTree makes it fail.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { listTreeOrEmpty, type ListedEntry } from './read-dir.js';
 import { addListed, type ListingMessage } from './listing-message.js';
+import { compiledWorkerUrl } from '../worker-url.js';
 
 /** The compiled worker beside this module, or undefined when running from sources. */
-const WORKER_URL: URL | undefined = (() => {
-  if (!import.meta.url.endsWith('.js')) return undefined;
-  const url = new URL('./list-tree-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
-})();
+const WORKER_URL = compiledWorkerUrl(import.meta.url, './list-tree-worker.js');
 
 /** A listing under way. */
 export interface BackgroundListing {

@@ -134,25 +134,24 @@ export async function openBundleDir(dir: string, opts: WriteDirOptions = {}): Pr
     closed = true;
     await lock.release();
   };
+  const commitHeld = async (bundle: Bundle, written?: ReadonlyMap<string, WrittenFile>): Promise<WriteDirResult & { release(): Promise<void> }> => {
+    try {
+      return { ...(await commitLocked(bundle, written, dir, target, tree, prepared, opts, () => lock.stillHeld())), release: close };
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  };
   return {
     write: (path, content, mode) => {
       if (closed) throw new Error(`internal error: ${path} written after the bundle directory was closed`);
       tree.writeNow(path, content, mode);
     },
+    commitHeld,
     commit: async (bundle, written) => {
-      try {
-        return await commitLocked(bundle, written, dir, target, tree, prepared, opts, () => lock.stillHeld());
-      } finally {
-        await close();
-      }
-    },
-    commitHeld: async (bundle, written) => {
-      try {
-        return { ...(await commitLocked(bundle, written, dir, target, tree, prepared, opts, () => lock.stillHeld())), release: close };
-      } catch (err) {
-        await close();
-        throw err;
-      }
+      const { release, ...result } = await commitHeld(bundle, written);
+      await release();
+      return result;
     },
     abort: async () => {
       try {

@@ -11,9 +11,7 @@
  * vm-worker.js beside it; run from TypeScript sources (vitest) it finds none and falls back to
  * buildBundle.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -30,6 +28,7 @@ import { estimateVmBytes, MAX_CHUNK_VMS, planEndWorkerHeap, planWorkerHeap, VM_W
 import { EndWorker, type TakeFile } from './end-worker.js';
 import { StringPool } from './string-pool.js';
 import { collectGarbage } from './collect-garbage.js';
+import { compiledWorkerUrl } from '../worker-url.js';
 
 type Unlocated = Diagnostic & { atKey?: boolean };
 
@@ -37,11 +36,7 @@ type Unlocated = Diagnostic & { atKey?: boolean };
 export const PARALLEL_MIN_VMS = 200;
 
 /** The worker entry beside this module, when it is JavaScript (a dist/ build). */
-const WORKER_URL: URL | undefined = (() => {
-  if (!import.meta.url.endsWith('.js')) return undefined;
-  const url = new URL('./vm-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
-})();
+const WORKER_URL = compiledWorkerUrl(import.meta.url, './vm-worker.js');
 
 /** True when this build of vmonboard can render on worker threads (it runs from compiled JavaScript). */
 export function parallelAvailable(): boolean {

@@ -221,8 +221,9 @@ ${EXIT_CODES_HELP}`,
     .action(async (spec: string, opts: RenderOptions) => {
       checkOptions(opts);
       // Known before a fleet renders for a minute, not after; a failed write, like the others (exit 1).
-      if (opts.archive && opts.archive !== '-' && !statSync(dirname(resolve(opts.archive)), { throwIfNoEntry: false })?.isDirectory()) {
-        io.stderr.write(`error: could not write the archive ${opts.archive}: its directory ${dirname(resolve(opts.archive))} does not exist; create it first\nNothing was written.\n`);
+      const archiveDir = opts.archive && opts.archive !== '-' ? dirname(resolve(opts.archive)) : undefined;
+      if (archiveDir && !statSync(archiveDir, { throwIfNoEntry: false })?.isDirectory()) {
+        io.stderr.write(`error: could not write the archive ${opts.archive}: its directory ${archiveDir} does not exist; create it first\nNothing was written.\n`);
         throw new CliExit(EXIT.invalid);
       }
       if (opts.archive === '-') refuseBinaryToTerminal(io.stdoutIsTTY, 'the archive', 'redirect it (--archive - > bundle.tar.gz) or pipe it (--archive - | tar -tz), or name a file: --archive bundle.tar.gz');

@@ -19,7 +19,7 @@ export interface LoadedYaml {
 }
 
 /** DEL, the C1 controls (NEL among them), LINE and PARAGRAPH SEPARATOR, and the non-characters U+FFFE/U+FFFF. */
-const YAML_UNSAFE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+export const YAML_UNSAFE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 
 function at(file: string, lc: LineCounter, offset: number): { file: string; line: number; column: number } {
   const p = lc.linePos(offset);

@@ -8,6 +8,7 @@ import { locatePointer } from '../diagnostics/locate.js';
 import type { Model } from '../model/model.js';
 import type { FileSource } from './files.js';
 import { loadYaml, type LoadedYaml } from './load.js';
+import { fastSpecData } from './fast-load.js';
 import { checkLock } from './lock.js';
 import { findSpecVersion, supportedApiVersions } from './registry.js';
 import { schemaErrorsToDiagnostics } from './schema-errors.js';
@@ -63,14 +64,21 @@ function relocator(text: string, file: string): (d: Unlocated[]) => Diagnostic[]
 /** Runs the whole pipeline on one spec. Never throws for bad input: it reports. */
 export function validateSpec(input: SpecInput): ValidationResult {
   const sources = new Map<string, string>([[input.file, input.text]]);
-  const { loaded, diagnostics: loadDiags } = loadYaml(input.text, input.file);
   const locate = relocator(input.text, input.file);
   const result = (diags: Diagnostic[], model?: Model): ValidationResult => {
     const sorted = sortDiagnostics(diags);
     return { diagnostics: sorted, sources, locate, ...(model && !isFatal(sorted) ? { model } : {}) };
   };
-  if (loaded.data === undefined) return result(loadDiags.map((d) => ({ ...d, file: d.file ?? input.file })));
-  const data = loaded.data as Record<string, unknown>;
+  // js-yaml's reading when it is certainly the yaml library's (fast-load.ts): the document with
+  // positions is then made only if a finding needs one. Otherwise the yaml library reads it.
+  const fast = fastSpecData(input.text);
+  const full = fast === undefined ? loadYaml(input.text, input.file) : undefined;
+  if (full && full.loaded.data === undefined) return result(full.diagnostics.map((d) => ({ ...d, file: d.file ?? input.file })));
+  const data = fast ?? (full!.loaded.data as Record<string, unknown>);
+  // Parsed at most once here, and not kept in the result's locate: at 5,000 workloads the document
+  // is about 110 MB, which a render would otherwise hold to its end.
+  let located = full?.loaded;
+  const inSpec = (d: Unlocated[]): Diagnostic[] => (d.length === 0 ? [] : locateAll(d, (located ??= loadYaml(input.text, input.file).loaded), input.file));
 
   const version = findSpecVersion(data.apiVersion);
   if (!version) {
@@ -81,11 +89,11 @@ export function validateSpec(input: SpecInput): ValidationResult {
       message: `apiVersion is ${given}; supported versions: ${supportedApiVersions.join(', ')}`,
       pointer: data.apiVersion === undefined ? '' : '/apiVersion',
     };
-    return result(locateAll([d], loaded, input.file));
+    return result(inSpec([d]));
   }
   if (data.kind !== 'OnboardingSpec') {
     const d: Unlocated = { severity: 'error', code: 'SPEC_UNKNOWN_KIND', message: `kind is ${data.kind === undefined ? 'missing' : JSON.stringify(data.kind)}; it must be OnboardingSpec`, pointer: data.kind === undefined ? '' : '/kind' };
-    return result(locateAll([d], loaded, input.file));
+    return result(inSpec([d]));
   }
 
   const schemaErrors = version.checkSchema(data);
@@ -93,7 +101,7 @@ export function validateSpec(input: SpecInput): ValidationResult {
   if (schemaDiags.length > 0) {
     // Report everything in one pass: the rules run on the parts the schema accepted.
     const partial = version.checkRulesPartially(data, schemaErrors);
-    const r = result(locateAll([...schemaDiags, ...partial.diagnostics], loaded, input.file));
+    const r = result(inSpec([...schemaDiags, ...partial.diagnostics]));
     return partial.skipped.length > 0 ? { ...r, skippedRules: partial.skipped } : r;
   }
 
@@ -116,7 +124,7 @@ export function validateSpec(input: SpecInput): ValidationResult {
     }
   }
   if (isFatal(ruleDiags) || isFatal(lockDiags)) {
-    return result([...locateAll(ruleDiags, loaded, input.file), ...lockDiags]);
+    return result([...inSpec(ruleDiags), ...lockDiags]);
   }
   const { model, diagnostics: resolveDiags } = version.toModel(normalized, {
     files: input.files,
@@ -127,7 +135,7 @@ export function validateSpec(input: SpecInput): ValidationResult {
   });
   // Diagnostics about the lock carry `file`; the rest are located in the spec.
   const inLock = resolveDiags.filter((d) => d.file === input.lockFile);
-  const inSpec = resolveDiags.filter((d) => d.file !== input.lockFile);
+  const specDiags = resolveDiags.filter((d) => d.file !== input.lockFile);
   const lockLocated = lockLoaded ? locateAll(inLock, lockLoaded, input.lockFile) : inLock;
-  return result([...locateAll(ruleDiags, loaded, input.file), ...lockDiags, ...locateAll(inSpec, loaded, input.file), ...lockLocated], model);
+  return result([...inSpec(ruleDiags), ...lockDiags, ...inSpec(specDiags), ...lockLocated], model);
 }

@@ -1,0 +1,159 @@
+/**
+ * The spec's data read by js-yaml, when that is certain to be the data the yaml library gives
+ * (load.ts), and undefined whenever it is not (issue 19).
+ *
+ * Why: the yaml library builds a document with every node's position, which a spec needs only to
+ * locate a finding. For the bench's 1,000-workload spec (700 KB) that parse took 650–830 ms of a
+ * cold render's 920 ms of validation, on the main thread before any VM renders; js-yaml reads the
+ * same text in 25–100 ms. A spec with nothing to report is never parsed by the yaml library now; one
+ * with findings is parsed by it once, to locate them (validate-spec.ts), and gets the positions it
+ * always got.
+ *
+ * Why the data is the same. YAML 1.2's core schema is what load.ts asks of the yaml library
+ * (version 1.2; yaml 2.9.1 dist/schema/core/schema.js). js-yaml is given a schema that resolves
+ * plain scalars with that schema's own tests and constructors, copied below, so a plain scalar
+ * becomes the same null, boolean, number or string; quoted and block scalars are strings in both.
+ * What the two libraries may read differently is refused, and the spec goes to the yaml library:
+ * - text with tags, anchors or aliases, directives, merge keys, explicit keys, collections as
+ *   keys, tabs, carriage returns, a byte-order mark, NUL or the characters load.ts refuses
+ *   (YAML_UNSAFE), and the few constructs the two read differently (REFUSED_TEXT);
+ * - a mapping key that is not a string in the core schema (`1:`, `null:`, `true:`, quoted or not):
+ *   the two libraries turn such keys into property names differently; and `__proto__`;
+ * - anything js-yaml reports (an error or a warning), a document that is not a mapping, and every
+ *   limit load.ts checks (size, collection sizes, scalar lengths, escaped NULs and unsafe
+ *   characters), so that its diagnostics, with their positions, still come from load.ts.
+ * test/spec/fast-load.test.ts compares the two on every spec the tests use and on generated and
+ * mutated documents: wherever this returns data, it is the yaml library's data, and the yaml
+ * library reported nothing.
+ *
+ * Written here rather than taken from a library: it is the contract between two YAML readers we
+ * already use, and no package states it.
+ */
+import jsYaml from 'js-yaml';
+import { LIMITS } from './limits.js';
+import { findOversizeCollection } from './prescan-collections.js';
+import { YAML_UNSAFE } from './load.js';
+
+/**
+ * What sends the text to the yaml library, found anywhere in it (in a quoted string or a comment
+ * too: refusing more than needed only costs time):
+ * - a tag, anchor or alias indicator at the start of a word (`a=1&b=2` in a URL is not one), an
+ *   explicit key's `?` followed by a space or the end of a line (a URL's `?x=1` is not one), a
+ *   directive (`%` starting a line), a merge key (`<<`);
+ * - a flow collection as a key: before a colon (`[a]: b`), or as an entry of a flow mapping,
+ *   where it needs none (`{a, [b]}`: any `[` or `{` right after a `{` or `,`);
+ * - tabs, carriage returns, NUL and byte-order marks.
+ * And what the test's mutated documents found js-yaml (4.3.2) to read where the yaml library
+ * reads otherwise or refuses:
+ * - a sequence entry with nothing but a comment after its `-` (js-yaml reads `- - ` followed by
+ *   `- x` one level off);
+ * - a `#` right after a quote, bracket, brace, comma or colon (a comment to js-yaml only);
+ * - a line of nothing but spaces (a block scalar's leading empty line indented more than its
+ *   text is an error to the yaml library only);
+ * - anything after `---` on its line (`--- a: b` is an error to the yaml library only), and `...`.
+ */
+const REFUSED_TEXT = /(?:^|[\s[{,])[!&*]|\?(?:[ \n]|$)|^%|<<|[\]}] *:|(?:^|\s)- *(?:#.*)?$|[{,](?:\s|#[^\n]*)*[[{]|[\]}"',[{:]#|^ +$|^---(?!\n|$)|^\.\.\.|[\t\r\0\ufeff]/m;
+
+// YAML 1.2 core schema, as the yaml library resolves a plain scalar (yaml 2.9.1
+// dist/schema/core/{null,bool,int,float}.js; the tests are tried in its schema order, and no
+// string passes two of them). The constructors are the library's own: parseInt for integers (so
+// `-0` is -0), parseFloat for floats.
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+function resolveInt(s: string): number {
+  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
+  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
+  return parseInt(s, 10);
+}
+
+function resolveFloat(s: string): number {
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  return parseFloat(s);
+}
+
+/** A plain scalar that the core schema reads as something other than a string. */
+function isCoreNonString(s: string): boolean {
+  return NULL.test(s) || BOOL.test(s) || INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s) || FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s);
+}
+
+// js-yaml keeps one implicit type per tag (the last one given wins), so each tag's tests are one type.
+const CORE_SCHEMA = new jsYaml.Schema({
+  implicit: [
+    new jsYaml.Type('tag:yaml.org,2002:null', {
+      kind: 'scalar',
+      resolve: (s: string) => NULL.test(s),
+      construct: () => null,
+    }),
+    new jsYaml.Type('tag:yaml.org,2002:bool', {
+      kind: 'scalar',
+      resolve: (s: string) => BOOL.test(s),
+      construct: (s: string) => s[0] === 't' || s[0] === 'T',
+    }),
+    new jsYaml.Type('tag:yaml.org,2002:int', {
+      kind: 'scalar',
+      resolve: (s: string) => INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s),
+      construct: resolveInt,
+    }),
+    new jsYaml.Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (s: string) => FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s),
+      construct: resolveFloat,
+    }),
+  ],
+  explicit: [
+    // The failsafe tags js-yaml needs for its collections and strings; a tag in the text is refused before parsing.
+    new jsYaml.Type('tag:yaml.org,2002:str', {
+      kind: 'scalar',
+      construct: (s: string | null) => s ?? '',
+    }),
+    new jsYaml.Type('tag:yaml.org,2002:seq', {
+      kind: 'sequence',
+      construct: (s: unknown[] | null) => s ?? [],
+    }),
+    new jsYaml.Type('tag:yaml.org,2002:map', {
+      kind: 'mapping',
+      construct: (m: Record<string, unknown> | null) => m ?? {},
+    }),
+  ],
+});
+
+/** Whether every key and string under `value` is one load.ts accepts and both libraries read alike. */
+function acceptable(value: unknown): boolean {
+  if (typeof value === 'string') return value.length <= LIMITS.maxScalarChars && !value.includes('\0') && !YAML_UNSAFE.test(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.length <= LIMITS.maxListItems && value.every(acceptable);
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || isCoreNonString(key) || !acceptable(key)) return false;
+    if (!acceptable((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * The spec's data as load.ts (the yaml library, YAML 1.2 core) would give it with no diagnostic,
+ * or undefined when that is not certain: then load.ts must read it.
+ */
+export function fastSpecData(text: string): Record<string, unknown> | undefined {
+  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) return undefined;
+  if (REFUSED_TEXT.test(text) || YAML_UNSAFE.test(text) || findOversizeCollection(text)) return undefined;
+  let data: unknown;
+  try {
+    data = jsYaml.load(text, {
+      schema: CORE_SCHEMA,
+      onWarning: () => {
+        throw new Error('warning');
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  return acceptable(data) ? (data as Record<string, unknown>) : undefined;
+}

@@ -143,17 +143,18 @@ function acceptable(value: unknown): boolean {
 export function fastSpecData(text: string): Record<string, unknown> | undefined {
   if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) return undefined;
   if (REFUSED_TEXT.test(text) || YAML_UNSAFE.test(text) || findOversizeCollection(text)) return undefined;
-  let data: unknown;
   try {
-    data = jsYaml.load(text, {
+    const data = jsYaml.load(text, {
       schema: CORE_SCHEMA,
       onWarning: () => {
         throw new Error('warning');
       },
     });
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+    return acceptable(data) ? (data as Record<string, unknown>) : undefined;
   } catch {
+    // Whatever js-yaml refuses, and a document nested deeper than the stack allows: the yaml
+    // library reads it and reports what it finds.
     return undefined;
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  return acceptable(data) ? (data as Record<string, unknown>) : undefined;
 }

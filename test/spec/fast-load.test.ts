@@ -352,6 +352,7 @@ describe('what the fast path leaves to the yaml library', () => {
     ['a list at the top', '- a\n'],
     ['a scalar at the top', 'a\n'],
     ['an empty document', ''],
+    ['a document nested deeper than the stack allows', `a: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`],
     ['a string over the scalar limit', `a: ${'x'.repeat(64 * 1024 + 1)}\n`],
   ])('%s', (_name, text) => {
     expect(fastSpecData(text)).toBeUndefined();

@@ -33,10 +33,10 @@ export function formatDiagnostic(d: Diagnostic, sources: SourceTexts, opts: Text
   const lines = [`${paint(c, SEVERITY_STYLE[d.severity], `${d.severity}[${d.code}]`)}: ${d.message}`, `  ${paint(c, 'blue', '-->')} ${where}${d.pointer ? ` (${d.pointer})` : ''}`];
   const text = d.file ? sources.get(d.file) : undefined;
   if (text !== undefined && d.line) {
-    const src = text.split(/\r?\n/)[d.line - 1];
-    if (src !== undefined) {
+    const line = text.split(/\r?\n/)[d.line - 1];
+    if (line !== undefined) {
       const gutter = String(d.line).length;
-      const col = Math.max(1, d.column ?? 1);
+      const { src, col } = clipLine(line, Math.max(1, d.column ?? 1));
       // Tabs are kept so the caret stays under the right character in a terminal.
       const pad = src.slice(0, col - 1).replace(/[^\t]/g, ' ');
       const bar = paint(c, 'blue', '|');
@@ -47,6 +47,22 @@ export function formatDiagnostic(d: Diagnostic, sources: SourceTexts, opts: Text
   }
   if (d.hint) lines.push(`  ${paint(c, 'cyan', '= hint:')} ${d.hint}`);
   return lines.join('\n');
+}
+
+/** The most characters of a source line the snippet shows. */
+const SNIPPET_CHARS = 120;
+
+/**
+ * The part of a long line the snippet shows: SNIPPET_CHARS characters around `col`, with `…`
+ * where it was cut, and the column within that part. A minified or generated file can hold a
+ * line of megabytes, which would otherwise be printed whole for each finding on it.
+ */
+function clipLine(line: string, col: number): { src: string; col: number } {
+  if (line.length <= SNIPPET_CHARS) return { src: line, col };
+  const start = Math.min(Math.max(0, col - 1 - SNIPPET_CHARS / 2), line.length - SNIPPET_CHARS);
+  const end = start + SNIPPET_CHARS;
+  const before = start > 0 ? '…' : '';
+  return { src: `${before}${line.slice(start, end)}${end < line.length ? '…' : ''}`, col: col - start + before.length };
 }
 
 /**

@@ -32,6 +32,16 @@ function agrees(text: string): { fast: boolean } {
   return { fast: true };
 }
 
+/** `text` with each edit applied in turn: at a position (modulo the length), delete some characters and insert others. */
+function mutated(text: string, edits: ReadonlyArray<readonly [at: number, del: number, ins: string]>): string {
+  let t = text;
+  for (const [at, del, ins] of edits) {
+    const i = at % (t.length + 1);
+    t = t.slice(0, i) + ins + t.slice(i + del);
+  }
+  return t;
+}
+
 function yamlFilesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -219,12 +229,7 @@ describe('the fast reading equals the yaml library’s', () => {
     );
     fc.assert(
       fc.property(document, fc.array(edit, { minLength: 1, maxLength: 3 }), (text, edits) => {
-        let t = text;
-        for (const [at, del, ins] of edits) {
-          const i = at % (t.length + 1);
-          t = t.slice(0, i) + ins + t.slice(i + del);
-        }
-        agrees(t);
+        agrees(mutated(text, edits));
       }),
       { numRuns: 8000 },
     );
@@ -313,12 +318,7 @@ describe('the fast reading equals the yaml library’s', () => {
       fc.property(
         fc.array(fc.tuple(fc.nat(), fc.nat({ max: 4 }), fc.constantFrom(' ', '\n', ':', '- ', '"', "'", '|', '>', '[', '{', '#', '0', '.5', 'true', '~')), { minLength: 1, maxLength: 2 }),
         (edits) => {
-          let t = base;
-          for (const [at, del, ins] of edits) {
-            const i = at % (t.length + 1);
-            t = t.slice(0, i) + ins + t.slice(i + del);
-          }
-          agrees(t);
+          agrees(mutated(base, edits));
         },
       ),
       { numRuns: 3000 },

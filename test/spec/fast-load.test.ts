@@ -164,7 +164,7 @@ describe('the fast reading equals the yaml library’s', () => {
     ' leading',
   ];
   const key = fc.oneof(
-    fc.constantFrom('k', 'name', 'a-b', 'a b', 'x_y', 'K1', 'key.with.dots', 'labels', '1', 'true', 'null', '~', '0x1', 'Infinity', '__proto__', ''),
+    fc.constantFrom('k', 'name', 'a-b', 'a b', 'x_y', 'K1', 'key.with.dots', 'labels', '1', 'true', 'null', '~', '0x1', 'Infinity', '__proto__', '.inf', '-.inf', '.nan', 'constructor', 'toString', ''),
     fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/),
   );
   const scalar = fc.oneof(fc.constantFrom(...SCALARS), fc.string({ maxLength: 12 }), fc.stringMatching(/^[-+.0-9eEoxa-fA-F_]{1,8}$/));

@@ -349,6 +349,8 @@ describe('what the fast path leaves to the yaml library', () => {
     ['a __proto__ key', '__proto__: a\n'],
     ['a syntax error', 'a: b: c\n'],
     ['two documents', 'a: 1\n---\nb: 2\n'],
+    ['content after --- on its line (an error to the yaml library only)', '--- a: +\n'],
+    ['a document end marker', 'a: 1\n...\n'],
     ['a list at the top', '- a\n'],
     ['a scalar at the top', 'a\n'],
     ['an empty document', ''],

@@ -10,9 +10,9 @@
  * always got.
  *
  * Why the data is the same. YAML 1.2's core schema is what load.ts asks of the yaml library
- * (version 1.2; yaml 2.9.1 dist/schema/core/schema.js). js-yaml is given a schema that resolves
- * plain scalars with that schema's own tests and constructors, copied below, so a plain scalar
- * becomes the same null, boolean, number or string; quoted and block scalars are strings in both.
+ * (version 1.2). js-yaml is given a schema that resolves plain scalars with that schema's own tags,
+ * taken from the yaml library (PLAIN_TAGS), so a plain scalar becomes the same null, boolean,
+ * number or string; quoted and block scalars are strings in both.
  * What the two libraries may read differently is refused, and the spec goes to the yaml library:
  * - text with tags, anchors or aliases, directives, merge keys, explicit keys, collections as
  *   keys, tabs, carriage returns, a byte-order mark, NUL or the characters load.ts refuses
@@ -30,6 +30,7 @@
  * already use, and no package states it.
  */
 import jsYaml from 'js-yaml';
+import { Document, isScalar, type ScalarTag } from 'yaml';
 import { LIMITS } from './limits.js';
 import { findOversizeCollection } from './prescan-collections.js';
 import { YAML_UNSAFE } from './load.js';
@@ -54,59 +55,37 @@ import { YAML_UNSAFE } from './load.js';
  */
 const REFUSED_TEXT = /(?:^|[\s[{,])[!&*]|\?(?:[ \n]|$)|^%|<<|[\]}] *:|(?:^|\s)- *(?:#.*)?$|[{,](?:\s|#[^\n]*)*[[{]|[\]}"',[{:]#|^ +$|^---(?!\n|$)|^\.\.\.|[\t\r\0\ufeff]/m;
 
-// YAML 1.2 core schema, as the yaml library resolves a plain scalar (yaml 2.9.1
-// dist/schema/core/{null,bool,int,float}.js; the tests are tried in its schema order, and no
-// string passes two of them). The constructors are the library's own: parseInt for integers (so
-// `-0` is -0), parseFloat for floats.
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT_OCT = /^0o[0-7]+$/;
-const INT = /^[-+]?[0-9]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/**
+ * The tags the yaml library tries on a plain scalar, in its order: those of its YAML 1.2 schema
+ * (the core schema, made here as load.ts's parseDocument makes it) marked default that have a
+ * test: null, bool, the three ints and the three floats. Taken from the library rather than
+ * copied, so that both readers resolve a plain scalar with the same code at whatever version is
+ * installed (yaml 2.9.1 dist/compose/compose-scalar.js findScalarTagByTest; no core tag is marked
+ * for keys only).
+ */
+const PLAIN_TAGS = new Document(null, { version: '1.2' }).schema.tags.filter((t): t is ScalarTag => t.default === true && 'test' in t && t.test instanceof RegExp);
 
-function resolveInt(s: string): number {
-  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
-  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
-  return parseInt(s, 10);
+/** The core tag a plain scalar resolves to, or undefined for a string. */
+function plainTagOf(s: string): ScalarTag | undefined {
+  return PLAIN_TAGS.find((t) => t.test!.test(s));
 }
 
-function resolveFloat(s: string): number {
-  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  return parseFloat(s);
+/** The value the yaml library gives a plain scalar of that tag (compose-scalar.js composeScalar, then toJS). */
+function resolvePlain(s: string): unknown {
+  const res = plainTagOf(s)!.resolve(
+    s,
+    (message) => {
+      // No core tag reports one; a report would be an error to load.ts, so the yaml library must read the spec.
+      throw new Error(message);
+    },
+    { intAsBigInt: false },
+  );
+  return isScalar(res) ? res.value : res;
 }
 
-/** A plain scalar that the core schema reads as something other than a string. */
-function isCoreNonString(s: string): boolean {
-  return NULL.test(s) || BOOL.test(s) || INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s) || FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s);
-}
-
-// js-yaml keeps one implicit type per tag (the last one given wins), so each tag's tests are one type.
+// js-yaml keeps one implicit type per tag name; one type stands for every core tag.
 const CORE_SCHEMA = new jsYaml.Schema({
-  implicit: [
-    new jsYaml.Type('tag:yaml.org,2002:null', {
-      kind: 'scalar',
-      resolve: (s: string) => NULL.test(s),
-      construct: () => null,
-    }),
-    new jsYaml.Type('tag:yaml.org,2002:bool', {
-      kind: 'scalar',
-      resolve: (s: string) => BOOL.test(s),
-      construct: (s: string) => s[0] === 't' || s[0] === 'T',
-    }),
-    new jsYaml.Type('tag:yaml.org,2002:int', {
-      kind: 'scalar',
-      resolve: (s: string) => INT_OCT.test(s) || INT.test(s) || INT_HEX.test(s),
-      construct: resolveInt,
-    }),
-    new jsYaml.Type('tag:yaml.org,2002:float', {
-      kind: 'scalar',
-      resolve: (s: string) => FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s),
-      construct: resolveFloat,
-    }),
-  ],
+  implicit: [new jsYaml.Type('tag:vmonboard,2026:yaml-core-plain', { kind: 'scalar', resolve: (s: string) => plainTagOf(s) !== undefined, construct: resolvePlain })],
   explicit: [
     // The failsafe tags js-yaml needs for its collections and strings; a tag in the text is refused before parsing.
     new jsYaml.Type('tag:yaml.org,2002:str', {
@@ -130,7 +109,7 @@ function acceptable(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return true;
   if (Array.isArray(value)) return value.length <= LIMITS.maxListItems && value.every(acceptable);
   for (const key of Object.keys(value)) {
-    if (key === '__proto__' || isCoreNonString(key) || !acceptable(key)) return false;
+    if (key === '__proto__' || plainTagOf(key) !== undefined || !acceptable(key)) return false;
     if (!acceptable((value as Record<string, unknown>)[key])) return false;
   }
   return true;

@@ -51,14 +51,15 @@ function locateAll(diags: Unlocated[], loaded: LoadedYaml, defaultFile: string):
 }
 
 /**
- * The `locate` of a result: it parses the spec again the first time a later finding needs a
- * position. The parsed document with its positions is several times the size of the model (about
- * 110 MB for a 5,000-workload spec), and a render that finds nothing to report never needs it, so
- * the result does not keep the one validation parsed. The same text parses to the same positions.
+ * Locates findings in the spec, parsing it with its positions (the yaml library) the first time a
+ * finding needs one, unless `parsed` already is. The parsed document is several times the size of
+ * the model (about 110 MB for a 5,000-workload spec), and a spec with nothing to report never
+ * needs it. Validation uses one while it runs; the result's `locate` is another, so the result
+ * never keeps the document validation parsed. The same text parses to the same positions.
  */
-function relocator(text: string, file: string): (d: Unlocated[]) => Diagnostic[] {
-  let reloaded: LoadedYaml | undefined;
-  return (d) => (d.length === 0 ? [] : locateAll(d, (reloaded ??= loadYaml(text, file).loaded), file));
+function relocator(text: string, file: string, parsed?: LoadedYaml): (d: Unlocated[]) => Diagnostic[] {
+  let loaded = parsed;
+  return (d) => (d.length === 0 ? [] : locateAll(d, (loaded ??= loadYaml(text, file).loaded), file));
 }
 
 /** Runs the whole pipeline on one spec. Never throws for bad input: it reports. */
@@ -75,10 +76,7 @@ export function validateSpec(input: SpecInput): ValidationResult {
   const full = fast === undefined ? loadYaml(input.text, input.file) : undefined;
   if (full && full.loaded.data === undefined) return result(full.diagnostics.map((d) => ({ ...d, file: d.file ?? input.file })));
   const data = fast ?? (full!.loaded.data as Record<string, unknown>);
-  // Parsed at most once here, and not kept in the result's locate: at 5,000 workloads the document
-  // is about 110 MB, which a render would otherwise hold to its end.
-  let located = full?.loaded;
-  const inSpec = (d: Unlocated[]): Diagnostic[] => (d.length === 0 ? [] : locateAll(d, (located ??= loadYaml(input.text, input.file).loaded), input.file));
+  const inSpec = relocator(input.text, input.file, full?.loaded);
 
   const version = findSpecVersion(data.apiVersion);
   if (!version) {

@@ -11,7 +11,7 @@
  *
  * Why the data is the same. YAML 1.2's core schema is what load.ts asks of the yaml library
  * (version 1.2). js-yaml is given a schema that resolves plain scalars with that schema's own tags,
- * taken from the yaml library (PLAIN_TAGS), so a plain scalar becomes the same null, boolean,
+ * taken from the yaml library (plainTagOf), so a plain scalar becomes the same null, boolean,
  * number or string; quoted and block scalars are strings in both.
  * What the two libraries may read differently is refused, and the spec goes to the yaml library:
  * - text with tags, anchors or aliases, directives, merge keys, explicit keys, collections as
@@ -29,7 +29,7 @@
  * Written here rather than taken from a library: it is the contract between two YAML readers we
  * already use, and no package states it.
  */
-import jsYaml from 'js-yaml';
+import { createRequire } from 'node:module';
 import { Document, isScalar, type ScalarTag } from 'yaml';
 import { LIMITS } from './limits.js';
 import { findOversizeCollection } from './prescan-collections.js';
@@ -63,11 +63,12 @@ const REFUSED_TEXT = /(?:^|[\s[{,])[!&*]|\?(?:[ \n]|$)|^%|<<|[\]}] *:|(?:^|\s)- 
  * installed (yaml 2.9.1 dist/compose/compose-scalar.js findScalarTagByTest; no core tag is marked
  * for keys only).
  */
-const PLAIN_TAGS = new Document(null, { version: '1.2' }).schema.tags.filter((t): t is ScalarTag => t.default === true && 'test' in t && t.test instanceof RegExp);
+let plainTags: ScalarTag[] | undefined;
 
 /** The core tag a plain scalar resolves to, or undefined for a string. */
 function plainTagOf(s: string): ScalarTag | undefined {
-  return PLAIN_TAGS.find((t) => t.test!.test(s));
+  plainTags ??= new Document(null, { version: '1.2' }).schema.tags.filter((t): t is ScalarTag => t.default === true && 'test' in t && t.test instanceof RegExp);
+  return plainTags.find((t) => t.test!.test(s));
 }
 
 /** The value the yaml library gives a plain scalar of that tag (compose-scalar.js composeScalar, then toJS). */
@@ -83,25 +84,31 @@ function resolvePlain(s: string): unknown {
   return isScalar(res) ? res.value : res;
 }
 
-// js-yaml keeps one implicit type per tag name; one type stands for every core tag.
-const CORE_SCHEMA = new jsYaml.Schema({
-  implicit: [new jsYaml.Type('tag:vmonboard,2026:yaml-core-plain', { kind: 'scalar', resolve: (s: string) => plainTagOf(s) !== undefined, construct: resolvePlain })],
-  explicit: [
-    // The failsafe tags js-yaml needs for its collections and strings; a tag in the text is refused before parsing.
-    new jsYaml.Type('tag:yaml.org,2002:str', {
-      kind: 'scalar',
-      construct: (s: string | null) => s ?? '',
-    }),
-    new jsYaml.Type('tag:yaml.org,2002:seq', {
-      kind: 'sequence',
-      construct: (s: unknown[] | null) => s ?? [],
-    }),
-    new jsYaml.Type('tag:yaml.org,2002:map', {
-      kind: 'mapping',
-      construct: (m: Record<string, unknown> | null) => m ?? {},
-    }),
-  ],
-});
+/**
+ * js-yaml, and the schema it reads a spec with, made the first time a spec is large enough to
+ * need them (FAST_READ_MIN_CHARS): loading js-yaml costs 15 ms, which a small spec's `validate` has
+ * no reason to pay. Required rather than imported, since validation is synchronous.
+ */
+let reader: { load: (text: string) => unknown } | undefined;
+
+function jsYamlReader(): { load: (text: string) => unknown } {
+  if (reader) return reader;
+  const jsYaml = createRequire(import.meta.url)('js-yaml') as typeof import('js-yaml');
+  // js-yaml keeps one implicit type per tag name; one type stands for every core tag.
+  const schema = new jsYaml.Schema({
+    implicit: [new jsYaml.Type('tag:vmonboard,2026:yaml-core-plain', { kind: 'scalar', resolve: (s: string) => plainTagOf(s) !== undefined, construct: resolvePlain })],
+    explicit: [
+      // The failsafe tags js-yaml needs for its collections and strings; a tag in the text is refused before parsing.
+      new jsYaml.Type('tag:yaml.org,2002:str', { kind: 'scalar', construct: (s: string | null) => s ?? '' }),
+      new jsYaml.Type('tag:yaml.org,2002:seq', { kind: 'sequence', construct: (s: unknown[] | null) => s ?? [] }),
+      new jsYaml.Type('tag:yaml.org,2002:map', { kind: 'mapping', construct: (m: Record<string, unknown> | null) => m ?? {} }),
+    ],
+  });
+  const onWarning = (): never => {
+    throw new Error('warning');
+  };
+  return (reader = { load: (text) => jsYaml.load(text, { schema, onWarning }) });
+}
 
 /** Whether every key and string under `value` is one load.ts accepts and both libraries read alike. */
 function acceptable(value: unknown): boolean {
@@ -116,6 +123,14 @@ function acceptable(value: unknown): boolean {
 }
 
 /**
+ * The smallest spec validation reads with js-yaml (validate-spec.ts), in characters: about 60
+ * workloads. Below it the yaml library's parse takes a few milliseconds, less than loading
+ * js-yaml, and a spec with findings (the quickstart has two warnings) would be parsed by both:
+ * `validate` of the quickstart took 381 ms instead of 349 ms with every spec read fast.
+ */
+export const FAST_READ_MIN_CHARS = 64 * 1024;
+
+/**
  * The spec's data as load.ts (the yaml library, YAML 1.2 core) would give it with no diagnostic,
  * or undefined when that is not certain: then load.ts must read it.
  */
@@ -123,12 +138,7 @@ export function fastSpecData(text: string): Record<string, unknown> | undefined 
   if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) return undefined;
   if (REFUSED_TEXT.test(text) || YAML_UNSAFE.test(text) || findOversizeCollection(text)) return undefined;
   try {
-    const data = jsYaml.load(text, {
-      schema: CORE_SCHEMA,
-      onWarning: () => {
-        throw new Error('warning');
-      },
-    });
+    const data = jsYamlReader().load(text);
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
     return acceptable(data) ? (data as Record<string, unknown>) : undefined;
   } catch {

@@ -8,7 +8,7 @@ import { locatePointer } from '../diagnostics/locate.js';
 import type { Model } from '../model/model.js';
 import type { FileSource } from './files.js';
 import { loadYaml, type LoadedYaml } from './load.js';
-import { fastSpecData } from './fast-load.js';
+import { FAST_READ_MIN_CHARS, fastSpecData } from './fast-load.js';
 import { checkLock } from './lock.js';
 import { findSpecVersion, supportedApiVersions } from './registry.js';
 import { schemaErrorsToDiagnostics } from './schema-errors.js';
@@ -70,9 +70,10 @@ export function validateSpec(input: SpecInput): ValidationResult {
     const sorted = sortDiagnostics(diags);
     return { diagnostics: sorted, sources, locate, ...(model && !isFatal(sorted) ? { model } : {}) };
   };
-  // js-yaml's reading when it is certainly the yaml library's (fast-load.ts): the document with
-  // positions is then made only if a finding needs one. Otherwise the yaml library reads it.
-  const fast = fastSpecData(input.text);
+  // For a large spec, js-yaml's reading when it is certainly the yaml library's (fast-load.ts):
+  // the document with positions is then made only if a finding needs one. Otherwise the yaml
+  // library reads it.
+  const fast = input.text.length >= FAST_READ_MIN_CHARS ? fastSpecData(input.text) : undefined;
   const full = fast === undefined ? loadYaml(input.text, input.file) : undefined;
   if (full && full.loaded.data === undefined) return result(full.diagnostics.map((d) => ({ ...d, file: d.file ?? input.file })));
   const data = fast ?? (full!.loaded.data as Record<string, unknown>);

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import jsYaml from 'js-yaml';
-import { fastSpecData } from '../../src/spec/fast-load.js';
+import { FAST_READ_MIN_CHARS, fastSpecData } from '../../src/spec/fast-load.js';
 import { loadYaml } from '../../src/spec/load.js';
 import { validateSpec } from '../../src/spec/validate-spec.js';
 import { memoryFileSource } from '../../src/spec/files.js';
@@ -375,10 +375,17 @@ describe('validation through the fast path', () => {
       ignoreLock: true,
     });
 
+  // Validation reads a spec fast only from FAST_READ_MIN_CHARS on: the base spec, padded with comments past it.
+  const large = (text: string): string => {
+    const padded = `${text}${'# a comment that makes the spec as long as a fleet of about sixty workloads\n'.repeat(Math.ceil(FAST_READ_MIN_CHARS / 70))}`;
+    expect(padded.length).toBeGreaterThanOrEqual(FAST_READ_MIN_CHARS);
+    return padded;
+  };
+
   it('locates findings exactly as the yaml library’s path does', () => {
     // One spec with a schema error, read both ways: the fast one (as written) and the slow one (a
     // tab in a comment sends it to the yaml library without changing its data or positions).
-    const text = jsYaml.dump(baseSpec(), { lineWidth: -1 }).replace('  clusterName: cluster1\n', '  clusterName: cluster1\n  clustrName: typo\n');
+    const text = large(jsYaml.dump(baseSpec(), { lineWidth: -1 }).replace('  clusterName: cluster1\n', '  clusterName: cluster1\n  clustrName: typo\n'));
     expect(fastSpecData(text)).toBeDefined();
     const slow = `${text}#\tend\n`;
     expect(fastSpecData(slow)).toBeUndefined();
@@ -390,7 +397,8 @@ describe('validation through the fast path', () => {
   });
 
   it('gives the same model as the yaml library’s path', () => {
-    const text = jsYaml.dump(baseSpec(), { lineWidth: -1 });
+    const text = large(jsYaml.dump(baseSpec(), { lineWidth: -1 }));
+    expect(fastSpecData(text)).toBeDefined();
     const a = run(text);
     const b = run(`${text}#\tend\n`);
     expect(a.model).toBeDefined();

@@ -5,9 +5,9 @@
  * Why: the yaml library builds a document with every node's position, which a spec needs only to
  * locate a finding. For the bench's 1,000-workload spec (700 KB) that parse took 650–830 ms of a
  * cold render's 920 ms of validation, on the main thread before any VM renders; js-yaml reads the
- * same text in 25–100 ms. A spec with nothing to report is never parsed by the yaml library now; one
- * with findings is parsed by it once, to locate them (validate-spec.ts), and gets the positions it
- * always got.
+ * same text in 25–100 ms. A large spec (FAST_READ_MIN_CHARS) with nothing to report is never
+ * parsed by the yaml library now; one with findings is parsed by it once, to locate them
+ * (validate-spec.ts), and gets the positions it always got.
  *
  * Why the data is the same. YAML 1.2's core schema is what load.ts asks of the yaml library
  * (version 1.2). js-yaml is given a schema that resolves plain scalars with that schema's own tags,

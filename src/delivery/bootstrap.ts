@@ -4,7 +4,6 @@
  * empty hash) and every staged agent file, so a change to either makes a new payload that
  * converges, and the same payload again is a no-op.
  */
-import { createHash } from 'node:crypto';
 import type { Model, Placement, PlatformModel, WorkloadModel } from '../model/model.js';
 import type { AgentFile } from '../vm/agent-file.js';
 import type { AgentFetch } from '../vm/agent-fetches.js';
@@ -12,7 +11,7 @@ import { buildContext, type BootstrapContext } from './context.js';
 import { renderShell } from './shell-helpers.js';
 import { payloadFiles, type PayloadFiles } from './vm-files.js';
 import { renderHashed } from './hashed-render.js';
-import { late } from '../translate/late-values.js';
+import { late, sha256OfJoined } from '../translate/late-values.js';
 
 /** Template of each flavor's bootstrap; flavor gloo is a later issue. */
 const BOOTSTRAP_TEMPLATE = 'istio.sh.hbs';
@@ -31,17 +30,7 @@ export interface RenderedBootstrap {
  * so each VM's hash is taken over its own texts.
  */
 function payloadHash(script: string, staged: ReadonlyArray<{ rel: string; content: string }>): string {
-  return late([script, ...staged.flatMap((s) => [s.rel, s.content])], hashPayloadTexts);
-}
-
-/** The payload hash of [script, rel, content, rel, content, …]. */
-function hashPayloadTexts([script, ...staged]: readonly string[]): string {
-  const h = createHash('sha256');
-  h.update(script!);
-  // Piece by piece: the hash of the concatenation, without building it (a template literal here
-  // made a copy of every staged file per VM, a third of a fleet render's garbage).
-  for (let i = 0; i < staged.length; i += 2) h.update('\0').update(staged[i]!).update('\0').update(staged[i + 1]!);
-  return h.digest('hex');
+  return late([script, ...staged.flatMap((s) => [s.rel, s.content])], sha256OfJoined);
 }
 
 /** The inputs every script of one VM is rendered from. */

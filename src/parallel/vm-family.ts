@@ -24,11 +24,12 @@
  * Written here rather than taken from a library: this is string templating over our own
  * translators' output with a check against them, which no templating package does.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Placement, WorkloadModel } from '../model/model.js';
 import type { BundleFile } from '../bundle/bundle.js';
 import type { VmRef } from '../translate/vm-ref.js';
-import { LATE_CLOSE, LATE_OPEN, recordLate, type LateRecording } from '../translate/late-values.js';
+import { LATE_CLOSE, LATE_OPEN, recordLate, sha256OfJoined, type LateRecording } from '../translate/late-values.js';
 import { TemplateScan } from '../security/template-scan.js';
 import { escapeRegExp } from '../regexp-escape.js';
 import type { TextFinding } from '../security/scan-bundle.js';
@@ -77,6 +78,9 @@ const FILLS_PER_BUILD = 2;
 /** A slot in a text rendered with SENTINEL_A names: a name (group 1), the workload pointer, or a late value (group 2). */
 const SLOT_A = new RegExp(`${SENTINEL_A_PATTERN}|${escapeRegExp(POINTER_A)}|${LATE_OPEN}(\\d+)${LATE_CLOSE}`, 'g');
 
+/** Half a surrogate pair at the start or end of a text. */
+const HALF_PAIR_AT_EDGE = /^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/;
+
 /**
  * A text split at its slots: parts[0] slot[0] parts[1] … parts[n]. Slot 0…names-1 is a name,
  * slot `names` the workload pointer, slot names+1+k late value k. A class, so that a compiled
@@ -97,10 +101,29 @@ class CompiledText {
     this.parts.push(text.slice(last));
   }
 
+  /** The parts' UTF-8 (hashFilled), or null when a part has half a surrogate pair at an edge. */
+  private encoded: Buffer[] | null | undefined;
+
   fill(values: readonly string[]): string {
     let s = this.parts[0]!;
     for (let i = 0; i < this.slots.length; i++) s += values[this.slots[i]!]! + this.parts[i + 1]!;
     return s;
+  }
+
+  /**
+   * Feeds the filled text's UTF-8 to `hash` without filling it: the parts go as bytes encoded once
+   * per template. The UTF-8 of a text is that of its pieces in turn when no piece boundary falls
+   * inside a surrogate pair: slot values are ASCII, so only a part that starts or ends with half a
+   * pair could (around an empty value), and such a text is filled and hashed whole.
+   */
+  hashFilled(hash: Hash, values: readonly string[]): void {
+    this.encoded ??= this.parts.some((p) => HALF_PAIR_AT_EDGE.test(p)) ? null : this.parts.map((p) => Buffer.from(p, 'utf8'));
+    if (this.encoded === null) {
+      hash.update(this.fill(values));
+      return;
+    }
+    hash.update(this.encoded[0]!);
+    for (let i = 0; i < this.slots.length; i++) hash.update(values[this.slots[i]!]!).update(this.encoded[i + 1]!);
   }
 }
 
@@ -241,6 +264,20 @@ function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
 }
 
 /**
+ * sha256OfJoined of the texts `inputs` filled with `values`, hashed part by part: the payload hash
+ * of every VM hashes its script (about 30 K characters, held as UTF-16 since the header's em dash)
+ * and staged files, and filling them, then encoding them for the hash, cost more than the hash.
+ */
+function hashJoined(inputs: readonly CompiledText[], values: readonly string[]): string {
+  const h = createHash('sha256');
+  inputs.forEach((c, i) => {
+    if (i > 0) h.update('\0');
+    c.hashFilled(h, values);
+  });
+  return h.digest('hex');
+}
+
+/**
  * The template filled for `vm` (whose names are `names`), or undefined when a condition it
  * assumed fails for it or a late value is not of LATE_VALUE_SHAPE.
  */
@@ -248,7 +285,7 @@ function instantiate(t: Template, vm: VmRef, names: readonly string[]): VmRender
   const values = [...names, vm.workload.pointer];
   const filler = new Filler(values);
   for (const v of t.late) {
-    const value = v.compute(v.inputs.map((c) => filler.text(c)));
+    const value = v.compute === sha256OfJoined ? hashJoined(v.inputs, values) : v.compute(v.inputs.map((c) => filler.text(c)));
     if (!LATE_VALUE_SHAPE.test(value)) return undefined;
     values.push(value);
   }

@@ -10,6 +10,7 @@
  * would be wrong for every real VM: `late` returns a placeholder instead and keeps the inputs and
  * the function, and the family computes the value again from each VM's own text.
  */
+import { createHash } from 'node:crypto';
 
 /** A value derived from whole texts, recorded while a template renders. */
 export interface LateValue {
@@ -38,6 +39,22 @@ export interface LateRecording {
  */
 export const LATE_OPEN = '\uE010';
 export const LATE_CLOSE = '\uE011';
+
+/**
+ * The sha256 (hex) of the inputs joined by NUL: the payload hash of a bootstrap (its script, then
+ * each staged file's name and content). A late value computed by this function is recognized by
+ * the family, which hashes each VM's texts part by part from its template instead of filling them
+ * first (vm-family.ts): the script it hashes is no file, so it need never be built.
+ */
+export function sha256OfJoined(inputs: readonly string[]): string {
+  const h = createHash('sha256');
+  // Piece by piece: the hash of the concatenation, without building it.
+  inputs.forEach((text, i) => {
+    if (i > 0) h.update('\0');
+    h.update(text);
+  });
+  return h.digest('hex');
+}
 
 let recording: LateRecording | undefined;
 

@@ -12,7 +12,7 @@ import type { Model, WorkloadModel } from '../../src/model/model.js';
 import type { BundleFile } from '../../src/bundle/bundle.js';
 import { BuildCache } from '../../src/translate/build-cache.js';
 import { listVms, type VmRef } from '../../src/translate/vm-ref.js';
-import { assumeLate, late } from '../../src/translate/late-values.js';
+import { assumeLate, late, sha256OfJoined } from '../../src/translate/late-values.js';
 import { memoizedYamlLoad } from '../../src/cluster/vm-usage.js';
 import { vmRenderer, type RenderVm, type VmRender } from '../../src/parallel/render-vm.js';
 import { VmFamilies } from '../../src/parallel/vm-family.js';
@@ -177,6 +177,23 @@ describe('VM families', () => {
     // svc- with 0, 9, 18, 27, 36 n's: the bodies of the last two are over 40 characters.
     expect(stats.filled).toBe(1);
     expect(stats.own).toBe(4);
+  });
+
+  it('hash a payload part by part exactly as its filled texts hash: em dashes, astral characters, half a surrogate pair beside an empty late value', async () => {
+    const model = await plainFleet();
+    // One function for every VM: a late value is the same only when its function is.
+    const empty = (): string => '';
+    const render = synthetic((vm) => {
+      // An empty late value between the two halves of a pair: filled, they make one character,
+      // whose UTF-8 is not that of the two halves encoded apart.
+      const nothing = late([vm.workload.name], empty);
+      const script = `# — ${vm.workload.name} 😀\n\uD83D${nothing}\uDE00 ns=${vm.workload.namespace}\n`;
+      const staged = `unit of ${vm.workload.name} — ${vm.workload.serviceAccount}\n`;
+      return `${script}hash=${late([script, 'unit.service', staged], sha256OfJoined)}\n`;
+    });
+    const stats = compareAll(model, render);
+    expect(stats.refused).toBe(0);
+    expect(stats.filled).toBe(3);
   });
 
   it('render on its own a VM whose late value is text a quoting would change (slots are filled after serialization)', async () => {

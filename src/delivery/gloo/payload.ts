@@ -9,7 +9,6 @@
  * with an empty hash: the script embeds everything it stages (only the mirror CA), so nothing else
  * can change without changing it.
  */
-import { createHash } from 'node:crypto';
 import type { Model, Placement, PlatformModel, WorkloadModel } from '../../model/model.js';
 import { safeHeader } from '../../vm/safe-header.js';
 import { renderShell } from '../shell-helpers.js';
@@ -19,10 +18,8 @@ import type { VmPayload, PayloadFile } from '../payloads.js';
 import { fitPayload } from '../fit-payload.js';
 import { buildGlooContext } from './context.js';
 import { renderHashed } from '../hashed-render.js';
-import { late } from '../../translate/late-values.js';
+import { late, sha256OfJoined } from '../../translate/late-values.js';
 
-/** sha256 of the script: a late value (translate/late-values.ts), taken over each VM's own script. */
-const sha256Hex = ([text]: readonly string[]): string => createHash('sha256').update(text!).digest('hex');
 
 /** Templates of flavor gloo (under templates/bootstrap/). */
 export const GLOO_TEMPLATES = {
@@ -34,7 +31,8 @@ export const GLOO_TEMPLATES = {
 /** Renders the Gloo bootstrap of one VM with its payload hash. */
 export function renderGlooBootstrap(model: Model, workload: WorkloadModel, platform: PlatformModel): { script: string; payloadHash: string } {
   const context = buildGlooContext(model, workload, platform, 'bootstrap');
-  const { script, hash } = renderHashed((h) => renderShell(GLOO_TEMPLATES.bootstrap, { ...context, payloadHash: h }), (unhashed) => late([unhashed], sha256Hex));
+  // The hash of the script: a late value (translate/late-values.ts), taken over each VM's own script.
+  const { script, hash } = renderHashed((h) => renderShell(GLOO_TEMPLATES.bootstrap, { ...context, payloadHash: h }), (unhashed) => late([unhashed], sha256OfJoined));
   return { script, payloadHash: hash };
 }
 

@@ -239,7 +239,8 @@ function sameShape(a: VmRender, la: LateRecording, b: VmRender, lb: LateRecordin
 function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
   let chars = 0;
   for (const [path, f] of a.files) chars += path.length + (typeof f.content === 'string' ? f.content.length : f.content.length / 2);
-  for (const v of la.values) for (const i of v.inputs) chars += i.length;
+  // A payload hash's inputs count twice: their parts are kept as UTF-8 too, once a VM is hashed (hashFilled).
+  for (const v of la.values) for (const i of v.inputs) chars += v.compute === sha256OfJoined ? 2 * i.length : i.length;
   // A text met twice (a late value's input that is also a file) is compiled once, so it is filled once per VM (Filler).
   const compiled = new Map<string, CompiledText>();
   const compile = (text: string): CompiledText => {

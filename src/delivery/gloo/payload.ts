@@ -20,7 +20,6 @@ import { buildGlooContext } from './context.js';
 import { renderHashed } from '../hashed-render.js';
 import { late, sha256OfJoined } from '../../translate/late-values.js';
 
-
 /** Templates of flavor gloo (under templates/bootstrap/). */
 export const GLOO_TEMPLATES = {
   bootstrap: 'gloo/bootstrap.sh.hbs',

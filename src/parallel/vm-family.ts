@@ -24,12 +24,12 @@
  * Written here rather than taken from a library: this is string templating over our own
  * translators' output with a check against them, which no templating package does.
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Placement, WorkloadModel } from '../model/model.js';
 import type { BundleFile } from '../bundle/bundle.js';
 import type { VmRef } from '../translate/vm-ref.js';
-import { LATE_CLOSE, LATE_OPEN, recordLate, sha256OfJoined, type LateRecording } from '../translate/late-values.js';
+import { LATE_CLOSE, LATE_OPEN, recordLate, sha256OfJoined, sha256OfJoinedBy, type LateRecording } from '../translate/late-values.js';
 import { TemplateScan } from '../security/template-scan.js';
 import { escapeRegExp } from '../regexp-escape.js';
 import type { TextFinding } from '../security/scan-bundle.js';
@@ -270,12 +270,7 @@ function makeTemplate(a: VmRender, la: LateRecording, names: number): Template {
  * and staged files, and filling them, then encoding them for the hash, cost more than the hash.
  */
 function hashJoined(inputs: readonly CompiledText[], values: readonly string[]): string {
-  const h = createHash('sha256');
-  inputs.forEach((c, i) => {
-    if (i > 0) h.update('\0');
-    c.hashFilled(h, values);
-  });
-  return h.digest('hex');
+  return sha256OfJoinedBy(inputs.length, (hash, i) => inputs[i]!.hashFilled(hash, values));
 }
 
 /**

@@ -10,7 +10,7 @@
  * would be wrong for every real VM: `late` returns a placeholder instead and keeps the inputs and
  * the function, and the family computes the value again from each VM's own text.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /** A value derived from whole texts, recorded while a template renders. */
 export interface LateValue {
@@ -47,12 +47,20 @@ export const LATE_CLOSE = '\uE011';
  * first (vm-family.ts): the script it hashes is no file, so it need never be built.
  */
 export function sha256OfJoined(inputs: readonly string[]): string {
+  return sha256OfJoinedBy(inputs.length, (hash, i) => hash.update(inputs[i]!));
+}
+
+/**
+ * sha256OfJoined of `count` inputs, input i fed to the hash by `feed(hash, i)`: piece by piece,
+ * the hash of the concatenation without building it. The family feeds a template's parts and a
+ * VM's names (vm-family.ts); the framing (a NUL between inputs) is defined here only.
+ */
+export function sha256OfJoinedBy(count: number, feed: (hash: Hash, input: number) => void): string {
   const h = createHash('sha256');
-  // Piece by piece: the hash of the concatenation, without building it.
-  inputs.forEach((text, i) => {
+  for (let i = 0; i < count; i++) {
     if (i > 0) h.update('\0');
-    h.update(text);
-  });
+    feed(h, i);
+  }
   return h.digest('hex');
 }
 

@@ -8,7 +8,7 @@
 import type { Model } from '../model/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import type { ClusterArtifacts } from './cluster-artifacts.js';
+import { workloadGroupKey, workloadGroupsByName, type ClusterArtifacts } from './cluster-artifacts.js';
 import { listPreviousIstiodRoutes, listVmEndpoints } from './endpoints.js';
 import { listSpireEntries, type SpireEntry } from './registration.js';
 import { SPIRE_SERVICE_PORT } from './names.js';
@@ -55,8 +55,9 @@ export function checkClusterConsistency(model: Model, a: ClusterArtifacts, usage
   }
 
   checkPorts(model, a, report);
-  checkRegistration(model, a, report);
-  out.push(...checkAttestorCoverage(model, a.spire), ...checkVmUsage(model, a, usage));
+  const groups = workloadGroupsByName(a);
+  checkRegistration(model, a, groups, report);
+  out.push(...checkAttestorCoverage(model, a.spire), ...checkVmUsage(model, a, groups, usage));
   // One broken value often breaks several uses of it; report each code once per spec location.
   const seen = new Set<string>();
   return out.filter((d) => {
@@ -112,7 +113,7 @@ function declaredEntries(model: Model, a: ClusterArtifacts): Array<Record<string
   return Object.values(record(dig(a.mesh, 'spire', 'staticEntries'))).map(record);
 }
 
-function checkRegistration(model: Model, a: ClusterArtifacts, report: (c: DiagnosticCode, p: string, m: string) => void): void {
+function checkRegistration(model: Model, a: ClusterArtifacts, groups: ReadonlyMap<string, unknown>, report: (c: DiagnosticCode, p: string, m: string) => void): void {
   const declared = declaredEntries(model, a);
   const where = model.mesh.registration === 'chart-values' ? 'spire.values.yaml clusterStaticEntries' : `mesh-registration.values.yaml spire.staticEntries (class ${model.spire.className})`;
   // Indexed, not scanned: a fleet has thousands of entries and a nested scan is quadratic.
@@ -123,16 +124,9 @@ function checkRegistration(model: Model, a: ClusterArtifacts, report: (c: Diagno
     if (!has(e)) report('CLUSTER_REGISTRATION_MISSING', e.pointer, `no ${e.kind} entry for ${e.spiffeID} with parent ${e.parentID} and selectors ${e.selectors.join(', ') || '(none)'} in ${where}, so the VM ${e.kind === 'sidecar' ? 'sidecar gets no certificate' : 'is never mapped to its alias'}`);
     if (!e.spiffeID.startsWith(`spiffe://${model.mesh.trustDomain}/`)) report('CLUSTER_TRUST_DOMAIN_MISMATCH', e.pointer, `${e.spiffeID} is outside trust domain ${model.mesh.trustDomain}`);
   }
-  // The first group of each namespace and name, as a scan would find it: indexed, since a scan
-  // per workload is quadratic (a second of the end phase at 5,000 workloads).
-  const groups = new Map<string, unknown>();
-  for (const x of list(dig(a.mesh, 'workloads'))) {
-    const key = JSON.stringify([dig(x, 'namespace'), dig(x, 'name')]);
-    if (!groups.has(key)) groups.set(key, x);
-  }
   if (dig(a.mesh, 'workloadGroups', 'enabled') !== true && model.workloads.length > 0) report('CLUSTER_REGISTRATION_MISSING', '/workloads', 'mesh-registration.values.yaml renders no WorkloadGroups, so istiod cannot auto-register the VMs');
   for (const w of model.workloads) {
-    const g = groups.get(JSON.stringify([w.namespace, w.name]));
+    const g = groups.get(workloadGroupKey(w.namespace, w.name));
     if (!g || dig(g, 'serviceAccount') !== w.serviceAccount) report('CLUSTER_REGISTRATION_MISSING', w.pointer, `mesh-registration.values.yaml has no workload ${w.namespace}/${w.name} with serviceAccount ${w.serviceAccount}, the identity the VM's certificate names`);
   }
 }

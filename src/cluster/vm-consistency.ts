@@ -6,7 +6,7 @@
 import type { Model } from '../model/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import type { ClusterArtifacts } from './cluster-artifacts.js';
+import { workloadGroupKey, type ClusterArtifacts } from './cluster-artifacts.js';
 import type { VmUsage } from './vm-usage.js';
 import { SIDECAR_SELECTOR } from './registration.js';
 import { asList, asRecord, asStrings, dig } from './values-access.js';
@@ -21,8 +21,8 @@ function sidecarEntries(model: Model, a: ClusterArtifacts): Array<Record<string,
   return all.map(asRecord).filter((e) => asStrings(e.selectors).includes(SIDECAR_SELECTOR));
 }
 
-/** Checks each VM's usage against the cluster artifacts. */
-export function checkVmUsage(model: Model, a: ClusterArtifacts, usage: VmUsage[]): Unlocated[] {
+/** Checks each VM's usage against the cluster artifacts; `groups` is workloadGroupsByName(a). */
+export function checkVmUsage(model: Model, a: ClusterArtifacts, groups: ReadonlyMap<string, unknown>, usage: VmUsage[]): Unlocated[] {
   const out: Unlocated[] = [];
   const report = (code: DiagnosticCode, pointer: string, message: string): void => {
     out.push({ severity: 'error', code, pointer, message });
@@ -30,15 +30,9 @@ export function checkVmUsage(model: Model, a: ClusterArtifacts, usage: VmUsage[]
   const served = new Set(asList(dig(a.gateway, 'service', 'ports')).map((p) => dig(p, 'port')));
   const ew = dig(a.mesh, 'eastWest');
   const td = dig(a.spire, 'global', 'spire', 'trustDomain');
-  const groups = asList(dig(a.mesh, 'workloads'));
   const entries = sidecarEntries(model, a);
   const gw = model.gateway.address;
   // Indexes instead of scans: with thousands of VMs, find/some per VM would be quadratic.
-  const groupsByName = new Map<string, unknown>();
-  for (const g of groups) {
-    const key = `${String(dig(g, 'namespace'))}/${String(dig(g, 'name'))}`;
-    if (!groupsByName.has(key)) groupsByName.set(key, g);
-  }
   const entryKeys = new Set(entries.map((e) => `${String(e.spiffeID)}|${String(e.parentID)}`));
   for (const u of usage) {
     const who = `VM ${u.workload.namespace}/${u.workload.name} on ${u.placement.platform}`;
@@ -67,7 +61,7 @@ export function checkVmUsage(model: Model, a: ClusterArtifacts, usage: VmUsage[]
     const mapped = u.hosts[u.istiod.host];
     if (mapped === undefined || (model.gateway.addressKind !== 'dns' && mapped !== gw)) report('CLUSTER_ROUTE_MISSING', '/eastWestGateway/address', `${who} does not map ${u.istiod.host} to the east-west gateway ${gw} in /etc/hosts`);
 
-    const group = groupsByName.get(`${u.namespace}/${u.autoRegisterGroup ?? u.workload.name}`);
+    const group = groups.get(workloadGroupKey(u.namespace, u.autoRegisterGroup ?? u.workload.name));
     if (!group || dig(group, 'serviceAccount') !== u.serviceAccount) report('CLUSTER_REGISTRATION_MISSING', u.workload.pointer, `${who} registers as ${u.namespace}/${u.autoRegisterGroup ?? u.workload.name} with service account ${u.serviceAccount}, but no such WorkloadGroup is rendered`);
     else if (dig(group, 'network') !== u.network) report('CLUSTER_NETWORK_MISMATCH', '/mesh/vmNetwork', `${who} announces network "${u.network}" but its WorkloadGroup says ${JSON.stringify(dig(group, 'network') ?? null)}`);
 

@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkClusterConsistency, type ClusterArtifacts } from '../../src/cluster/consistency.js';
+import { checkVmUsage } from '../../src/cluster/vm-consistency.js';
+import { workloadGroupsByName } from '../../src/cluster/cluster-artifacts.js';
+import { readVmUsage } from '../../src/cluster/vm-usage.js';
 import { validateSpecFile } from '../../src/api.js';
 import { GOLDEN_DIR, GOLDEN_FILES, goldenCases } from '../helpers/golden-cases.js';
 import { cloneArtifacts, renderedCase } from './cluster-fixtures.js';
@@ -111,6 +114,30 @@ describe('inconsistent artifacts are located diagnostics', () => {
     });
     expect(found.map((d) => [d.code, d.pointer])).toEqual([['CLUSTER_REGISTRATION_MISSING', '/workloads/0/platforms/0']]);
     expect(found[0]!.message).toContain('spiffe://example.org/ns/finance/sa/ledger');
+  });
+
+  it('a workload is served by the first WorkloadGroup of its namespace and name only, by both checkers', async () => {
+    const { model, parsed } = await renderedCase('baremetal-jointoken');
+    const usage = readVmUsage(model, () => undefined);
+    // A wrong group in front of the right one: a scan from the start finds the wrong one first.
+    const shadowed = cloneArtifacts(parsed);
+    const groups = obj(shadowed.mesh).workloads as Array<Record<string, unknown>>;
+    groups.unshift({ ...groups[0]!, serviceAccount: 'someone-else' });
+    // The right name in another namespace serves nobody.
+    const elsewhere = cloneArtifacts(parsed);
+    for (const g of obj(elsewhere.mesh).workloads as Array<Record<string, unknown>>) g.namespace = 'other';
+    for (const a of [shadowed, elsewhere]) {
+      // Both checkers report at /workloads/0, and the check keeps one finding per code and pointer:
+      // the model's side first, then each VM's, asked on its own.
+      const found = checkClusterConsistency(model, a);
+      expect(found.map((d) => [d.code, d.pointer])).toEqual([['CLUSTER_REGISTRATION_MISSING', '/workloads/0']]);
+      expect(found[0]!.message).toContain('has no workload finance/ledger with serviceAccount ledger');
+      const perVm = checkVmUsage(model, a, workloadGroupsByName(a), usage);
+      expect(perVm.map((d) => [d.code, d.pointer])).toEqual([['CLUSTER_REGISTRATION_MISSING', '/workloads/0']]);
+      expect(perVm[0]!.message).toContain('registers as finance/ledger with service account ledger, but no such WorkloadGroup');
+    }
+    // Unbroken, neither finds anything.
+    expect(checkVmUsage(model, parsed, workloadGroupsByName(parsed), usage)).toEqual([]);
   });
 
   it('ClusterStaticEntries of another class are ignored, so every VM entry is missing', async () => {

@@ -16,7 +16,11 @@ import { createHash, type Hash } from 'node:crypto';
 export interface LateValue {
   /** The texts it is derived from (they may hold placeholders of earlier late values). */
   readonly inputs: readonly string[];
-  /** A pure function of the inputs: it must capture nothing that differs between VMs. */
+  /**
+   * A pure function of the inputs: it must capture nothing that differs between VMs. The family
+   * calls it on each VM's filled inputs, except sha256OfJoined, which it computes from the
+   * template's parts with sha256OfJoinedBy (the same framing, defined below).
+   */
   readonly compute: (inputs: readonly string[]) => string;
 }
 
